@@ -1,0 +1,72 @@
+"""ikmopt: allocate Indonesian IKM development budgets with linear programming.
+
+>>> import ikmopt as ik
+>>> data = ik.datasets.load("indonesia-provinces")
+>>> result = ik.optimize(data, ik.default_policy())
+>>> result.status
+<Status.OPTIMAL: 'optimal'>
+"""
+
+from __future__ import annotations
+
+from importlib.metadata import PackageNotFoundError, version
+
+from . import datasets, equity
+from .build import build
+from .constraints import Budget, Constraint, GroupShare, ProgramShare, RegionBounds, Target
+from .data import Dataset
+from .defaults import default_policy
+from .errors import (
+    DataError,
+    IkmoptError,
+    InfeasibleError,
+    PolicyError,
+    SolverError,
+    UnboundedError,
+)
+from .evaluate import Evaluation, evaluate
+from .lp import LinearProgram
+from .objectives import Maximize, Objective, Weighted
+from .optimize import optimize
+from .policy import Policy
+from .result import Result
+from .solvers import SOLVERS, Solution, Status, solve
+
+try:
+    __version__ = version("ikmopt")
+except PackageNotFoundError:  # pragma: no cover - running from a source tree
+    __version__ = "0.0.0"
+
+__all__ = [
+    "SOLVERS",
+    "Budget",
+    "Constraint",
+    "DataError",
+    "Dataset",
+    "Evaluation",
+    "GroupShare",
+    "IkmoptError",
+    "InfeasibleError",
+    "LinearProgram",
+    "Maximize",
+    "Objective",
+    "Policy",
+    "PolicyError",
+    "ProgramShare",
+    "RegionBounds",
+    "Result",
+    "Solution",
+    "SolverError",
+    "Status",
+    "Target",
+    "UnboundedError",
+    "Weighted",
+    "__version__",
+    "build",
+    "datasets",
+    "default_policy",
+    "equity",
+    "evaluate",
+    "optimize",
+    "solve",
+]

@@ -1,0 +1,103 @@
+"""Build a :class:`~ikmopt.lp.LinearProgram` from a dataset and a policy.
+
+The build is vectorized end to end: each constraint emits COO blocks computed with numpy on
+integer codes of the cell index; the builder concatenates them once into a CSR matrix.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+
+from .data import Dataset
+from .errors import PolicyError
+from .lp import LinearProgram, ModelBuilder, RowBlock
+from .policy import Policy
+
+__all__ = ["BuildContext", "build"]
+
+
+class BuildContext:
+    """What a constraint sees while emitting rows: data, policy and the builder."""
+
+    def __init__(self, data: Dataset, policy: Policy, builder: ModelBuilder) -> None:
+        self.data = data
+        self.policy = policy
+        self.builder = builder
+
+    def level(self, level: str, owner: str) -> tuple[np.ndarray, pd.Index]:
+        """Cell codes and groups of a level, with a PolicyError naming ``owner``."""
+        try:
+            return self.data.level_codes(level)
+        except PolicyError as err:
+            raise PolicyError(f"{owner}: {err}") from None
+
+    def coefficients(self, metric: str, owner: str) -> np.ndarray:
+        """A metric's coefficients, with a PolicyError naming ``owner``."""
+        try:
+            return self.data.coefficients(metric)
+        except PolicyError as err:
+            raise PolicyError(f"{owner}: {err}") from None
+
+    def group_population(self, level: str, categories: pd.Index) -> np.ndarray:
+        """Population of each group of a regions-level ``level``, aligned to ``categories``."""
+        regions = self.data.regions
+        keys = regions.index if level == "region" else regions[level]
+        pop = regions["population"].groupby(keys, sort=False).sum()
+        return pop.reindex(categories).to_numpy(dtype=float)
+
+    def total_spend_column(self) -> int:
+        """Column ``T`` with the row ``sum_c x_c - T = 0`` (created once)."""
+        n = self.data.n_cells
+        definition = RowBlock(
+            "definition",
+            pd.Index(["total spend"]),
+            np.zeros(n + 1, dtype=np.int64),
+            np.concatenate([np.arange(n), [-1]]),
+            np.concatenate([np.ones(n), [-1.0]]),
+            np.zeros(1),
+            np.zeros(1),
+        )
+        return self.builder.shared_column("total_spend", "T", 0.0, np.inf, definition)
+
+
+def build(
+    data: Dataset, policy: Policy, optima: Mapping[str, float] | None = None
+) -> LinearProgram:
+    """Return the linear program of ``policy`` on ``data``.
+
+    Parameters
+    ----------
+    data : Dataset
+    policy : Policy
+    optima : mapping, optional
+        Single-objective optima for objectives that normalize by them (see
+        :class:`~ikmopt.objectives.Weighted`); while any is missing the cost is left at
+        zero (the constraints alone), which is how the optima are found.
+
+    Raises
+    ------
+    PolicyError
+        If a constraint or the objective does not fit the data (unknown metric, level or
+        label, a floor above a cap, ...).
+    """
+    if not isinstance(data, Dataset):
+        raise PolicyError(f"expected an ik.Dataset, got {type(data).__name__}")
+    if not isinstance(policy, Policy):
+        raise PolicyError(f"expected an ik.Policy, got {type(policy).__name__}")
+    builder = ModelBuilder(data.cells, data.capacity)
+    ctx = BuildContext(data, policy, builder)
+    for block in policy.budget.emit(ctx):
+        builder.add_rows(block, constraint=0)
+    for i, constraint in enumerate(policy.constraints, start=1):
+        for block in constraint.emit(ctx):
+            builder.add_rows(block, constraint=i)
+    objective = policy.objective
+    for metric in objective.metrics():
+        ctx.coefficients(metric, objective.describe())
+    needed = objective.needs_optima()
+    if not needed or (optima is not None and all(m in optima for m in needed)):
+        builder.cost[: data.n_cells] = objective.cost(data, optima)
+    return builder.build()

@@ -1,0 +1,562 @@
+"""Policy constraints: each a frozen dataclass that emits labelled rows as sparse blocks.
+
+Every constraint implements ``emit(ctx) -> list[RowBlock]`` with vectorized numpy (no
+Python loop over cells) and ``describe()`` for tables and messages. The math of each family
+is in the Methodology page of the documentation.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Hashable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar
+
+import numpy as np
+import pandas as pd
+
+from .errors import PolicyError
+from .lp import RowBlock
+from .validation import suggest
+
+if TYPE_CHECKING:
+    from .build import BuildContext
+
+__all__ = [
+    "Budget",
+    "Constraint",
+    "GroupShare",
+    "ProgramShare",
+    "RegionBounds",
+    "Target",
+]
+
+Value = float | Mapping[Hashable, float] | pd.Series | None
+
+
+# ---------------------------------------------------------------------- checks shared by all
+def _number(owner: str, name: str, value: Any, *, lo: float = 0.0, hi: float = math.inf) -> float:
+    """Return ``value`` as a float in ``[lo, hi]`` or raise a PolicyError naming the field."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise PolicyError(f"{owner}: {name} must be a number, got {value!r}") from None
+    if math.isnan(number) or number < lo or number > hi:
+        span = f">= {lo:g}" if hi == math.inf else f"between {lo:g} and {hi:g}"
+        raise PolicyError(f"{owner}: {name} must be {span}, got {value!r}")
+    return number
+
+
+def _values(owner: str, name: str, value: Value, **limits: float) -> Value:
+    """Validate a scalar or a per-label mapping of numbers."""
+    if value is None:
+        return None
+    if isinstance(value, pd.Series):
+        value = value.to_dict()
+    if isinstance(value, Mapping):
+        if not value:
+            raise PolicyError(f"{owner}: {name} is an empty mapping")
+        return {k: _number(owner, f"{name}[{k!r}]", v, **limits) for k, v in value.items()}
+    return _number(owner, name, value, **limits)
+
+
+def _per_group(
+    owner: str,
+    name: str,
+    value: Value,
+    categories: pd.Index,
+    default: float,
+    selected: np.ndarray | None = None,
+) -> np.ndarray:
+    """Spread a scalar or mapping over ``categories``; unmapped groups get ``default``."""
+    out = np.full(len(categories), default, dtype=float)
+    if value is None:
+        return out
+    if isinstance(value, Mapping):
+        keys = list(value)
+        positions = _positions(owner, name, categories, keys)
+        out[positions] = np.array([value[k] for k in keys], dtype=float)
+        return out
+    target = np.ones(len(categories), dtype=bool) if selected is None else selected
+    out[target] = float(value)
+    return out
+
+
+def _positions(owner: str, name: str, categories: pd.Index, keys: list[Any]) -> np.ndarray:
+    """Positions of ``keys`` in ``categories`` (labels compared as strings), or PolicyError."""
+    as_str = pd.Index([str(c) for c in categories])
+    positions = as_str.get_indexer([str(k) for k in keys])
+    if (positions < 0).any():
+        bad = [k for k, p in zip(keys, positions, strict=True) if p < 0]
+        raise PolicyError(
+            f"{owner}: {name} names unknown {categories.name or 'label'}(s) {bad}"
+            f"{suggest(str(bad[0]), as_str)}; known: {list(categories)[:12]}"
+            + (" ..." if len(categories) > 12 else "")
+        )
+    return positions
+
+
+def _group_block(
+    family: str,
+    codes: np.ndarray,
+    categories: pd.Index,
+    rows_for: np.ndarray,
+    weights: np.ndarray | None,
+    lower: np.ndarray,
+    upper: np.ndarray,
+    labels: pd.Index | None = None,
+) -> RowBlock:
+    """Rows ``lower_k <= sum_{c in group k} w_c x_c <= upper_k`` for the groups ``rows_for``."""
+    remap = np.full(len(categories) + 1, -1, dtype=np.int64)  # last slot: missing (-1) codes
+    remap[rows_for] = np.arange(len(rows_for))
+    row = remap[codes]
+    keep = row >= 0
+    cols = np.flatnonzero(keep)
+    vals = np.ones(len(cols)) if weights is None else weights[keep]
+    return RowBlock(
+        family=family,
+        labels=categories[rows_for] if labels is None else labels,
+        rows=row[keep],
+        cols=cols,
+        vals=vals,
+        lower=lower[rows_for],
+        upper=upper[rows_for],
+    )
+
+
+# ---------------------------------------------------------------------- base class
+class Constraint:
+    """Base class of policy constraints (a frozen dataclass in every subclass)."""
+
+    family: ClassVar[str] = "constraint"
+
+    def emit(self, ctx: BuildContext) -> list[RowBlock]:  # pragma: no cover - abstract
+        """Return the rows of this constraint for the dataset in ``ctx``."""
+        raise NotImplementedError
+
+    def describe(self) -> str:
+        """One-line human description, e.g. ``GroupShare(kti) min 40 %``."""
+        fields = ", ".join(
+            f"{k}={v!r}" for k, v in self.__dict__.items() if v is not None and v is not False
+        )
+        return f"{type(self).__name__}({fields})"
+
+
+# ---------------------------------------------------------------------- budget
+@dataclass(frozen=True)
+class Budget(Constraint):
+    """Money available, in Rp bn.
+
+    Parameters
+    ----------
+    total : float, optional
+        Total budget: ``sum(x) <= total`` (``==`` with ``spend_all``).
+    by : mapping, optional
+        Limits by any level: ``{"program": {"sentra": 400}, "channel": {"DAK fisik": 450}}``
+        gives ``sum of x in that group <= limit`` for each listed group.
+    spend_all : bool, default False
+        Spend the whole total (an equality). Useful when unspent money is not an option.
+
+    Examples
+    --------
+    >>> import ikmopt as ik
+    >>> ik.Budget(total=2500, by={"program": {"sentra": 400}}).total
+    2500.0
+    """
+
+    total: float | None = None
+    by: Mapping[str, Mapping[Hashable, float]] | None = None
+    spend_all: bool = False
+    family: ClassVar[str] = "budget"
+
+    def __post_init__(self) -> None:
+        if self.total is not None:
+            object.__setattr__(self, "total", _number("Budget", "total", self.total))
+        if self.spend_all and self.total is None:
+            raise PolicyError("Budget: spend_all=True needs a total")
+        if self.by is not None:
+            if not isinstance(self.by, Mapping):
+                raise PolicyError(
+                    "Budget: by must map a level to {group: limit}, e.g. "
+                    "{'program': {'sentra': 400}}"
+                )
+            by = {}
+            for level, limits in self.by.items():
+                if not isinstance(limits, Mapping) or not limits:
+                    raise PolicyError(
+                        f"Budget: by['{level}'] must be a non-empty mapping {{group: limit}}"
+                    )
+                by[str(level)] = _values("Budget", f"by['{level}']", limits)
+            object.__setattr__(self, "by", by)
+        if self.total is None and not self.by:
+            raise PolicyError("Budget needs a total or at least one limit in by=")
+
+    def emit(self, ctx: BuildContext) -> list[RowBlock]:
+        """Total row and one row per limited group."""
+        blocks = []
+        n = ctx.data.n_cells
+        if self.total is not None:
+            lower = self.total if self.spend_all else -np.inf
+            blocks.append(
+                RowBlock(
+                    "budget",
+                    pd.Index(["total"]),
+                    np.zeros(n, dtype=np.int64),
+                    np.arange(n),
+                    np.ones(n),
+                    np.array([lower]),
+                    np.array([self.total]),
+                )
+            )
+        for level, limits in (self.by or {}).items():
+            codes, categories = ctx.level(level, "Budget")
+            keys = list(limits)
+            positions = _positions("Budget", f"by['{level}']", categories, keys)
+            upper = np.full(len(categories), np.inf)
+            upper[positions] = [limits[k] for k in keys]
+            labels = pd.Index([f"{level}={categories[p]}" for p in positions])
+            blocks.append(
+                _group_block(
+                    "budget", codes, categories, positions, None,
+                    np.full(len(categories), -np.inf), upper, labels,
+                )
+            )
+        return blocks
+
+    def describe(self) -> str:
+        """Human description."""
+        parts = []
+        if self.total is not None:
+            parts.append(f"total {'=' if self.spend_all else '<='} Rp {self.total:,.0f} bn")
+        for level, limits in (self.by or {}).items():
+            parts += [f"{level}={k} <= Rp {v:,.0f} bn" for k, v in limits.items()]
+        return "Budget(" + "; ".join(parts) + ")"
+
+
+# ---------------------------------------------------------------------- region bounds
+@dataclass(frozen=True)
+class RegionBounds(Constraint):
+    """Floors and caps on each region's (or group's) total spend.
+
+    Each bound may be a number applied to every region (or to those in ``regions``) or a
+    mapping ``{region: value}`` for specific regions. Bounds of different kinds combine: the
+    floor is the largest of the floors, the cap the smallest of the caps.
+
+    Parameters
+    ----------
+    min, max : float or mapping, optional
+        Floor and cap in Rp bn.
+    min_share, max_share : float or mapping, optional
+        Floor and cap as a share (0–1) of ``Budget.total``.
+    min_rp_per_capita, max_rp_per_capita : float or mapping, optional
+        Floor and cap in **rupiah per inhabitant** (``population`` column), converted to Rp bn.
+    regions : list, optional
+        Apply scalar bounds only to these regions (default: all).
+    by : str, default "region"
+        Level to bound: ``"region"`` or a regions column such as ``"province"`` or
+        ``"island_group"`` (population is summed over the group).
+    """
+
+    min: Value = None
+    max: Value = None
+    min_share: Value = None
+    max_share: Value = None
+    min_rp_per_capita: Value = None
+    max_rp_per_capita: Value = None
+    regions: tuple[Hashable, ...] | None = None
+    by: str = "region"
+    family: ClassVar[str] = "region_bounds"
+
+    def __post_init__(self) -> None:
+        name = "RegionBounds"
+        for key in ("min", "max", "min_rp_per_capita", "max_rp_per_capita"):
+            object.__setattr__(self, key, _values(name, key, getattr(self, key)))
+        for key in ("min_share", "max_share"):
+            object.__setattr__(self, key, _values(name, key, getattr(self, key), hi=1.0))
+        if self.regions is not None:
+            regions = (self.regions,) if isinstance(self.regions, str) else tuple(self.regions)
+            if not regions:
+                raise PolicyError("RegionBounds: regions= is empty")
+            object.__setattr__(self, "regions", regions)
+        if all(
+            getattr(self, k) is None
+            for k in ("min", "max", "min_share", "max_share", "min_rp_per_capita",
+                      "max_rp_per_capita")
+        ):
+            raise PolicyError(
+                "RegionBounds needs at least one of min, max, min_share, max_share, "
+                "min_rp_per_capita, max_rp_per_capita"
+            )
+
+    def emit(self, ctx: BuildContext) -> list[RowBlock]:
+        """One ranged row per bounded region."""
+        name = f"RegionBounds(by={self.by})"
+        if self.by != "region" and self.by not in ctx.data.regions.columns:
+            raise PolicyError(
+                f"{name}: by must be 'region' or a column of the regions table"
+                f"{suggest(self.by, ctx.data.regions.columns)}; columns: "
+                f"{list(ctx.data.regions.columns)}"
+            )
+        codes, categories = ctx.level(self.by, "RegionBounds")
+        selected = None
+        if self.regions is not None:
+            selected = np.zeros(len(categories), dtype=bool)
+            selected[_positions(name, "regions", categories, list(self.regions))] = True
+        budget = ctx.policy.budget.total
+        if (self.min_share is not None or self.max_share is not None) and budget is None:
+            raise PolicyError(f"{name}: min_share/max_share need Budget(total=...)")
+        population = ctx.group_population(self.by, categories)
+
+        def spread(value: Value, default: float) -> np.ndarray:
+            return _per_group(name, "bound", value, categories, default, selected)
+
+        lower = np.maximum.reduce(
+            [
+                spread(self.min, -np.inf),
+                spread(self.min_share, -np.inf) * (budget or 0.0),
+                spread(self.min_rp_per_capita, -np.inf) * population / 1e9,
+            ]
+        )
+        upper = np.minimum.reduce(
+            [
+                spread(self.max, np.inf),
+                spread(self.max_share, np.inf) * (budget or 0.0),
+                spread(self.max_rp_per_capita, np.inf) * population / 1e9,
+            ]
+        )
+        # nan arises from inf * 0 for an unset share bound without a budget
+        lower = np.nan_to_num(lower, nan=-np.inf)
+        upper = np.nan_to_num(upper, nan=np.inf)
+        bad = lower > upper
+        if bad.any():
+            i = int(np.flatnonzero(bad)[0])
+            raise PolicyError(
+                f"{name}: floor {lower[i]:,.4g} above cap {upper[i]:,.4g} (Rp bn) for "
+                f"'{categories[i]}'; lower min or raise max"
+            )
+        rows_for = np.flatnonzero(np.isfinite(lower) | np.isfinite(upper))
+        return [_group_block("region_bounds", codes, categories, rows_for, None, lower, upper)]
+
+
+# ---------------------------------------------------------------------- shares
+@dataclass(frozen=True)
+class _Share(Constraint):
+    """Shared machinery of GroupShare and ProgramShare: ``sum_G x >= alpha * total spend``."""
+
+    family: ClassVar[str] = "share"
+
+    def _spec(self) -> tuple[str, Any, Value, Value]:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _check(self) -> None:
+        level, _, lo, hi = self._spec()
+        name = f"{type(self).__name__}({level})"
+        object.__setattr__(self, "min", _values(name, "min", lo, hi=1.0))
+        object.__setattr__(self, "max", _values(name, "max", hi, hi=1.0))
+        if self.min is None and self.max is None:
+            raise PolicyError(f"{name} needs min= or max= (a share between 0 and 1)")
+        if (
+            isinstance(self.min, float)
+            and isinstance(self.max, float)
+            and self.min > self.max
+        ):
+            raise PolicyError(f"{name}: min {self.min} is above max {self.max}")
+
+    def emit(self, ctx: BuildContext) -> list[RowBlock]:
+        """Rows ``sum_G x - alpha * T >= 0`` (min) and ``<= 0`` (max), T = total spend."""
+        level, value, lo, hi = self._spec()
+        name = f"{type(self).__name__}({level})"
+        codes, categories = ctx.level(level, type(self).__name__)
+        mappings = [v for v in (lo, hi) if isinstance(v, Mapping)]
+        if mappings:
+            keys = list(dict.fromkeys(k for m in mappings for k in m))
+            groups = _positions(name, "min/max", categories, keys)
+        else:
+            if value is None:
+                if categories.dtype == bool or set(map(str, categories)) <= {"True", "False"}:
+                    value = True
+                else:
+                    raise PolicyError(
+                        f"{name}: '{level}' is not a yes/no column, so say which group: "
+                        f"value= one of {list(categories)[:12]}, or give min/max as a "
+                        f"mapping per group"
+                    )
+            groups = _positions(name, "value", categories, [value])
+        total = ctx.total_spend_column()
+        blocks = []
+        for bound, sense in ((lo, "min"), (hi, "max")):
+            if bound is None:
+                continue
+            alpha = _per_group(name, sense, bound, categories, np.nan)
+            rows_for = groups[~np.isnan(alpha[groups])]
+            if not len(rows_for):
+                continue
+            block = _group_block(
+                "share", codes, categories, rows_for, None,
+                np.zeros(len(categories)), np.zeros(len(categories)),
+                pd.Index([f"{level}={categories[g]} {sense}" for g in rows_for]),
+            )
+            k = len(rows_for)
+            lower = np.zeros(k) if sense == "min" else np.full(k, -np.inf)
+            upper = np.full(k, np.inf) if sense == "min" else np.zeros(k)
+            blocks.append(
+                RowBlock(
+                    "share",
+                    block.labels,
+                    np.concatenate([block.rows, np.arange(k)]),
+                    np.concatenate([block.cols, np.full(k, total)]),
+                    np.concatenate([block.vals, -alpha[rows_for]]),
+                    lower,
+                    upper,
+                    kind="share",
+                    param=alpha[rows_for],
+                )
+            )
+        return blocks
+
+
+@dataclass(frozen=True)
+class GroupShare(_Share):
+    """A group of regions gets a minimum and/or maximum share of total spend.
+
+    Parameters
+    ----------
+    group : str
+        A column of the regions table: yes/no (``"kti"``) or categorical (``"island_group"``).
+    min, max : float or mapping, optional
+        Share between 0 and 1, or ``{group value: share}`` for one row per value.
+    value : optional
+        Which value of a categorical column forms the group (default ``True`` for a yes/no
+        column).
+
+    Examples
+    --------
+    >>> import ikmopt as ik
+    >>> ik.GroupShare("kti", min=0.40).min
+    0.4
+    """
+
+    group: str = ""
+    min: Value = None
+    max: Value = None
+    value: Any = None
+
+    def __post_init__(self) -> None:
+        if not self.group:
+            raise PolicyError("GroupShare needs a group column, e.g. GroupShare('kti', min=0.4)")
+        self._check()
+
+    def _spec(self) -> tuple[str, Any, Value, Value]:
+        return self.group, self.value, self.min, self.max
+
+    def describe(self) -> str:
+        """Human description."""
+        return _share_text("GroupShare", self.group, self.value, self.min, self.max)
+
+
+@dataclass(frozen=True)
+class ProgramShare(_Share):
+    """One program (or a group of programs) gets a minimum and/or maximum share of spend.
+
+    Parameters
+    ----------
+    program : str, optional
+        The program (or, with ``by=``, the group value) the bounds apply to. Omit it when
+        ``min``/``max`` are mappings ``{program: share}``.
+    min, max : float or mapping, optional
+        Share between 0 and 1.
+    by : str, default "program"
+        ``"program"`` or a programs column such as ``"channel"``.
+    """
+
+    program: Hashable | None = None
+    min: Value = None
+    max: Value = None
+    by: str = "program"
+
+    def __post_init__(self) -> None:
+        self._check()
+
+    def _spec(self) -> tuple[str, Any, Value, Value]:
+        return self.by, self.program, self.min, self.max
+
+    def describe(self) -> str:
+        """Human description."""
+        return _share_text("ProgramShare", self.by, self.program, self.min, self.max)
+
+
+def _share_text(cls: str, level: str, value: Any, lo: Value, hi: Value) -> str:
+    def fmt(v: Value) -> str:
+        if isinstance(v, Mapping):
+            return "{" + ", ".join(f"{k}: {x:.0%}" for k, x in v.items()) + "}"
+        return f"{v:.0%}"
+
+    who = level if value is None else f"{level}={value}"
+    parts = [f"min {fmt(lo)}" if lo is not None else "", f"max {fmt(hi)}" if hi is not None else ""]
+    return f"{cls}({who}) " + " ".join(p for p in parts if p)
+
+
+# ---------------------------------------------------------------------- outcome targets
+@dataclass(frozen=True)
+class Target(Constraint):
+    """Hard bounds on an outcome: ``min <= sum_c a_mc x_c <= max``.
+
+    Parameters
+    ----------
+    metric : str
+        An impacts metric, e.g. ``"jobs"``.
+    min, max : float or mapping, optional
+        Bounds in the metric's unit; with ``by=``, a number for every group or a mapping
+        ``{group: bound}``.
+    by : str, optional
+        Level for one row per group (``"region"``, ``"island_group"``, ``"program"`` ...);
+        national when omitted.
+
+    Examples
+    --------
+    >>> import ikmopt as ik
+    >>> ik.Target("jobs", min=150_000).min
+    150000.0
+    """
+
+    metric: str = ""
+    min: Value = None
+    max: Value = None
+    by: str | None = None
+    family: ClassVar[str] = "target"
+
+    def __post_init__(self) -> None:
+        name = f"Target({self.metric})"
+        if not self.metric:
+            raise PolicyError("Target needs a metric, e.g. Target('jobs', min=150_000)")
+        object.__setattr__(self, "min", _values(name, "min", self.min))
+        object.__setattr__(self, "max", _values(name, "max", self.max))
+        if self.min is None and self.max is None:
+            raise PolicyError(f"{name} needs min= or max=")
+        if self.by is None and (isinstance(self.min, Mapping) or isinstance(self.max, Mapping)):
+            raise PolicyError(f"{name}: a mapping of bounds needs by= (the level it is keyed by)")
+        if isinstance(self.min, float) and isinstance(self.max, float) and self.min > self.max:
+            raise PolicyError(f"{name}: min {self.min:g} is above max {self.max:g}")
+
+    def emit(self, ctx: BuildContext) -> list[RowBlock]:
+        """One row (national) or one row per group."""
+        name = f"Target({self.metric})"
+        coef = ctx.coefficients(self.metric, name)
+        if self.by is None:
+            n = ctx.data.n_cells
+            lower = np.array([-np.inf if self.min is None else self.min])
+            upper = np.array([np.inf if self.max is None else self.max])
+            return [
+                RowBlock("target", pd.Index([self.metric]), np.zeros(n, dtype=np.int64),
+                         np.arange(n), coef, lower, upper)
+            ]
+        codes, categories = ctx.level(self.by, name)
+        lower = _per_group(name, "min", self.min, categories, -np.inf)
+        upper = _per_group(name, "max", self.max, categories, np.inf)
+        bad = lower > upper
+        if bad.any():
+            i = int(np.flatnonzero(bad)[0])
+            raise PolicyError(f"{name}: min above max for '{categories[i]}'")
+        rows_for = np.flatnonzero(np.isfinite(lower) | np.isfinite(upper))
+        labels = pd.Index([f"{self.metric} {self.by}={categories[g]}" for g in rows_for])
+        return [_group_block("target", codes, categories, rows_for, coef, lower, upper, labels)]

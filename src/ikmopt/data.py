@@ -1,0 +1,708 @@
+"""The :class:`Dataset`: validated regions, programs and impacts tables.
+
+A dataset is immutable: what-if work derives modified copies (:meth:`Dataset.scale`,
+:meth:`Dataset.with_capacity`, :meth:`Dataset.drop_regions`). Validation happens once, in the
+constructor, and every problem is reported at once in a :class:`~ikmopt.errors.DataError`.
+Nothing downstream re-checks the tables.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable, Mapping
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .errors import DataError
+from .units import MONEY_UNIT, known_units, to_idr_bn_factor
+from .validation import FailureLog, check_numeric, suggest
+
+__all__ = ["Dataset"]
+
+#: Index levels of the impacts table, in order. ``region`` and ``program`` are required.
+CELL_LEVELS = ("region", "program", "sector", "year")
+#: Impacts columns that are not metrics.
+RESERVED_IMPACT_COLUMNS = ("capacity", "unit")
+#: Tables of a dataset file set (Excel sheets or CSV files), in order.
+TABLES = ("regions", "programs", "impacts")
+
+
+class Dataset:
+    """Regions, programs and impact coefficients for one allocation problem.
+
+    Parameters
+    ----------
+    regions : pandas.DataFrame
+        One row per region, labelled by a ``region`` index or column. Required column:
+        ``population`` (persons, > 0). Any other column (``kti``, ``island_group``,
+        ``poverty_rate_pct``, ``province`` ...) can be used by constraints and aggregates.
+    programs : pandas.DataFrame
+        One row per program instrument, labelled by a ``program`` index or column. Optional
+        columns such as ``name`` and ``channel`` (funding channel) can be used by budgets and
+        aggregates.
+    impacts : pandas.DataFrame
+        One row per cell, labelled by ``region`` and ``program`` (and optionally ``sector``
+        and ``year``) as index levels or columns. Column ``capacity`` (largest spend the cell
+        can absorb, in ``money_unit``) is required; every other numeric column is a
+        **metric**: its outcome per unit of money spent (for example ``jobs`` per Rp bn).
+        An optional ``unit`` column states the money unit row by row; it must be uniform.
+    money_unit : str, default "IDR bn"
+        Unit of capacities and of the "per money" denominators. Converted once to Rp billion;
+        see :func:`ikmopt.units.known_units`.
+    metric_units : mapping, optional
+        Unit of each metric's outcome, for display (``{"jobs": "persons"}``). A metric whose
+        unit is a money unit (``value_added``) is converted to Rp billion as well.
+    name : str, default "custom"
+        Short name shown in results and reports.
+    sources : pandas.DataFrame, optional
+        Provenance: one row per (table, column) with ``source``, ``year`` and ``note``.
+    description : str, optional
+        Free text shown in reports.
+
+    Raises
+    ------
+    DataError
+        If any table is malformed; ``failure_cases`` lists every problem.
+
+    Notes
+    -----
+    Labels are strings (region and program codes such as ``11`` become ``"11"``); ``year``
+    labels are integers. Cells are stored sorted in the order of the regions and programs
+    tables, so results come out in the same order as the input.
+    """
+
+    def __init__(
+        self,
+        regions: pd.DataFrame,
+        programs: pd.DataFrame,
+        impacts: pd.DataFrame,
+        *,
+        money_unit: str = MONEY_UNIT,
+        metric_units: Mapping[str, str] | None = None,
+        name: str = "custom",
+        sources: pd.DataFrame | None = None,
+        description: str = "",
+    ) -> None:
+        log = FailureLog()
+        regions = _labelled(log, "regions", regions, ("region",))
+        programs = _labelled(log, "programs", programs, ("program",))
+        impacts = _labelled(log, "impacts", impacts, CELL_LEVELS, required=("region", "program"))
+        log.raise_if_any(f"dataset '{name}'")
+
+        factor = _money_factor(log, impacts, money_unit)
+        regions = _validate_regions(log, regions)
+        _check_unique(log, "programs", programs.index)
+        impacts, metrics = _validate_impacts(log, impacts, regions.index, programs.index)
+        metric_units = dict(metric_units or {})
+        for metric in metric_units:
+            if metric not in metrics:
+                log.add(
+                    "impacts",
+                    str(metric),
+                    "metric_units names a metric that is not an impacts column"
+                    + suggest(metric, metrics),
+                )
+        log.raise_if_any(f"dataset '{name}'")
+
+        if factor != 1.0:
+            impacts = _convert_money(impacts, metrics, metric_units, factor)
+        if "unit" in impacts.columns:
+            impacts = impacts.drop(columns="unit")
+
+        self._regions = regions
+        self._programs = programs
+        self._impacts = _sorted_cells(impacts, regions.index, programs.index)
+        self._metrics = tuple(metrics)
+        self._metric_units = metric_units
+        self._name = str(name)
+        self._description = description
+        self._sources = (
+            sources.copy()
+            if sources is not None
+            else pd.DataFrame(columns=["table", "column", "source", "year", "note"])
+        )
+
+    # ------------------------------------------------------------------ constructors
+    @classmethod
+    def from_excel(cls, path: str | Path, **kwargs: Any) -> Dataset:
+        """Read a workbook with one sheet per table: ``regions``, ``programs``, ``impacts``.
+
+        An optional ``sources`` sheet carries provenance. Keyword arguments go to
+        :class:`Dataset`.
+
+        Raises
+        ------
+        DataError
+            If the file does not exist, is not a workbook, or lacks a sheet.
+        """
+        path = Path(path)
+        if not path.is_file():
+            raise DataError(f"Excel workbook '{path}' does not exist")
+        try:
+            sheets = pd.read_excel(path, sheet_name=None)
+        except ImportError as err:
+            raise DataError(
+                "reading Excel needs openpyxl: pip install 'ikmopt[excel]'"
+            ) from err
+        except Exception as err:  # any reader failure means the file is not a usable workbook
+            raise DataError(f"cannot read '{path}' as an Excel workbook: {err}") from err
+        missing = [t for t in TABLES if t not in sheets]
+        if missing:
+            raise DataError(
+                f"Excel workbook '{path}' lacks sheet(s) {missing}; it has {list(sheets)}. "
+                f"A dataset workbook needs one sheet per table: {list(TABLES)}"
+            )
+        kwargs.setdefault("name", path.stem)
+        if "sources" in sheets:
+            kwargs.setdefault("sources", sheets["sources"])
+        return cls(sheets["regions"], sheets["programs"], sheets["impacts"], **kwargs)
+
+    @classmethod
+    def from_csv(cls, folder: str | Path, **kwargs: Any) -> Dataset:
+        """Read ``regions.csv``, ``programs.csv`` and ``impacts.csv`` from a folder.
+
+        An optional ``sources.csv`` carries provenance. Keyword arguments go to
+        :class:`Dataset`.
+
+        Raises
+        ------
+        DataError
+            If the folder or one of the files does not exist or cannot be parsed.
+        """
+        folder = Path(folder)
+        if not folder.is_dir():
+            raise DataError(f"dataset folder '{folder}' does not exist")
+        frames = {}
+        for table in (*TABLES, "sources"):
+            file = folder / f"{table}.csv"
+            if not file.is_file():
+                if table == "sources":
+                    continue
+                raise DataError(
+                    f"dataset folder '{folder}' lacks '{table}.csv'; a dataset folder needs "
+                    + ", ".join(f"{t}.csv" for t in TABLES)
+                )
+            try:
+                frames[table] = pd.read_csv(file, dtype={"region": str, "program": str})
+            except Exception as err:  # parser errors of every kind
+                raise DataError(f"cannot parse '{file}' as CSV: {err}") from err
+        kwargs.setdefault("name", folder.name)
+        if "sources" in frames:
+            kwargs.setdefault("sources", frames["sources"])
+        return cls(frames["regions"], frames["programs"], frames["impacts"], **kwargs)
+
+    # ------------------------------------------------------------------ tables
+    @property
+    def regions(self) -> pd.DataFrame:
+        """Regions table, indexed by ``region`` (treat as read-only)."""
+        return self._regions
+
+    @property
+    def programs(self) -> pd.DataFrame:
+        """Programs table, indexed by ``program`` (treat as read-only)."""
+        return self._programs
+
+    @property
+    def impacts(self) -> pd.DataFrame:
+        """Impacts table, one row per cell, money in Rp bn (treat as read-only)."""
+        return self._impacts
+
+    @property
+    def metrics(self) -> tuple[str, ...]:
+        """Names of the outcome metrics (every impacts column but ``capacity``)."""
+        return self._metrics
+
+    @property
+    def metric_units(self) -> dict[str, str]:
+        """Declared unit of each metric's outcome (missing metrics are unitless)."""
+        return dict(self._metric_units)
+
+    @property
+    def name(self) -> str:
+        """Short name of the dataset."""
+        return self._name
+
+    @property
+    def description(self) -> str:
+        """Free-text description of the dataset."""
+        return self._description
+
+    @property
+    def sources(self) -> pd.DataFrame:
+        """Provenance of each column: ``table``, ``column``, ``source``, ``year``, ``note``."""
+        return self._sources
+
+    @property
+    def money_unit(self) -> str:
+        """Always ``"IDR bn"``: money is converted to Rp billion at construction."""
+        return MONEY_UNIT
+
+    @property
+    def cells(self) -> pd.MultiIndex:
+        """Index of the decision cells (region, program[, sector][, year])."""
+        return self._impacts.index  # type: ignore[return-value]
+
+    @property
+    def levels(self) -> tuple[str, ...]:
+        """Names of the cell index levels."""
+        return tuple(self.cells.names)
+
+    @property
+    def n_cells(self) -> int:
+        """Number of decision cells."""
+        return len(self._impacts)
+
+    # ------------------------------------------------------------------ arrays for the build
+    @cached_property
+    def capacity(self) -> np.ndarray:
+        """Capacity of every cell, Rp bn (array in cell order)."""
+        return self._impacts["capacity"].to_numpy(dtype=float)
+
+    def coefficients(self, metric: str) -> np.ndarray:
+        """Coefficient of ``metric`` per Rp bn for every cell (array in cell order).
+
+        Raises
+        ------
+        PolicyError
+            If the dataset has no such metric.
+        """
+        from .errors import PolicyError
+
+        if metric not in self._metrics:
+            raise PolicyError(
+                f"unknown metric '{metric}'{suggest(metric, self._metrics)}; "
+                f"this dataset's metrics are {list(self._metrics)}"
+            )
+        return self._coefficient_matrix[:, self._metrics.index(metric)]
+
+    @cached_property
+    def _coefficient_matrix(self) -> np.ndarray:
+        return self._impacts[list(self._metrics)].to_numpy(dtype=float)
+
+    @cached_property
+    def region_codes(self) -> np.ndarray:
+        """Position of each cell's region in :attr:`regions` (int array in cell order)."""
+        return np.asarray(self.cells.codes[0], dtype=np.int64)
+
+    @cached_property
+    def population(self) -> np.ndarray:
+        """Population of every region, in :attr:`regions` order."""
+        return self._regions["population"].to_numpy(dtype=float)
+
+    def available_levels(self) -> list[str]:
+        """Names usable as ``by=`` / group levels: cell levels, region and program columns."""
+        return [
+            *self.levels,
+            *[c for c in self._regions.columns if c not in self.levels],
+            *[c for c in self._programs.columns if c not in self.levels],
+        ]
+
+    def level_codes(self, level: str) -> tuple[np.ndarray, pd.Index]:
+        """Group every cell by ``level``.
+
+        Parameters
+        ----------
+        level : str
+            A cell index level (``region``, ``program``, ``sector``, ``year``), a column of the
+            regions table (``kti``, ``island_group``, ``province``) or of the programs table
+            (``channel``).
+
+        Returns
+        -------
+        codes : numpy.ndarray
+            For every cell, the position of its group in ``categories`` (``-1`` where the
+            attribute is missing).
+        categories : pandas.Index
+            The groups, in order of first appearance in their table.
+
+        Raises
+        ------
+        PolicyError
+            If ``level`` is not a level or column of this dataset.
+        """
+        return self._level_codes(level)
+
+    def _level_codes(self, level: str) -> tuple[np.ndarray, pd.Index]:
+        from .errors import PolicyError
+
+        cache = self.__dict__.setdefault("_level_cache", {})
+        if level in cache:
+            return cache[level]
+        if level in self.levels:
+            pos = self.levels.index(level)
+            codes = np.asarray(self.cells.codes[pos], dtype=np.int64)
+            categories = self.cells.levels[pos]
+            used = np.unique(codes)
+            if len(used) != len(categories):  # drop labels no cell uses
+                remap = np.full(len(categories), -1, dtype=np.int64)
+                remap[used] = np.arange(len(used))
+                codes, categories = remap[codes], categories[used]
+            result = (codes, pd.Index(categories, name=level))
+        else:
+            if level in self._regions.columns:
+                table, owner = self._regions, 0
+            elif level in self._programs.columns:
+                table, owner = self._programs, 1
+            else:
+                raise PolicyError(
+                    f"unknown level '{level}'{suggest(level, self.available_levels())}; "
+                    f"levels of dataset '{self.name}' are {self.available_levels()}"
+                )
+            table_codes, categories = pd.factorize(table[level], sort=False)
+            owner_codes = np.asarray(self.cells.codes[owner], dtype=np.int64)
+            result = (
+                np.asarray(table_codes, dtype=np.int64)[owner_codes],
+                pd.Index(categories, name=level),
+            )
+        cache[level] = result
+        return result
+
+    # ------------------------------------------------------------------ what-if copies
+    def replace(self, **tables: Any) -> Dataset:
+        """Return a new dataset with some tables or settings replaced (and re-validated).
+
+        Parameters
+        ----------
+        **tables
+            Any of ``regions``, ``programs``, ``impacts``, ``metric_units``, ``name``,
+            ``sources``, ``description``.
+        """
+        base: dict[str, Any] = {
+            "regions": self._regions,
+            "programs": self._programs,
+            "impacts": self._impacts,
+            "metric_units": self._metric_units,
+            "name": self._name,
+            "sources": self._sources,
+            "description": self._description,
+        }
+        unknown = set(tables) - set(base)
+        if unknown:
+            raise TypeError(f"replace() got unknown argument(s) {sorted(unknown)}")
+        base.update(tables)
+        return Dataset(**base)
+
+    def mask(self, where: Mapping[str, Any] | None = None) -> np.ndarray:
+        """Boolean array over cells selecting those that match every ``where`` condition.
+
+        Parameters
+        ----------
+        where : mapping, optional
+            ``{level: value or list of values}``, for example
+            ``{"island_group": "Papua", "program": ["training", "sentra"]}``. Levels are those
+            of :meth:`level_codes`. ``None`` selects every cell.
+
+        Raises
+        ------
+        DataError
+            If a value does not occur in its level (the message lists what does).
+        """
+        selected = np.ones(self.n_cells, dtype=bool)
+        for level, values in (where or {}).items():
+            codes, categories = self._level_codes(level)
+            wanted = _as_list(values)
+            positions = categories.get_indexer(pd.Index(wanted, dtype=categories.dtype))
+            if (positions < 0).any():
+                bad = [w for w, p in zip(wanted, positions, strict=True) if p < 0]
+                raise DataError(
+                    f"level '{level}' has no value(s) {bad}"
+                    f"{suggest(str(bad[0]), map(str, categories))}; "
+                    f"known values: {list(categories)[:20]}"
+                )
+            selected &= np.isin(codes, positions)
+        return selected
+
+    def scale(self, metric: str, factor: float, where: Mapping[str, Any] | None = None) -> Dataset:
+        """Return a copy with ``metric`` multiplied by ``factor`` in the selected cells.
+
+        Example: ``data.scale("jobs", 0.8, where={"program": "training"})`` lowers the jobs
+        estimate of training by 20 % everywhere. Use ``metric="capacity"`` to scale capacities.
+        """
+        if metric not in (*self._metrics, "capacity"):
+            raise DataError(
+                f"cannot scale '{metric}': not a metric or 'capacity'"
+                f"{suggest(metric, (*self._metrics, 'capacity'))}; metrics are "
+                f"{list(self._metrics)}"
+            )
+        if not np.isfinite(factor) or factor < 0:
+            raise DataError(f"scale factor for '{metric}' must be finite and >= 0, got {factor}")
+        impacts = self._impacts.copy()
+        rows = self.mask(where)
+        impacts.loc[rows, metric] = impacts.loc[rows, metric].to_numpy() * factor
+        return self.replace(impacts=impacts)
+
+    def with_capacity(
+        self,
+        *,
+        factor: float | None = None,
+        value: float | None = None,
+        where: Mapping[str, Any] | None = None,
+    ) -> Dataset:
+        """Return a copy with capacities of the selected cells scaled (``factor``) or set.
+
+        Exactly one of ``factor`` and ``value`` (Rp bn) must be given.
+        """
+        if (factor is None) == (value is None):
+            raise DataError("with_capacity() needs exactly one of factor= and value=")
+        if factor is not None:
+            return self.scale("capacity", factor, where)
+        if value is None or not np.isfinite(value) or value < 0:
+            raise DataError(f"capacity value must be finite and >= 0, got {value}")
+        impacts = self._impacts.copy()
+        impacts.loc[self.mask(where), "capacity"] = float(value)
+        return self.replace(impacts=impacts)
+
+    def drop_regions(self, regions: Iterable[Hashable] | Hashable) -> Dataset:
+        """Return a copy without the given regions (and their cells).
+
+        Raises
+        ------
+        DataError
+            If a label is not a region of this dataset.
+        """
+        labels = [str(r) for r in _as_list(regions)]
+        unknown = [r for r in labels if r not in self._regions.index]
+        if unknown:
+            raise DataError(
+                f"cannot drop unknown region(s) {unknown}"
+                f"{suggest(unknown[0], self._regions.index)}"
+            )
+        keep = ~self._impacts.index.get_level_values("region").isin(labels)
+        return self.replace(
+            regions=self._regions.drop(index=labels), impacts=self._impacts[keep]
+        )
+
+    # ------------------------------------------------------------------ export
+    def to_excel(self, path: str | Path) -> Path:
+        """Write the tables to a workbook readable by :meth:`from_excel`."""
+        path = Path(path)
+        with pd.ExcelWriter(path) as writer:
+            self._regions.to_excel(writer, sheet_name="regions")
+            self._programs.to_excel(writer, sheet_name="programs")
+            self._impacts.to_excel(writer, sheet_name="impacts", merge_cells=False)
+            if len(self._sources):
+                self._sources.to_excel(writer, sheet_name="sources", index=False)
+        return path
+
+    def to_csv(self, folder: str | Path) -> Path:
+        """Write the tables to a folder readable by :meth:`from_csv`."""
+        folder = Path(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        self._regions.to_csv(folder / "regions.csv")
+        self._programs.to_csv(folder / "programs.csv")
+        self._impacts.to_csv(folder / "impacts.csv")
+        if len(self._sources):
+            self._sources.to_csv(folder / "sources.csv", index=False)
+        return folder
+
+    def __repr__(self) -> str:
+        dims = " x ".join(
+            f"{len(self.cells.levels[i])} {name}s" for i, name in enumerate(self.levels)
+        )
+        return (
+            f"<ikmopt.Dataset '{self.name}': {dims}; {self.n_cells} cells; "
+            f"metrics {list(self.metrics)}; money in {MONEY_UNIT}>"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Dataset):
+            return NotImplemented
+        return (
+            self._regions.equals(other._regions)
+            and self._programs.equals(other._programs)
+            and self._impacts.equals(other._impacts)
+        )
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+# ---------------------------------------------------------------------- helpers
+def _as_list(values: Any) -> list[Any]:
+    if isinstance(values, str | bytes) or not isinstance(values, Iterable):
+        return [values]
+    return list(values)
+
+
+def _labelled(
+    log: FailureLog,
+    table: str,
+    frame: Any,
+    levels: tuple[str, ...],
+    required: tuple[str, ...] | None = None,
+) -> pd.DataFrame:
+    """Bring a table to a frame indexed by its label levels (strings, or int years)."""
+    required = levels if required is None else required
+    if not isinstance(frame, pd.DataFrame):
+        log.add(table, "-", f"must be a pandas DataFrame, got {type(frame).__name__}")
+        return pd.DataFrame()
+    if frame.empty:
+        log.add(table, "-", "table is empty (no rows)")
+        return frame
+    frame = frame.copy()
+    index_names = [n for n in frame.index.names if n is not None]
+    if (
+        not index_names
+        and len(levels) == 1
+        and levels[0] not in frame.columns
+        and not isinstance(frame.index, pd.RangeIndex)
+    ):  # an unnamed index of labels, e.g. DataFrame({...}, index=["Aceh", ...])
+        frame.index.name = levels[0]
+        index_names = [levels[0]]
+    if index_names:
+        frame = frame.reset_index()
+    elif not isinstance(frame.index, pd.RangeIndex):
+        frame = frame.reset_index(drop=True)
+    frame.columns = [str(c).strip() for c in frame.columns]
+    present = [lv for lv in levels if lv in frame.columns]
+    missing = [lv for lv in required if lv not in frame.columns]
+    for lv in missing:
+        log.add(
+            table,
+            lv,
+            "required label column is missing" + suggest(lv, frame.columns)
+            + f"; columns present: {list(frame.columns)}",
+        )
+    if missing:
+        return frame
+    for lv in present:
+        col = frame[lv]
+        if col.isna().any():
+            log.add(table, lv, "missing label", labels=frame.index[col.isna()].tolist())
+        if lv == "year":
+            years = pd.to_numeric(col, errors="coerce")
+            bad = years.isna() | (years != np.round(years))
+            if bad.any():
+                log.add(table, lv, "year must be an integer", values=col[bad].tolist(),
+                        labels=col[bad].tolist())
+                continue
+            frame[lv] = years.astype(np.int64)
+        else:
+            frame[lv] = col.astype(str).str.strip()
+    return frame.set_index(present)
+
+
+def _check_unique(log: FailureLog, table: str, index: pd.Index) -> None:
+    dup = index.duplicated(keep="first")
+    if dup.any():
+        log.add(
+            table,
+            "/".join(str(n) for n in index.names),
+            "duplicate label",
+            labels=index[dup].unique().tolist(),
+        )
+
+
+def _money_factor(log: FailureLog, impacts: pd.DataFrame, money_unit: str) -> float:
+    unit = money_unit
+    if "unit" in impacts.columns:
+        units = impacts["unit"].dropna().astype(str).str.strip().unique()
+        if len(units) > 1:
+            log.add("impacts", "unit", f"mixed money units {sorted(units)}; use one unit")
+            return 1.0
+        if len(units) == 1:
+            if money_unit != MONEY_UNIT and to_idr_bn_factor(units[0]) != to_idr_bn_factor(
+                money_unit
+            ):
+                log.add(
+                    "impacts",
+                    "unit",
+                    f"column says '{units[0]}' but money_unit='{money_unit}'",
+                )
+                return 1.0
+            unit = units[0]
+    factor = to_idr_bn_factor(unit)
+    if factor is None:
+        log.add(
+            "impacts",
+            "unit",
+            f"unknown money unit '{unit}'{suggest(str(unit).lower(), known_units())}; "
+            f"known units: {known_units()}",
+        )
+        return 1.0
+    return factor
+
+
+def _validate_regions(log: FailureLog, regions: pd.DataFrame) -> pd.DataFrame:
+    _check_unique(log, "regions", regions.index)
+    if "population" not in regions.columns:
+        log.add(
+            "regions",
+            "population",
+            "required column is missing" + suggest("population", regions.columns)
+            + f"; columns present: {list(regions.columns)}",
+        )
+        return regions
+    return check_numeric(log, "regions", regions, ["population"], positive=True)
+
+
+def _validate_impacts(
+    log: FailureLog, impacts: pd.DataFrame, regions: pd.Index, programs: pd.Index
+) -> tuple[pd.DataFrame, list[str]]:
+    if "capacity" not in impacts.columns:
+        log.add(
+            "impacts",
+            "capacity",
+            "required column is missing" + suggest("capacity", impacts.columns)
+            + f"; columns present: {list(impacts.columns)}",
+        )
+    metrics = [c for c in impacts.columns if c not in RESERVED_IMPACT_COLUMNS]
+    if not metrics:
+        log.add("impacts", "-", "no metric column (e.g. 'jobs') besides capacity")
+    _check_unique(log, "impacts", impacts.index)
+    numeric = [c for c in (*metrics, "capacity") if c in impacts.columns]
+    impacts = check_numeric(log, "impacts", impacts, numeric)
+    for level, known, table in (("region", regions, "regions"), ("program", programs, "programs")):
+        labels = impacts.index.get_level_values(level)
+        unknown = ~labels.isin(known)
+        if unknown.any():
+            bad = labels[unknown].unique().tolist()
+            log.add(
+                "impacts",
+                level,
+                f"label not in the {table} table" + suggest(str(bad[0]), known),
+                labels=bad,
+            )
+    return impacts, metrics
+
+
+def _convert_money(
+    impacts: pd.DataFrame, metrics: list[str], metric_units: dict[str, str], factor: float
+) -> pd.DataFrame:
+    """Express capacities in Rp bn and coefficients per Rp bn."""
+    impacts = impacts.copy()
+    impacts["capacity"] = impacts["capacity"] * factor
+    for metric in metrics:
+        per_bn = impacts[metric] / factor
+        out_factor = to_idr_bn_factor(metric_units.get(metric, "")) if metric in metric_units else None
+        if out_factor is not None:  # the outcome itself is money: express it in Rp bn too
+            per_bn = per_bn * out_factor
+            metric_units[metric] = MONEY_UNIT
+        impacts[metric] = per_bn
+    return impacts
+
+
+def _sorted_cells(impacts: pd.DataFrame, regions: pd.Index, programs: pd.Index) -> pd.DataFrame:
+    """Order cells by the regions and programs tables (then sector, year) with fixed levels."""
+    names = list(impacts.index.names)
+    codes = []
+    levels = []
+    for name in names:
+        values = impacts.index.get_level_values(name)
+        if name == "region":
+            cats = regions
+        elif name == "program":
+            cats = programs
+        else:
+            cats = pd.Index(pd.unique(values)).sort_values()
+        codes.append(cats.get_indexer(values))
+        levels.append(pd.Index(cats, name=name))
+    order = np.lexsort(codes[::-1])
+    index = pd.MultiIndex(
+        levels=levels, codes=[c[order] for c in codes], names=names, verify_integrity=False
+    )
+    out = impacts.iloc[order].copy()
+    out.index = index
+    return out

@@ -1,0 +1,88 @@
+"""Derive the bundled dataset's ILLUSTRATIVE impact coefficients and capacities.
+
+The rule uses only public facts (BPS IMK establishments, workers and value added per
+province; the 2024 provincial minimum wage) and the per-program assumptions in the programs
+table (``cost_per_unit_million``, ``job_gain_per_unit``, ``va_gain``, ``coverage``,
+``base_capacity_bn``). The numbers it produces are **illustrative defaults**, meant to be
+replaced by an analyst's own estimates. For province ``r`` and program ``p``:
+
+* unit size ``w_r = imk_workers / imk_establishments`` (workers per IKM unit) and its
+  national value ``w̄``; value added per worker ``v_r = imk_value_added_million_rp /
+  imk_workers`` (Rp million);
+* delivery cost index ``k_r = 0.5 + 0.5 * ump_2024_r / ump_national`` (half of a program's
+  cost scales with local wages; ``ump_national`` = Rp 3,125,999);
+* units reached per Rp bn ``u_rp = 1000 / (cost_per_unit_million_p * k_r)``;
+* ``jobs_rp = u_rp * job_gain_per_unit_p * w_r / w̄``;
+* ``value_added_rp = u_rp * v_r / 1000 * (va_gain_p * w_r + job_gain_per_unit_p * w_r / w̄)``
+  (Rp bn a year: the productivity gain on the unit's workforce plus the output of the new
+  jobs);
+* ``capacity_rp = max(base_capacity_bn_p,
+  coverage_p * imk_establishments_r * cost_per_unit_million_p * k_r / 1000)`` (Rp bn).
+
+Run ``python -m ikmopt.datasets.derive`` to print the derived table.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["NATIONAL_UMP_2024", "derive_impacts"]
+
+#: National UMP figure for 2024 given by the UMP source (Rp per month).
+NATIONAL_UMP_2024 = 3_125_999.0
+
+
+def derive_impacts(regions: pd.DataFrame, programs: pd.DataFrame) -> pd.DataFrame:
+    """Return the impacts table (``jobs``, ``value_added``, ``capacity``) by the rule above.
+
+    Parameters
+    ----------
+    regions : pandas.DataFrame
+        Indexed by region, with ``imk_establishments``, ``imk_workers``,
+        ``imk_value_added_million_rp`` and ``ump_2024``.
+    programs : pandas.DataFrame
+        Indexed by program, with the five assumption columns named in the module docstring.
+    """
+    establishments = regions["imk_establishments"].to_numpy(dtype=float)
+    workers = regions["imk_workers"].to_numpy(dtype=float)
+    value_added = regions["imk_value_added_million_rp"].to_numpy(dtype=float)
+    unit_size = workers / establishments
+    national_size = workers.sum() / establishments.sum()
+    va_per_worker = value_added / workers
+    cost_index = 0.5 + 0.5 * regions["ump_2024"].to_numpy(dtype=float) / NATIONAL_UMP_2024
+
+    cost = programs["cost_per_unit_million"].to_numpy(dtype=float)
+    job_gain = programs["job_gain_per_unit"].to_numpy(dtype=float)
+    va_gain = programs["va_gain"].to_numpy(dtype=float)
+    coverage = programs["coverage"].to_numpy(dtype=float)
+    base = programs["base_capacity_bn"].to_numpy(dtype=float)
+
+    # region x program grids (outer products), flattened in region-major order
+    units_per_bn = 1000.0 / np.outer(cost_index, cost)
+    size_ratio = (unit_size / national_size)[:, None]
+    jobs = units_per_bn * job_gain[None, :] * size_ratio
+    va = (
+        units_per_bn
+        * (va_per_worker / 1000.0)[:, None]
+        * (va_gain[None, :] * unit_size[:, None] + job_gain[None, :] * size_ratio)
+    )
+    capacity = np.maximum(
+        base[None, :],
+        coverage[None, :] * np.outer(establishments * cost_index, cost) / 1000.0,
+    )
+    index = pd.MultiIndex.from_product(
+        [regions.index, programs.index], names=["region", "program"]
+    )
+    return pd.DataFrame(
+        {"jobs": jobs.ravel(), "value_added": va.ravel(), "capacity": capacity.ravel()},
+        index=index,
+    )
+
+
+if __name__ == "__main__":  # pragma: no cover - convenience for reviewers
+    from . import load
+
+    data = load("indonesia-provinces")
+    with pd.option_context("display.max_rows", 300, "display.width", 120):
+        print(data.impacts.round(3))

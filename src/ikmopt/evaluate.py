@@ -1,0 +1,191 @@
+"""Outcomes and equity of *any* allocation: optimized, a rule of thumb, or last year's spend.
+
+:class:`~ikmopt.result.Result` uses the same :func:`evaluate`, so a plan and an alternative
+are always measured the same way.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+import numpy as np
+import pandas as pd
+
+from . import equity as eq
+from .data import Dataset
+from .errors import DataError
+
+__all__ = ["Evaluation", "evaluate"]
+
+#: Per-capita metrics are reported per this many inhabitants.
+PER_INHABITANTS = 100_000
+
+
+class Evaluation:
+    """Outcomes, aggregates and equity of one allocation on one dataset.
+
+    Use :func:`evaluate` to create one.
+    """
+
+    def __init__(self, data: Dataset, spend: np.ndarray) -> None:
+        self.data = data
+        self._spend = spend
+
+    @cached_property
+    def allocation(self) -> pd.Series:
+        """Spend per cell, Rp bn."""
+        return pd.Series(self._spend, index=self.data.cells, name="spend")
+
+    @cached_property
+    def outcomes(self) -> pd.Series:
+        """Total of each metric, plus total ``spend`` (Rp bn)."""
+        totals = {"spend": float(self._spend.sum())}
+        for metric in self.data.metrics:
+            totals[metric] = float(self.data.coefficients(metric) @ self._spend)
+        return pd.Series(totals, name="outcome")
+
+    @cached_property
+    def _cell_outcomes(self) -> pd.DataFrame:
+        frame = {"spend": self._spend}
+        for metric in self.data.metrics:
+            frame[metric] = self.data.coefficients(metric) * self._spend
+        return pd.DataFrame(frame, index=self.data.cells)
+
+    def by(self, level: str | tuple[str, ...] | list[str] = "region") -> pd.DataFrame:
+        """Spend and outcomes summed by one or more levels.
+
+        Parameters
+        ----------
+        level : str or sequence of str
+            Cell levels (``region``, ``program``, ``sector``, ``year``) or region/program
+            columns (``island_group``, ``kti``, ``channel`` ...).
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``spend`` (Rp bn), one column per metric and ``share`` of spend; for a single
+            regions-level grouping also ``population`` and ``spend_rp_per_capita``.
+        """
+        levels = [level] if isinstance(level, str) else list(level)
+        keys = []
+        for name in levels:
+            codes, categories = self.data.level_codes(name)
+            keys.append(pd.Categorical.from_codes(codes, categories=categories))
+        table = self._cell_outcomes.groupby(keys, observed=True, sort=True).sum()
+        table.index.names = levels
+        total = self._spend.sum()
+        table["share"] = table["spend"] / total if total > 0 else np.nan
+        regions = self.data.regions
+        if len(levels) == 1 and (levels[0] == "region" or levels[0] in regions.columns):
+            group = regions.index if levels[0] == "region" else regions[levels[0]]
+            pop = regions["population"].groupby(group.to_numpy(), sort=False).sum()
+            table["population"] = pop.reindex(table.index).to_numpy()
+            table["spend_rp_per_capita"] = table["spend"] * 1e9 / table["population"]
+        return table
+
+    @cached_property
+    def per_capita(self) -> pd.DataFrame:
+        """Per region: spend in Rp per inhabitant, metrics per 100,000 inhabitants."""
+        by_region = self._cell_outcomes.groupby(
+            pd.Categorical.from_codes(self.data.region_codes, categories=self.data.regions.index),
+            observed=False,
+        ).sum()
+        by_region.index.name = "region"
+        pop = self.data.population
+        out = pd.DataFrame(index=by_region.index)
+        out["spend"] = by_region["spend"].to_numpy() * 1e9 / pop
+        for metric in self.data.metrics:
+            out[metric] = by_region[metric].to_numpy() * PER_INHABITANTS / pop
+        return out
+
+    @cached_property
+    def equity(self) -> pd.Series:
+        """Inequality across regions of per-capita spend and of each per-capita outcome.
+
+        Index levels ``of`` (``spend`` or a metric) and ``measure`` (``gini``, ``theil``,
+        ``cv``, ``min_per_capita``, ``max_per_capita``); weights are region populations.
+        Per-capita units: spend in Rp per inhabitant, metrics per 100,000 inhabitants.
+        """
+        pop = self.data.population
+        values = {}
+        for of in self.per_capita.columns:
+            y = self.per_capita[of].to_numpy()
+            values[(of, "gini")] = eq.gini(y, pop)
+            values[(of, "theil")] = eq.theil(y, pop)
+            values[(of, "cv")] = eq.cv(y, pop)
+            values[(of, "min_per_capita")] = float(y.min())
+            values[(of, "max_per_capita")] = float(y.max())
+        series = pd.Series(values, name="equity")
+        series.index.names = ["of", "measure"]
+        return series
+
+
+def evaluate(data: Dataset, allocation: pd.Series | np.ndarray) -> Evaluation:
+    """Measure any allocation on ``data``.
+
+    Parameters
+    ----------
+    data : Dataset
+    allocation : pandas.Series or numpy.ndarray
+        Spend in Rp bn, indexed like ``data.cells`` (a subset is fine: missing cells spend
+        0), or an array in cell order.
+
+    Returns
+    -------
+    Evaluation
+        With ``allocation``, ``outcomes``, ``by(level)``, ``per_capita`` and ``equity``.
+
+    Raises
+    ------
+    DataError
+        If the allocation has unknown cells, other index levels, or negative/NaN/inf values.
+
+    Examples
+    --------
+    >>> import ikmopt as ik
+    >>> data = ik.datasets.load("indonesia-provinces")
+    >>> equal = data.impacts["capacity"] * 0 + 1.0   # Rp 1 bn in every cell
+    >>> round(ik.evaluate(data, equal).outcomes["spend"])
+    228
+    """
+    return Evaluation(data, _align(data, allocation))
+
+
+def _align(data: Dataset, allocation: pd.Series | np.ndarray) -> np.ndarray:
+    if isinstance(allocation, pd.DataFrame):
+        if "spend" not in allocation.columns:
+            raise DataError("allocation frame needs a 'spend' column (Rp bn)")
+        allocation = allocation["spend"]
+    if isinstance(allocation, pd.Series):
+        names = list(allocation.index.names)
+        if names != list(data.levels):
+            raise DataError(
+                f"allocation is indexed by {names}; it must be indexed by {list(data.levels)} "
+                "like data.cells"
+            )
+        position = data.cells.get_indexer(allocation.index)
+        if (position < 0).any():
+            bad = allocation.index[position < 0][:5].tolist()
+            raise DataError(f"allocation has cells that are not in dataset '{data.name}': {bad}")
+        if len(np.unique(position)) != len(position):
+            raise DataError("allocation lists a cell more than once")
+        values = pd.to_numeric(allocation, errors="coerce").to_numpy(dtype=float)
+        labels = allocation.index
+    else:
+        values = np.asarray(allocation, dtype=float).ravel()
+        if len(values) != data.n_cells:
+            raise DataError(
+                f"allocation array has {len(values)} values; dataset '{data.name}' has "
+                f"{data.n_cells} cells"
+            )
+        position = np.arange(data.n_cells)
+        labels = data.cells
+    bad = ~np.isfinite(values) | (values < 0)
+    if bad.any():
+        raise DataError(
+            "allocation has missing, infinite or negative spend at "
+            f"{labels[bad][:5].tolist()}"
+        )
+    spend = np.zeros(data.n_cells)
+    spend[position] = values
+    return spend

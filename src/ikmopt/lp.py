@@ -1,0 +1,280 @@
+"""The :class:`LinearProgram`: the one intermediate representation every solver reads.
+
+Columns are the decision cells (in dataset order) followed by auxiliary columns that some
+constraints and objectives need (for example total spend). Rows are stored as a CSR matrix
+with lower and upper bounds; a row table gives each row its constraint family, a human label
+and the position of the policy constraint that emitted it. The sense is always *maximize*.
+
+:class:`ModelBuilder` assembles a LinearProgram from blocks of rows emitted by the
+constraint and objective objects, each block a vectorized COO triplet.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+__all__ = ["LinearProgram", "ModelBuilder", "RowBlock"]
+
+
+@dataclass(frozen=True)
+class RowBlock:
+    """A block of rows emitted by one constraint.
+
+    Attributes
+    ----------
+    family : str
+        Constraint family (``"budget"``, ``"region_bounds"``, ...).
+    labels : pandas.Index
+        One label per row (for example region names).
+    rows, cols, vals : numpy.ndarray
+        COO triplets; ``rows`` are positions within this block.
+    lower, upper : numpy.ndarray
+        Row bounds (``-inf``/``inf`` where open).
+    kind : str
+        ``"sum"`` for rows whose bounds are the user's numbers, ``"share"`` for rows
+        ``sum_G x - alpha * T`` whose user-facing bound is the share ``alpha`` (``param``),
+        ``"definition"`` for rows that define auxiliary columns.
+    param : numpy.ndarray, optional
+        The share ``alpha`` of each ``"share"`` row.
+    """
+
+    family: str
+    labels: pd.Index
+    rows: np.ndarray
+    cols: np.ndarray
+    vals: np.ndarray
+    lower: np.ndarray
+    upper: np.ndarray
+    kind: str = "sum"
+    param: np.ndarray | None = None
+
+    @property
+    def n_rows(self) -> int:
+        """Number of rows in the block."""
+        return len(self.labels)
+
+
+@dataclass(frozen=True, eq=False)
+class LinearProgram:
+    """Maximize ``cost @ x`` subject to ``row_lower <= A @ x <= row_upper`` and column bounds.
+
+    Attributes
+    ----------
+    cells : pandas.MultiIndex
+        Labels of the first ``n_cells`` columns.
+    aux : pandas.DataFrame
+        ``family`` and ``label`` of each auxiliary column after the cells.
+    cost, col_lower, col_upper : numpy.ndarray
+        Objective coefficients and column bounds (length ``n_cols``).
+    A : scipy.sparse.csr_matrix
+        Constraint matrix (``n_rows x n_cols``).
+    row_lower, row_upper : numpy.ndarray
+        Row bounds.
+    rows : pandas.DataFrame
+        ``family``, ``label``, ``constraint`` (position in the policy, -1 for rows that
+        define auxiliary columns or come from the objective), ``kind`` and ``param`` (see
+        :class:`RowBlock`) of every row.
+    integrality : numpy.ndarray or None
+        ``True`` for integer columns; ``None`` for a pure LP.
+    objective_offset : float
+        Constant added to ``cost @ x`` to give the reported objective.
+    """
+
+    cells: pd.MultiIndex
+    aux: pd.DataFrame
+    cost: np.ndarray
+    col_lower: np.ndarray
+    col_upper: np.ndarray
+    A: sp.csr_matrix
+    row_lower: np.ndarray
+    row_upper: np.ndarray
+    rows: pd.DataFrame
+    integrality: np.ndarray | None = None
+    objective_offset: float = 0.0
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def n_cells(self) -> int:
+        """Number of cell columns."""
+        return len(self.cells)
+
+    @property
+    def n_cols(self) -> int:
+        """Number of columns (cells and auxiliary)."""
+        return len(self.cost)
+
+    @property
+    def n_rows(self) -> int:
+        """Number of rows."""
+        return self.A.shape[0]
+
+    @property
+    def nnz(self) -> int:
+        """Number of nonzeros of the constraint matrix."""
+        return int(self.A.nnz)
+
+    @property
+    def is_mip(self) -> bool:
+        """Whether any column is integer."""
+        return self.integrality is not None and bool(np.any(self.integrality))
+
+    def with_cost(self, cost: np.ndarray, offset: float = 0.0) -> LinearProgram:
+        """Return the same program with another objective."""
+        return _replace(self, cost=np.asarray(cost, dtype=float), objective_offset=offset)
+
+    def __repr__(self) -> str:
+        return (
+            f"<LinearProgram: {self.n_cols} columns ({self.n_cells} cells), "
+            f"{self.n_rows} rows, {self.nnz} nonzeros{', MIP' if self.is_mip else ''}>"
+        )
+
+
+def _replace(lp: LinearProgram, **changes: Any) -> LinearProgram:
+    from dataclasses import replace
+
+    return replace(lp, **changes)
+
+
+class ModelBuilder:
+    """Collects columns and row blocks, then assembles a :class:`LinearProgram`.
+
+    Parameters
+    ----------
+    cells : pandas.MultiIndex
+        The cell columns.
+    cell_upper : numpy.ndarray
+        Upper bound of each cell column (its capacity).
+    """
+
+    def __init__(self, cells: pd.MultiIndex, cell_upper: np.ndarray) -> None:
+        self.cells = cells
+        n = len(cells)
+        self._lower = [np.zeros(n)]
+        self._upper = [np.asarray(cell_upper, dtype=float)]
+        self._aux_family: list[str] = []
+        self._aux_label: list[str] = []
+        self._aux_key: dict[tuple[str, str], int] = {}
+        self._blocks: list[tuple[RowBlock, int]] = []
+        self.cost = np.zeros(n)
+        self._n_cols = n
+
+    @property
+    def n_cells(self) -> int:
+        """Number of cell columns."""
+        return len(self.cells)
+
+    def add_columns(
+        self, family: str, labels: list[str], lower: np.ndarray, upper: np.ndarray
+    ) -> np.ndarray:
+        """Append auxiliary columns; return their positions."""
+        start = self._n_cols
+        k = len(labels)
+        self._lower.append(np.broadcast_to(np.asarray(lower, dtype=float), (k,)).copy())
+        self._upper.append(np.broadcast_to(np.asarray(upper, dtype=float), (k,)).copy())
+        self._aux_family.extend([family] * k)
+        self._aux_label.extend(labels)
+        self._n_cols += k
+        self.cost = np.concatenate([self.cost, np.zeros(k)])
+        return np.arange(start, start + k)
+
+    def shared_column(self, family: str, label: str, lower: float, upper: float,
+                      definition: RowBlock | None = None) -> int:
+        """Return the position of a named auxiliary column, creating it once.
+
+        ``definition`` (a block with columns ``-1`` standing for the new column) is added the
+        first time, e.g. the row ``sum(x) - T = 0`` that defines total spend ``T``.
+        """
+        key = (family, label)
+        if key not in self._aux_key:
+            col = int(self.add_columns(family, [label], np.array([lower]), np.array([upper]))[0])
+            self._aux_key[key] = col
+            if definition is not None:
+                cols = np.where(definition.cols < 0, col, definition.cols)
+                self.add_rows(
+                    RowBlock(
+                        definition.family,
+                        definition.labels,
+                        definition.rows,
+                        cols,
+                        definition.vals,
+                        definition.lower,
+                        definition.upper,
+                        kind="definition",
+                    ),
+                    constraint=-1,
+                )
+        return self._aux_key[key]
+
+    def add_rows(self, block: RowBlock, constraint: int) -> None:
+        """Append a block of rows emitted by policy constraint number ``constraint``."""
+        if block.n_rows:
+            self._blocks.append((block, constraint))
+
+    def build(self, integrality: np.ndarray | None = None) -> LinearProgram:
+        """Assemble the program (one sparse conversion, no per-row Python work)."""
+        offsets = np.cumsum([0] + [b.n_rows for b, _ in self._blocks])
+        n_rows = int(offsets[-1])
+        if self._blocks:
+            rows = np.concatenate(
+                [b.rows.astype(np.int64) + off for (b, _), off in zip(self._blocks, offsets, strict=False)]
+            )
+            cols = np.concatenate([b.cols.astype(np.int64) for b, _ in self._blocks])
+            vals = np.concatenate([b.vals.astype(float) for b, _ in self._blocks])
+            lower = np.concatenate([b.lower for b, _ in self._blocks]).astype(float)
+            upper = np.concatenate([b.upper for b, _ in self._blocks]).astype(float)
+            family = np.concatenate(
+                [np.full(b.n_rows, b.family, dtype=object) for b, _ in self._blocks]
+            )
+            label = np.concatenate(
+                [np.asarray(b.labels.astype(str), dtype=object) for b, _ in self._blocks]
+            )
+            owner = np.concatenate(
+                [np.full(b.n_rows, c, dtype=np.int64) for b, c in self._blocks]
+            )
+            kind = np.concatenate(
+                [np.full(b.n_rows, b.kind, dtype=object) for b, _ in self._blocks]
+            )
+            param = np.concatenate(
+                [np.full(b.n_rows, np.nan) if b.param is None else b.param
+                 for b, _ in self._blocks]
+            )
+        else:
+            rows = cols = np.zeros(0, dtype=np.int64)
+            vals = lower = upper = np.zeros(0)
+            family = label = kind = np.zeros(0, dtype=object)
+            owner = np.zeros(0, dtype=np.int64)
+            param = np.zeros(0)
+        A = sp.csr_matrix((vals, (rows, cols)), shape=(n_rows, self._n_cols))
+        A.sum_duplicates()
+        A.eliminate_zeros()
+        row_table = pd.DataFrame(
+            {
+                "family": pd.Categorical(family),
+                "label": label,
+                "constraint": owner,
+                "kind": pd.Categorical(kind, categories=["sum", "share", "definition"]),
+                "param": param,
+            }
+        )
+        aux = pd.DataFrame({"family": self._aux_family, "label": self._aux_label})
+        if integrality is not None and len(integrality) < self._n_cols:
+            integrality = np.concatenate(
+                [integrality, np.zeros(self._n_cols - len(integrality), dtype=bool)]
+            )
+        return LinearProgram(
+            cells=self.cells,
+            aux=aux,
+            cost=self.cost.copy(),
+            col_lower=np.concatenate(self._lower),
+            col_upper=np.concatenate(self._upper),
+            A=A,
+            row_lower=lower,
+            row_upper=upper,
+            rows=row_table,
+            integrality=integrality,
+        )

@@ -1,0 +1,119 @@
+"""`optimize`: build, solve, verify and label in one call."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .build import build
+from .data import Dataset
+from .errors import SolverError
+from .lp import LinearProgram
+from .policy import Policy
+from .result import Result
+from .solvers import solve
+from .solvers.base import Solution
+
+__all__ = ["optimize", "verify"]
+
+#: Feasibility tolerance of the post-solve check, relative to each row's scale.
+VERIFY_TOL = 1e-6
+
+
+def optimize(
+    data: Dataset,
+    policy: Policy,
+    *,
+    solver: str = "highs",
+    time_limit: float | None = None,
+    verbose: bool = False,
+    algorithm: str = "auto",
+) -> Result:
+    """Find the best allocation of ``policy`` on ``data``.
+
+    Parameters
+    ----------
+    data : Dataset
+    policy : Policy
+    solver : {"highs", "cbc", "pulp-highs"}, default "highs"
+        ``"highs"`` hands arrays to highspy directly; ``"cbc"`` solves the same program
+        through PuLP and CBC; ``"pulp-highs"`` through PuLP's HiGHS wrapper.
+    time_limit : float, optional
+        Seconds per solve. A stop with a feasible plan returns a Result whose ``status`` is
+        ``time_limit``; a stop without one raises :class:`~ikmopt.SolverError`.
+    verbose : bool, default False
+        Show the solver log.
+    algorithm : {"auto", "simplex", "ipm"}, default "auto"
+        HiGHS algorithm for the direct path.
+
+    Returns
+    -------
+    Result
+
+    Raises
+    ------
+    PolicyError
+        If the policy does not fit the data.
+    InfeasibleError
+        If no allocation satisfies every constraint.
+    UnboundedError, SolverError
+        If the solver cannot return a trustworthy plan.
+
+    Examples
+    --------
+    >>> import ikmopt as ik
+    >>> data = ik.datasets.load("indonesia-provinces")
+    >>> policy = ik.Policy(budget=ik.Budget(total=2500),
+    ...                    constraints=[ik.GroupShare("kti", min=0.40)])
+    >>> result = ik.optimize(data, policy)
+    >>> round(result.outcomes["spend"])
+    2500
+    """
+    options = {"solver": solver, "time_limit": time_limit, "verbose": verbose,
+               "algorithm": algorithm}
+    optima = None
+    metrics = policy.objective.needs_optima()
+    if metrics:
+        base = build(data, policy)  # cost left at zero until the optima are known
+        optima = {}
+        for metric in metrics:
+            single = base.with_cost(_cell_cost(base, data.coefficients(metric)))
+            optima[metric] = solve(single, **options).objective
+    lp = build(data, policy, optima=optima)
+    solution = solve(lp, **options)
+    verify(lp, solution)
+    return Result(data, policy, lp, solution, optima)
+
+
+def _cell_cost(lp: LinearProgram, cell_cost: np.ndarray) -> np.ndarray:
+    cost = np.zeros(lp.n_cols)
+    cost[: lp.n_cells] = cell_cost
+    return cost
+
+
+def verify(lp: LinearProgram, solution: Solution, tol: float = VERIFY_TOL) -> None:
+    """Re-check a solution against the original rows and bounds.
+
+    Raises
+    ------
+    SolverError
+        If any row or column bound is violated by more than ``tol`` relative to its scale.
+    """
+    x = solution.x
+    activity = lp.A @ x
+    row_scale = 1.0 + abs(lp.A) @ np.abs(x)
+    row_excess = np.maximum(lp.row_lower - activity, activity - lp.row_upper) / row_scale
+    col_scale = 1.0 + np.abs(x)
+    col_excess = np.maximum(lp.col_lower - x, x - lp.col_upper) / col_scale
+    worst_row = float(row_excess.max(initial=-np.inf))
+    worst_col = float(col_excess.max(initial=-np.inf))
+    if worst_row > tol or worst_col > tol:
+        if worst_row >= worst_col:
+            i = int(np.argmax(row_excess))
+            where = f"row {lp.rows['family'].iloc[i]}({lp.rows['label'].iloc[i]})"
+        else:
+            where = f"column {int(np.argmax(col_excess))}"
+        raise SolverError(
+            f"the {solution.solver} solution violates {where} by {max(worst_row, worst_col):.2e}"
+            " (relative); the plan is not returned. Try another solver or rescale the data.",
+            status="error",
+        )

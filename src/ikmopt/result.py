@@ -1,0 +1,301 @@
+"""The :class:`Result` of an optimization, labelled back onto the dataset."""
+
+from __future__ import annotations
+
+import html
+from functools import cached_property
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .data import Dataset
+from .evaluate import Evaluation
+from .lp import LinearProgram
+from .policy import Policy
+from .solvers.base import Solution, Status
+
+__all__ = ["Result"]
+
+#: Relative tolerance for calling a constraint binding.
+BINDING_TOL = 1e-7
+
+
+class Result:
+    """An optimal (or time-limited) allocation with its outcomes and explanations.
+
+    Created by :func:`ikmopt.optimize`; not meant to be built by hand.
+
+    Attributes
+    ----------
+    data : Dataset
+    policy : Policy
+    lp : LinearProgram
+        The program that was solved.
+    solution : Solution
+        The solver's raw answer.
+    status : Status
+        ``optimal``, or ``time_limit`` when the solver stopped early with a feasible plan.
+    objective : float
+        Objective value (in the objective's units; unit-free for ``Weighted``).
+    """
+
+    def __init__(
+        self,
+        data: Dataset,
+        policy: Policy,
+        lp: LinearProgram,
+        solution: Solution,
+        optima: dict[str, float] | None = None,
+    ) -> None:
+        self.data = data
+        self.policy = policy
+        self.lp = lp
+        self.solution = solution
+        self.optima = dict(optima or {})
+        self._evaluation = Evaluation(data, solution.x[: lp.n_cells].copy())
+
+    # ------------------------------------------------------------------ status
+    @property
+    def status(self) -> Status:
+        """Solve status (``optimal`` or ``time_limit``)."""
+        return self.solution.status
+
+    @property
+    def is_optimal(self) -> bool:
+        """Whether the plan is proven optimal."""
+        return self.solution.status is Status.OPTIMAL
+
+    @property
+    def objective(self) -> float:
+        """Objective value."""
+        return self.solution.objective
+
+    @property
+    def solver(self) -> str:
+        """Name of the backend that solved the program."""
+        return self.solution.solver
+
+    # ------------------------------------------------------------------ plan and outcomes
+    @property
+    def allocation(self) -> pd.Series:
+        """Spend per cell, Rp bn (index: the dataset's cells)."""
+        return self._evaluation.allocation
+
+    @property
+    def outcomes(self) -> pd.Series:
+        """Total spend (Rp bn) and the total of every metric."""
+        return self._evaluation.outcomes
+
+    def by(self, level: str | tuple[str, ...] | list[str] = "region") -> pd.DataFrame:
+        """Spend and outcomes by level(s); see :meth:`ikmopt.evaluate.Evaluation.by`."""
+        return self._evaluation.by(level)
+
+    @property
+    def per_capita(self) -> pd.DataFrame:
+        """Per region: spend in Rp per inhabitant, metrics per 100,000 inhabitants."""
+        return self._evaluation.per_capita
+
+    @property
+    def equity(self) -> pd.Series:
+        """Gini, Theil, CV, min/max per capita of spend and of each metric across regions."""
+        return self._evaluation.equity
+
+    # ------------------------------------------------------------------ constraints
+    @cached_property
+    def constraints(self) -> pd.DataFrame:
+        """Every policy row with activity, bounds, slack, shadow price and binding flag.
+
+        Columns: ``constraint`` (the rule as written), ``family``, ``label``, ``activity``,
+        ``lower``, ``upper``, ``slack`` (distance to the nearest bound), ``shadow_price``
+        (change of the objective per unit increase of the row's binding bound; ``NaN`` for a
+        MIP) and ``binding``. Share rows (``GroupShare``, ``ProgramShare``) are expressed as
+        shares: activity is the share achieved, the bound is the share required and the
+        shadow price is per 1.0 (100 percentage points) of share.
+        """
+        lp, sol = self.lp, self.solution
+        rows = lp.rows
+        keep = (rows["kind"] != "definition").to_numpy()
+        activity = sol.row_activity.astype(float).copy()
+        lower = lp.row_lower.copy()
+        upper = lp.row_upper.copy()
+        dual = (
+            sol.row_dual.copy() if sol.row_dual is not None else np.full(lp.n_rows, np.nan)
+        )
+        share = (rows["kind"] == "share").to_numpy()
+        if share.any():
+            total = float(sol.x[: lp.n_cells].sum())
+            alpha = rows["param"].to_numpy()[share]
+            with np.errstate(divide="ignore", invalid="ignore"):
+                activity[share] = activity[share] / total + alpha if total > 0 else np.nan
+            lower[share] = np.where(np.isfinite(lower[share]), alpha, -np.inf)
+            upper[share] = np.where(np.isfinite(upper[share]), alpha, np.inf)
+            dual[share] = dual[share] * total
+        slack = np.minimum(activity - lower, upper - activity)
+        scale = 1.0 + np.abs(np.where(np.isfinite(lower), lower, 0)) + np.abs(
+            np.where(np.isfinite(upper), upper, 0)
+        )
+        binding = slack <= BINDING_TOL * scale * 10
+        described = [self._describe(i) for i in rows["constraint"].to_numpy()]
+        table = pd.DataFrame(
+            {
+                "constraint": described,
+                "family": rows["family"].astype(str).to_numpy(),
+                "label": rows["label"].to_numpy(),
+                "activity": activity,
+                "lower": lower,
+                "upper": upper,
+                "slack": slack,
+                "shadow_price": dual,
+                "binding": binding,
+            }
+        )
+        return table[keep].reset_index(drop=True)
+
+    def _describe(self, position: int) -> str:
+        if position == 0:
+            return self.policy.budget.describe()
+        if position > 0:
+            return self.policy.constraints[position - 1].describe()
+        return "definition"
+
+    @property
+    def binding(self) -> pd.DataFrame:
+        """Only the binding rows of :attr:`constraints`, largest shadow price first."""
+        table = self.constraints
+        table = table[table["binding"]]
+        return table.reindex(table["shadow_price"].abs().sort_values(ascending=False).index)
+
+    @cached_property
+    def reduced_costs(self) -> pd.Series:
+        """Change of the objective per Rp bn of extra capacity (or floor) of each cell."""
+        dual = self.solution.col_dual
+        values = (
+            np.full(self.lp.n_cells, np.nan) if dual is None else dual[: self.lp.n_cells]
+        )
+        return pd.Series(values, index=self.data.cells, name="reduced_cost")
+
+    @property
+    def at_capacity(self) -> pd.Series:
+        """Whether each cell spends its full capacity."""
+        cap = self.data.capacity
+        return pd.Series(
+            self.allocation.to_numpy() >= cap - BINDING_TOL * (1 + cap),
+            index=self.data.cells,
+            name="at_capacity",
+        )
+
+    # ------------------------------------------------------------------ presentation
+    def to_frame(self) -> pd.DataFrame:
+        """One row per cell: spend, outcome of every metric, capacity, at_capacity."""
+        frame = self._evaluation._cell_outcomes.copy()
+        frame["capacity"] = self.data.capacity
+        frame["at_capacity"] = self.at_capacity.to_numpy()
+        return frame
+
+    def summary(self, top: int = 10) -> str:
+        """A compact text report: outcomes, top regions, program split, binding rules."""
+        out = self.outcomes
+        lines = [
+            f"ikmopt plan on '{self.data.name}' — status {self.status}, solver {self.solver}",
+            "Objective: " + self.policy.objective.describe() + f" = {self.objective:,.6g}",
+            "",
+            "Outcomes",
+        ]
+        units = {"spend": "Rp bn", **self.data.metric_units}
+        for name, value in out.items():
+            lines.append(f"  {name:<14} {value:>16,.1f}  {units.get(name, '')}")
+        by_region = self.by("region").sort_values("spend", ascending=False)
+        funded = int((by_region["spend"] > 1e-9).sum())
+        lines += ["", f"Top {min(top, len(by_region))} regions by spend "
+                  f"({funded} of {len(by_region)} regions funded)"]
+        cols = ["spend", *self.data.metrics[:2], "share"]
+        lines.append(_text_table(by_region.head(top)[cols]))
+        lines += ["", "Program split"]
+        lines.append(_text_table(self.by("program")[cols]))
+        binding = self.binding
+        lines += ["", f"Binding constraints ({len(binding)})"]
+        if len(binding):
+            show = binding.head(top)[["family", "label", "activity", "shadow_price"]]
+            lines.append(_text_table(show.set_index(["family", "label"])))
+        gini = self.equity.get(("spend", "gini"), np.nan)
+        lines += ["", f"Gini of spend per capita across regions: {gini:.3f}"]
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        out = self.outcomes
+        metrics = ", ".join(f"{m}={out[m]:,.0f}" for m in self.data.metrics)
+        return (
+            f"<ikmopt.Result {self.status}: spend Rp {out['spend']:,.1f} bn over "
+            f"{self.lp.n_cells} cells; {metrics}>"
+        )
+
+    def _repr_html_(self) -> str:
+        out = self.outcomes.to_frame().to_html(float_format=lambda v: f"{v:,.1f}")
+        top = (
+            self.by("region").sort_values("spend", ascending=False).head(10)
+            .to_html(float_format=lambda v: f"{v:,.2f}")
+        )
+        binding = self.binding.head(10)[["family", "label", "activity", "shadow_price"]].to_html(
+            index=False, float_format=lambda v: f"{v:,.4g}"
+        )
+        return (
+            f"<div><strong>ikmopt Result</strong> — {html.escape(str(self.status))}, "
+            f"{html.escape(self.policy.objective.describe())}"
+            f"<h4>Outcomes</h4>{out}<h4>Top regions</h4>{top}"
+            f"<h4>Binding constraints</h4>{binding}</div>"
+        )
+
+    # ------------------------------------------------------------------ export
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """The exportable tables by name."""
+        equity = self.equity.rename("value").reset_index()
+        return {
+            "allocation": self.to_frame().reset_index(),
+            "by_region": self.by("region").reset_index(),
+            "by_program": self.by("program").reset_index(),
+            "outcomes": self.outcomes.rename_axis("metric").reset_index(),
+            "constraints": self.constraints,
+            "equity": equity,
+            "policy": pd.DataFrame({"rule": self.policy.describe()}),
+        }
+
+    def to_csv(self, folder: str | Path) -> Path:
+        """Write every table of :meth:`tables` as ``<name>.csv`` into ``folder``."""
+        folder = Path(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, table in self.tables().items():
+            table.to_csv(folder / f"{name}.csv", index=False)
+        return folder
+
+    def to_excel(self, path: str | Path) -> Path:
+        """Write every table of :meth:`tables` to one sheet each (needs ``ikmopt[excel]``)."""
+        path = Path(path)
+        tmp = path.with_name(path.name + ".partial")
+        try:
+            with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
+                for name, table in self.tables().items():
+                    table.to_excel(writer, sheet_name=name, index=False)
+                    writer.sheets[name].freeze_panes = "A2"
+            tmp.replace(path)
+        finally:
+            tmp.unlink(missing_ok=True)
+        return path
+
+    def write_lp(self, path: str | Path) -> Path:
+        """Write the solved program as a readable CPLEX-LP file (names like ``x(Aceh,training)``)."""
+        from .solvers.pulp import write_lp
+
+        return write_lp(self.lp, path)
+
+    def write_mps(self, path: str | Path) -> Path:
+        """Write the solved program as an MPS file with readable names."""
+        from .solvers.pulp import write_mps
+
+        return write_mps(self.lp, path)
+
+
+def _text_table(frame: pd.DataFrame) -> str:
+    return frame.to_string(
+        float_format=lambda v: f"{v:,.3f}" if abs(v) < 1 else f"{v:,.1f}"
+    )

@@ -1,0 +1,52 @@
+"""Solver backends. :func:`solve` dispatches a LinearProgram to one of them."""
+
+from __future__ import annotations
+
+from ..errors import PolicyError
+from ..lp import LinearProgram
+from .base import Solution, Status
+
+__all__ = ["SOLVERS", "Solution", "Status", "solve"]
+
+#: Solver names accepted by :func:`solve` and :func:`ikmopt.optimize`.
+SOLVERS = ("highs", "cbc", "pulp-highs")
+
+
+def solve(
+    lp: LinearProgram,
+    solver: str = "highs",
+    *,
+    time_limit: float | None = None,
+    verbose: bool = False,
+    algorithm: str = "auto",
+) -> Solution:
+    """Solve ``lp`` with the named backend.
+
+    Parameters
+    ----------
+    lp : LinearProgram
+    solver : {"highs", "cbc", "pulp-highs"}
+        ``"highs"``: highspy directly (fast, default). ``"cbc"``: CBC through PuLP.
+        ``"pulp-highs"``: HiGHS through PuLP's wrapper (for comparison).
+    time_limit : float, optional
+        Seconds; a stop with a feasible point returns status ``time_limit``.
+    verbose : bool, default False
+        Show the solver's log.
+    algorithm : {"auto", "simplex", "ipm"}
+        HiGHS algorithm (direct path only); ``"auto"`` picks by model size.
+
+    Raises
+    ------
+    InfeasibleError, UnboundedError, SolverError
+    """
+    if time_limit is not None and not time_limit > 0:
+        raise PolicyError(f"time_limit must be a positive number of seconds, got {time_limit!r}")
+    if solver == "highs":
+        from .highs import solve_highs
+
+        return solve_highs(lp, time_limit=time_limit, verbose=verbose, algorithm=algorithm)
+    if solver in ("cbc", "pulp-highs"):
+        from .pulp import solve_pulp
+
+        return solve_pulp(lp, solver, time_limit=time_limit, verbose=verbose)
+    raise PolicyError(f"unknown solver '{solver}'; choose one of {list(SOLVERS)}")

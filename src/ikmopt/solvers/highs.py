@@ -1,0 +1,144 @@
+"""Default backend: hand the arrays straight to highspy.
+
+The LinearProgram's CSR matrix goes to HiGHS as one row-wise matrix (no per-row Python
+work), the sense is set to maximize, and HiGHS's duals of a maximization are already the
+change of the objective per unit increase of a bound, which is ikmopt's convention.
+"""
+
+from __future__ import annotations
+
+import time
+
+import highspy
+import numpy as np
+
+from ..lp import LinearProgram
+from .base import Solution, Status, check_status, silenced
+
+__all__ = ["solve_highs"]
+
+#: Columns above which a cold LP solve uses the interior-point method with crossover.
+IPM_THRESHOLD = 200_000
+
+_STATUS = {
+    highspy.HighsModelStatus.kOptimal: Status.OPTIMAL,
+    highspy.HighsModelStatus.kInfeasible: Status.INFEASIBLE,
+    highspy.HighsModelStatus.kUnbounded: Status.UNBOUNDED,
+    highspy.HighsModelStatus.kTimeLimit: Status.TIME_LIMIT,
+    highspy.HighsModelStatus.kIterationLimit: Status.ITERATION_LIMIT,
+}
+
+
+def choose_algorithm(lp: LinearProgram, algorithm: str) -> str:
+    """Return the HiGHS ``solver`` option for ``algorithm`` ("auto", "simplex" or "ipm")."""
+    if algorithm not in ("auto", "simplex", "ipm"):
+        from ..errors import PolicyError
+
+        raise PolicyError(f"algorithm must be 'auto', 'simplex' or 'ipm', got {algorithm!r}")
+    if algorithm == "auto":
+        if lp.is_mip:
+            return "choose"
+        return "ipm" if lp.n_cols >= IPM_THRESHOLD else "simplex"
+    return algorithm
+
+
+def to_highs(lp: LinearProgram) -> highspy.HighsLp:
+    """The program as a ``highspy.HighsLp`` (maximize)."""
+    model = highspy.HighsLp()
+    model.num_col_ = lp.n_cols
+    model.num_row_ = lp.n_rows
+    model.col_cost_ = lp.cost
+    model.col_lower_ = lp.col_lower
+    model.col_upper_ = lp.col_upper
+    model.row_lower_ = lp.row_lower
+    model.row_upper_ = lp.row_upper
+    model.offset_ = lp.objective_offset
+    model.sense_ = highspy.ObjSense.kMaximize
+    A = lp.A
+    model.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
+    model.a_matrix_.start_ = A.indptr.astype(np.int32)
+    model.a_matrix_.index_ = A.indices.astype(np.int32)
+    model.a_matrix_.value_ = A.data
+    model.a_matrix_.num_col_ = lp.n_cols
+    model.a_matrix_.num_row_ = lp.n_rows
+    if lp.is_mip:
+        model.integrality_ = [
+            highspy.HighsVarType.kInteger if i else highspy.HighsVarType.kContinuous
+            for i in lp.integrality  # type: ignore[union-attr]
+        ]
+    return model
+
+
+def new_highs(verbose: bool, threads: int = 1) -> highspy.Highs:
+    """A silent (unless ``verbose``) HiGHS instance; the banner prints at construction."""
+    with silenced(not verbose):
+        h = highspy.Highs()
+    h.setOptionValue("output_flag", bool(verbose))
+    h.setOptionValue("log_to_console", bool(verbose))
+    h.setOptionValue("threads", int(threads))
+    h.setOptionValue("random_seed", 0)
+    return h
+
+
+def solve_highs(
+    lp: LinearProgram,
+    *,
+    time_limit: float | None = None,
+    verbose: bool = False,
+    algorithm: str = "auto",
+    options: dict | None = None,
+) -> Solution:
+    """Solve with highspy and return a :class:`Solution` in ikmopt's conventions."""
+    h = new_highs(verbose)
+    h.setOptionValue("solver", choose_algorithm(lp, algorithm))
+    if time_limit is not None:
+        h.setOptionValue("time_limit", float(time_limit))
+    for key, value in (options or {}).items():
+        h.setOptionValue(key, value)
+    with silenced(not verbose):
+        h.passModel(to_highs(lp))
+        start = time.perf_counter()
+        h.run()
+        runtime = time.perf_counter() - start
+    return read_solution(h, lp, runtime, verbose)
+
+
+def read_solution(h: highspy.Highs, lp: LinearProgram, runtime: float, verbose: bool) -> Solution:
+    """Translate HiGHS's state after ``run()`` into a :class:`Solution` (or raise)."""
+    model_status = h.getModelStatus()
+    message = h.modelStatusToString(model_status)
+    if model_status == highspy.HighsModelStatus.kUnboundedOrInfeasible:
+        # presolve could not tell which; settle it without presolve
+        h.setOptionValue("presolve", "off")
+        with silenced(not verbose):
+            h.run()
+        model_status = h.getModelStatus()
+        message = h.modelStatusToString(model_status)
+    if model_status == highspy.HighsModelStatus.kModelEmpty:
+        status = Status.OPTIMAL
+    else:
+        status = _STATUS.get(model_status, Status.ERROR)
+    info = h.getInfo()
+    has_point = info.primal_solution_status == 2  # kSolutionStatusFeasible
+    check_status(status, "highs", message, has_point)
+    sol = h.getSolution()
+    x = np.asarray(sol.col_value, dtype=float)
+    if len(x) != lp.n_cols:  # no primal values at all (e.g. empty model)
+        x = np.clip(np.zeros(lp.n_cols), lp.col_lower, lp.col_upper)
+    if lp.is_mip or not sol.dual_valid:
+        row_dual = np.full(lp.n_rows, np.nan)
+        col_dual = np.full(lp.n_cols, np.nan)
+    else:
+        row_dual = np.asarray(sol.row_dual, dtype=float)
+        col_dual = np.asarray(sol.col_dual, dtype=float)
+    return Solution(
+        status=status,
+        x=x,
+        objective=float(lp.cost @ x + lp.objective_offset),
+        row_activity=lp.A @ x,
+        row_dual=row_dual,
+        col_dual=col_dual,
+        solver="highs",
+        runtime=runtime,
+        message=message,
+    )

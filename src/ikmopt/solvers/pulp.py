@@ -1,0 +1,241 @@
+"""PuLP backend: the same LinearProgram as a named ``pulp.LpProblem``.
+
+Used for CBC (``solver="cbc"``, the CBC binary shipped by ``pulp[cbc]``), for PuLP's own
+HiGHS wrapper (``solver="pulp-highs"``), for writing human-readable ``.lp`` and ``.mps``
+files, and as an independent cross-check in the tests. It normalizes what the wrappers do
+differently: PuLP's HiGHS reports the duals of a maximization with the opposite sign and
+maps a time-limit stop to "Optimal"; CBC moves the dual of a single-variable row onto that
+variable's reduced cost.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pulp
+
+from ..lp import LinearProgram
+from .base import Solution, Status, check_status, silenced
+
+__all__ = ["model_names", "solve_pulp", "to_pulp", "write_lp", "write_mps"]
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9_().,]")
+
+
+def _sanitize(names: pd.Series) -> list[str]:
+    """Replace characters LP/MPS files (and PuLP) do not accept, then make names unique."""
+    clean = names.astype(str).str.replace(_UNSAFE, "_", regex=True)
+    seen = clean.groupby(clean, sort=False).cumcount()
+    clean = clean.where(seen == 0, clean + "_" + (seen + 1).astype(str))
+    while clean.duplicated().any():  # a suffixed name met an original one
+        dup = clean.duplicated()
+        clean[dup] = clean[dup] + "_"
+    return clean.tolist()
+
+
+def model_names(lp: LinearProgram) -> tuple[list[str], list[str]]:
+    """Readable, collision-free column and row names, e.g. ``x(Aceh,training)``."""
+    cells = pd.Series(lp.cells.to_flat_index(), dtype=object)
+    cell_names = "x(" + cells.map(lambda t: ",".join(map(str, t))) + ")"
+    aux_names = lp.aux["family"].astype(str) + "(" + lp.aux["label"].astype(str) + ")"
+    cols = _sanitize(pd.concat([cell_names, aux_names], ignore_index=True))
+    rows = _sanitize(
+        lp.rows["family"].astype(str) + "(" + lp.rows["label"].astype(str) + ")"
+    )
+    return cols, rows
+
+
+def to_pulp(lp: LinearProgram, name: str = "ikmopt") -> tuple[pulp.LpProblem, list, list]:
+    """Build the named problem; returns it with its variables and, per row, its constraints."""
+    prob = pulp.LpProblem(name, pulp.LpMaximize)
+    col_names, row_names = model_names(lp)
+    integer = lp.integrality if lp.integrality is not None else np.zeros(lp.n_cols, dtype=bool)
+    variables = [
+        prob.add_variable(
+            n,
+            None if np.isneginf(lo) else float(lo),
+            None if np.isposinf(hi) else float(hi),
+            pulp.LpInteger if integer[j] else pulp.LpContinuous,
+        )
+        for j, (n, lo, hi) in enumerate(zip(col_names, lp.col_lower, lp.col_upper, strict=True))
+    ]
+    nz = np.flatnonzero(lp.cost)
+    prob.setObjective(
+        pulp.LpAffineExpression(
+            [(variables[j], float(lp.cost[j])) for j in nz], constant=lp.objective_offset
+        )
+    )
+    A = lp.A
+    per_row: list[list[pulp.LpConstraint]] = []
+    for i in range(lp.n_rows):
+        start, end = A.indptr[i], A.indptr[i + 1]
+        expr = pulp.LpAffineExpression(
+            [(variables[j], float(v)) for j, v in zip(A.indices[start:end], A.data[start:end],
+                                                       strict=True)]
+        )
+        lo, hi = lp.row_lower[i], lp.row_upper[i]
+        made = []
+        if start == end:  # empty row: feasible or not, nothing for the solver to see
+            per_row.append(made)
+            continue
+        if lo == hi:
+            made.append(pulp.LpConstraint(expr, pulp.LpConstraintEQ, row_names[i], float(hi)))
+        else:
+            both = np.isfinite(lo) and np.isfinite(hi)
+            if np.isfinite(lo):
+                made.append(pulp.LpConstraint(
+                    expr, pulp.LpConstraintGE, row_names[i] + ("_min" if both else ""), float(lo)
+                ))
+            if np.isfinite(hi):
+                made.append(pulp.LpConstraint(
+                    expr, pulp.LpConstraintLE, row_names[i] + ("_max" if both else ""), float(hi)
+                ))
+        for c in made:
+            prob.addConstraint(c)
+        per_row.append(made)
+    return prob, variables, per_row
+
+
+def write_lp(lp: LinearProgram, path: str | Path) -> Path:
+    """Write the program as a CPLEX-LP file with readable names."""
+    prob, _, _ = to_pulp(lp)
+    path = Path(path)
+    prob.writeLP(str(path))
+    return path
+
+
+def write_mps(lp: LinearProgram, path: str | Path) -> Path:
+    """Write the program as a free-format MPS file with readable names."""
+    prob, _, _ = to_pulp(lp)
+    path = Path(path)
+    prob.writeMPS(str(path), with_objsense=True)
+    return path
+
+
+def _solver(name: str, lp: LinearProgram, time_limit: float | None, verbose: bool):
+    mip = lp.is_mip
+    if name == "cbc":
+        import cbcbox
+
+        return pulp.COIN_CMD(
+            path=cbcbox.cbc_bin_path(), msg=verbose, timeLimit=time_limit, mip=mip, threads=1
+        )
+    if name == "pulp-highs":
+        return pulp.HiGHS(msg=verbose, timeLimit=time_limit, mip=mip, threads=1)
+    raise ValueError(name)
+
+
+def solve_pulp(
+    lp: LinearProgram,
+    solver: str = "cbc",
+    *,
+    time_limit: float | None = None,
+    verbose: bool = False,
+) -> Solution:
+    """Solve through PuLP with CBC (``"cbc"``) or PuLP's HiGHS (``"pulp-highs"``)."""
+    prob, variables, per_row = to_pulp(lp)
+    backend = _solver(solver, lp, time_limit, verbose)
+    start = time.perf_counter()
+    with silenced(not verbose):
+        try:
+            prob.solve(backend)
+        except pulp.PulpSolverError as err:
+            check_status(Status.ERROR, solver, str(err), False)
+    runtime = time.perf_counter() - start
+    status, message, has_point = _status(prob, solver)
+    check_status(status, solver, message, has_point)
+    x = np.array([v.varValue if v.varValue is not None else 0.0 for v in variables])
+    activity = lp.A @ x
+    _check_empty_rows(lp, per_row, activity, solver)
+    if lp.is_mip or status is not Status.OPTIMAL:
+        row_dual = np.full(lp.n_rows, np.nan)
+        col_dual = np.full(lp.n_cols, np.nan)
+    else:
+        sign = -1.0 if solver == "pulp-highs" else 1.0
+        row_dual = sign * np.array(
+            [sum((c.pi or 0.0) for c in made) for made in per_row], dtype=float
+        )
+        col_dual = sign * np.array([v.dj or 0.0 for v in variables], dtype=float)
+        if solver == "cbc":
+            _restore_singleton_duals(lp, x, activity, row_dual, col_dual)
+    return Solution(
+        status=status,
+        x=x,
+        objective=float(lp.cost @ x + lp.objective_offset),
+        row_activity=activity,
+        row_dual=row_dual,
+        col_dual=col_dual,
+        solver=solver,
+        runtime=runtime,
+        message=message,
+    )
+
+
+def _status(prob: pulp.LpProblem, solver: str) -> tuple[Status, str, bool]:
+    """Translate PuLP's (or, for PuLP's HiGHS, HiGHS's own) status."""
+    if solver == "pulp-highs" and getattr(prob, "solverModel", None) is not None:
+        import highspy
+
+        h = prob.solverModel
+        model_status = h.getModelStatus()
+        message = h.modelStatusToString(model_status)
+        has_point = h.getInfo().primal_solution_status == 2
+        mapping = {
+            highspy.HighsModelStatus.kOptimal: Status.OPTIMAL,
+            highspy.HighsModelStatus.kModelEmpty: Status.OPTIMAL,
+            highspy.HighsModelStatus.kInfeasible: Status.INFEASIBLE,
+            highspy.HighsModelStatus.kUnbounded: Status.UNBOUNDED,
+            highspy.HighsModelStatus.kUnboundedOrInfeasible: Status.INFEASIBLE,
+            highspy.HighsModelStatus.kTimeLimit: Status.TIME_LIMIT,
+            highspy.HighsModelStatus.kIterationLimit: Status.ITERATION_LIMIT,
+        }
+        return mapping.get(model_status, Status.ERROR), message, has_point
+    message = pulp.LpStatus.get(prob.status, str(prob.status))
+    if prob.status == pulp.LpStatusOptimal:
+        if prob.sol_status == pulp.LpSolutionIntegerFeasible:
+            return Status.TIME_LIMIT, message + " (stopped early, integer feasible)", True
+        return Status.OPTIMAL, message, True
+    if prob.status == pulp.LpStatusInfeasible:
+        return Status.INFEASIBLE, message, False
+    if prob.status == pulp.LpStatusUnbounded:
+        return Status.UNBOUNDED, message, False
+    if prob.status == pulp.LpStatusNotSolved:
+        return Status.TIME_LIMIT, message, prob.sol_status == pulp.LpSolutionIntegerFeasible
+    return Status.ERROR, message, False
+
+
+def _check_empty_rows(lp: LinearProgram, per_row: list, activity: np.ndarray, solver: str) -> None:
+    """Rows without nonzeros never reach the solver; a bound excluding 0 is infeasible."""
+    empty = np.flatnonzero(np.diff(lp.A.indptr) == 0)
+    bad = empty[(lp.row_lower[empty] > 1e-9) | (lp.row_upper[empty] < -1e-9)]
+    if len(bad):
+        check_status(Status.INFEASIBLE, solver, "a constraint over no cells excludes zero", False)
+
+
+def _restore_singleton_duals(
+    lp: LinearProgram, x: np.ndarray, activity: np.ndarray, row_dual: np.ndarray,
+    col_dual: np.ndarray, tol: float = 1e-7,
+) -> None:
+    """Move CBC's dual of a one-variable row back from the variable's reduced cost."""
+    counts = np.diff(lp.A.indptr)
+    rows = np.flatnonzero((counts == 1) & (np.abs(row_dual) <= tol))
+    if not len(rows):
+        return
+    cols = lp.A.indices[lp.A.indptr[rows]]
+    coef = lp.A.data[lp.A.indptr[rows]]
+    scale = np.maximum(1.0, np.abs(activity[rows]))
+    at_row_bound = (np.abs(activity[rows] - lp.row_lower[rows]) <= tol * scale) | (
+        np.abs(activity[rows] - lp.row_upper[rows]) <= tol * scale
+    )
+    xs = x[cols]
+    at_col_bound = (np.abs(xs - lp.col_lower[cols]) <= tol * np.maximum(1, np.abs(xs))) | (
+        np.abs(xs - lp.col_upper[cols]) <= tol * np.maximum(1, np.abs(xs))
+    )
+    move = at_row_bound & ~at_col_bound & (np.abs(col_dual[cols]) > tol)
+    rows, cols, coef = rows[move], cols[move], coef[move]
+    row_dual[rows] = col_dual[cols] / coef
+    col_dual[cols] = 0.0

@@ -1,0 +1,162 @@
+"""Validation of the input tables, done once at the edge.
+
+Per-column rules (type, missing values, sign, finiteness) are declared as pandera schemas;
+rules that span tables (unknown regions, units, duplicate cells) are vectorized checks here.
+Every problem of every table is collected into one ``failure_cases`` frame before a single
+:class:`~ikmopt.errors.DataError` is raised.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .errors import DataError
+
+FAILURE_COLUMNS = ["table", "column", "label", "check", "value"]
+
+#: How many failure cases are spelled out in an error message (all are in ``failure_cases``).
+_SHOWN = 8
+
+
+class FailureLog:
+    """Collects failure cases from every table, then raises them together."""
+
+    def __init__(self) -> None:
+        self._frames: list[pd.DataFrame] = []
+
+    def add(
+        self,
+        table: str,
+        column: str,
+        check: str,
+        labels: Iterable[Any] = (None,),
+        values: Iterable[Any] | None = None,
+    ) -> None:
+        """Record one failed check for the given row labels (``None`` for a whole column)."""
+        labels = list(labels)
+        values = [None] * len(labels) if values is None else list(values)
+        self._frames.append(
+            pd.DataFrame(
+                {
+                    "table": table,
+                    "column": column,
+                    "label": labels,
+                    "check": check,
+                    "value": values,
+                },
+                columns=FAILURE_COLUMNS,
+            )
+        )
+
+    def add_frame(self, frame: pd.DataFrame) -> None:
+        """Record failure cases already in the standard columns."""
+        if len(frame):
+            self._frames.append(frame[FAILURE_COLUMNS])
+
+    def __bool__(self) -> bool:
+        return bool(self._frames)
+
+    def raise_if_any(self, what: str = "dataset") -> None:
+        """Raise one :class:`DataError` listing every recorded problem."""
+        if not self._frames:
+            return
+        cases = pd.concat(self._frames, ignore_index=True)
+        lines = []
+        grouped = cases.groupby(["table", "column", "check"], sort=False, dropna=False)
+        for (table, column, check), group in grouped:
+            labels = [_fmt(v) for v in group["label"].tolist() if v is not None]
+            shown = ", ".join(labels[:_SHOWN]) + (
+                f" and {len(labels) - _SHOWN} more" if len(labels) > _SHOWN else ""
+            )
+            where = f" at {shown}" if labels else ""
+            lines.append(f"  - table '{table}', column '{column}': {check}{where}")
+        n = len(cases)
+        head = f"invalid {what}: {n} problem{'s' if n != 1 else ''} found"
+        raise DataError(
+            head + "\n" + "\n".join(lines) + "\n(all problems: DataError.failure_cases)",
+            failure_cases=cases,
+        )
+
+
+def _fmt(value: Any) -> str:
+    if isinstance(value, tuple):
+        return "(" + ", ".join(str(v) for v in value) + ")"
+    return repr(value) if isinstance(value, str) else str(value)
+
+
+def suggest(name: str, choices: Iterable[str]) -> str:
+    """Return a " (did you mean 'x'?)" hint for a misspelled name, or an empty string."""
+    close = difflib.get_close_matches(str(name), [str(c) for c in choices], n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def check_numeric(
+    log: FailureLog,
+    table: str,
+    frame: pd.DataFrame,
+    columns: Iterable[str],
+    *,
+    positive: bool = False,
+) -> pd.DataFrame:
+    """Coerce ``columns`` to float and record non-numeric, missing, infinite or negative values.
+
+    The rules are a pandera schema (declared once, reported lazily so every failure is
+    collected). Returns the frame with the columns coerced where coercion succeeded.
+    """
+    import pandera.pandas as pa
+    from pandera.errors import SchemaErrors
+
+    columns = list(columns)
+    if not columns:
+        return frame
+    finite = pa.Check(
+        lambda s: ~np.isinf(s.astype(float)), error="must be finite (no inf)"
+    )
+    sign = (
+        pa.Check.gt(0, error="must be greater than 0")
+        if positive
+        else pa.Check.ge(0, error="must not be negative")
+    )
+    schema = pa.DataFrameSchema(
+        {c: pa.Column(float, checks=[finite, sign], nullable=False, coerce=True) for c in columns},
+        strict=False,
+    )
+    try:
+        return schema.validate(frame, lazy=True)
+    except SchemaErrors as err:
+        cases = err.failure_cases
+        coerced = frame.copy()
+        for c in columns:
+            coerced[c] = pd.to_numeric(frame[c], errors="coerce").astype(float)
+        labels = cases["index"]
+        out = pd.DataFrame(
+            {
+                "table": table,
+                "column": cases["column"].astype(str),
+                "label": [_label_at(frame.index, i) for i in labels],
+                "check": [_check_text(c) for c in cases["check"]],
+                "value": cases["failure_case"],
+            }
+        )
+        log.add_frame(out)
+        return coerced
+
+
+def _label_at(index: pd.Index, label: Any) -> Any:
+    if label is None or (isinstance(label, float) and np.isnan(label)):
+        return None
+    return label
+
+
+def _check_text(check: Any) -> str:
+    text = str(check)
+    if text == "not_nullable":
+        return "missing value (NaN)"
+    if text.startswith("coerce_dtype") or text.startswith("dtype("):
+        return "not a number"
+    return text
