@@ -325,8 +325,8 @@ class RegionBounds(Constraint):
             ]
         )
         # nan arises from inf * 0 for an unset share bound without a budget
-        lower = np.nan_to_num(lower, nan=-np.inf)
-        upper = np.nan_to_num(upper, nan=np.inf)
+        lower = np.where(np.isnan(lower), -np.inf, lower)
+        upper = np.where(np.isnan(upper), np.inf, upper)
         bad = lower > upper
         if bad.any():
             i = int(np.flatnonzero(bad)[0])

@@ -193,8 +193,15 @@ class Result:
         frame["at_capacity"] = self.at_capacity.to_numpy()
         return frame
 
-    def summary(self, top: int = 10) -> str:
-        """A compact text report: outcomes, top regions, program split, binding rules."""
+    def summary(self, top: int | None = None) -> str:
+        """A compact text report: outcomes, regions by spend, program split, binding rules.
+
+        Parameters
+        ----------
+        top : int, optional
+            Show only the ``top`` regions by spend (and binding rows); default all regions
+            and the ten binding rows with the largest shadow prices.
+        """
         out = self.outcomes
         lines = [
             f"ikmopt plan on '{self.data.name}' — status {self.status}, solver {self.solver}",
@@ -207,16 +214,20 @@ class Result:
             lines.append(f"  {name:<14} {value:>16,.1f}  {units.get(name, '')}")
         by_region = self.by("region").sort_values("spend", ascending=False)
         funded = int((by_region["spend"] > 1e-9).sum())
-        lines += ["", f"Top {min(top, len(by_region))} regions by spend "
-                  f"({funded} of {len(by_region)} regions funded)"]
+        shown = len(by_region) if top is None else min(top, len(by_region))
+        lines += ["", f"Regions by spend, Rp bn ({funded} of {len(by_region)} funded"
+                  + (f"; top {shown} shown" if shown < len(by_region) else "") + ")"]
         cols = ["spend", *self.data.metrics[:2], "share"]
-        lines.append(_text_table(by_region.head(top)[cols]))
+        region_cols = [*cols, "spend_rp_per_capita"]
+        lines.append(_text_table(by_region.head(shown)[region_cols]))
         lines += ["", "Program split"]
         lines.append(_text_table(self.by("program")[cols]))
         binding = self.binding
-        lines += ["", f"Binding constraints ({len(binding)})"]
+        n_binding = 10 if top is None else top
+        lines += ["", f"Binding constraints ({len(binding)}; largest shadow prices first, "
+                  "objective change per unit of the bound)"]
         if len(binding):
-            show = binding.head(top)[["family", "label", "activity", "shadow_price"]]
+            show = binding.head(n_binding)[["family", "label", "activity", "shadow_price"]]
             lines.append(_text_table(show.set_index(["family", "label"])))
         gini = self.equity.get(("spend", "gini"), np.nan)
         lines += ["", f"Gini of spend per capita across regions: {gini:.3f}"]
@@ -296,6 +307,11 @@ class Result:
 
 
 def _text_table(frame: pd.DataFrame) -> str:
-    return frame.to_string(
-        float_format=lambda v: f"{v:,.3f}" if abs(v) < 1 else f"{v:,.1f}"
-    )
+    def fmt(v: float) -> str:
+        if v == 0 or not np.isfinite(v):
+            return f"{v:g}"
+        if abs(v) < 0.01:
+            return f"{v:.3g}"
+        return f"{v:,.3f}" if abs(v) < 1 else f"{v:,.1f}"
+
+    return frame.to_string(float_format=fmt)

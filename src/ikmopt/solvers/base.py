@@ -12,8 +12,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..errors import InfeasibleError, SolverError, UnboundedError
+from ..lp import LinearProgram
 
-__all__ = ["Solution", "Status", "check_status", "silenced"]
+__all__ = ["Solution", "Status", "check_status", "clean_point", "silenced"]
 
 
 class Status(str, enum.Enum):
@@ -87,6 +88,11 @@ def check_status(status: Status, solver: str, message: str, has_point: bool) -> 
         )
     if status is Status.ERROR:
         raise SolverError(f"the solver failed ({solver}: {message})")
+
+
+def clean_point(lp: LinearProgram, x: np.ndarray) -> np.ndarray:
+    """Clip solver round-off outside the column bounds (and turn -0.0 into 0.0)."""
+    return np.clip(x, lp.col_lower, lp.col_upper) + 0.0
 
 
 @contextmanager

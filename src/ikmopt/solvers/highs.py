@@ -13,7 +13,7 @@ import highspy
 import numpy as np
 
 from ..lp import LinearProgram
-from .base import Solution, Status, check_status, silenced
+from .base import Solution, Status, check_status, clean_point, silenced
 
 __all__ = ["solve_highs"]
 
@@ -124,7 +124,8 @@ def read_solution(h: highspy.Highs, lp: LinearProgram, runtime: float, verbose: 
     sol = h.getSolution()
     x = np.asarray(sol.col_value, dtype=float)
     if len(x) != lp.n_cols:  # no primal values at all (e.g. empty model)
-        x = np.clip(np.zeros(lp.n_cols), lp.col_lower, lp.col_upper)
+        x = np.zeros(lp.n_cols)
+    x = clean_point(lp, x)
     if lp.is_mip or not sol.dual_valid:
         row_dual = np.full(lp.n_rows, np.nan)
         col_dual = np.full(lp.n_cols, np.nan)

@@ -4,22 +4,24 @@ Used for CBC (``solver="cbc"``, the CBC binary shipped by ``pulp[cbc]``), for Pu
 HiGHS wrapper (``solver="pulp-highs"``), for writing human-readable ``.lp`` and ``.mps``
 files, and as an independent cross-check in the tests. It normalizes what the wrappers do
 differently: PuLP's HiGHS reports the duals of a maximization with the opposite sign and
-maps a time-limit stop to "Optimal"; CBC moves the dual of a single-variable row onto that
-variable's reduced cost.
+maps a time-limit stop to "Optimal"; CBC's presolve can leave a row's dual on the reduced
+cost of a basic column, which is repaired from complementary slackness.
 """
 
 from __future__ import annotations
 
 import re
+import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pulp
+import scipy.sparse.linalg as spla
 
 from ..lp import LinearProgram
-from .base import Solution, Status, check_status, silenced
+from .base import Solution, Status, check_status, clean_point, silenced
 
 __all__ = ["model_names", "solve_pulp", "to_pulp", "write_lp", "write_mps"]
 
@@ -116,13 +118,17 @@ def write_mps(lp: LinearProgram, path: str | Path) -> Path:
     return path
 
 
-def _solver(name: str, lp: LinearProgram, time_limit: float | None, verbose: bool):
+def _solver(name: str, lp: LinearProgram, time_limit: float | None, verbose: bool,
+            log: Path):
     mip = lp.is_mip
     if name == "cbc":
         import cbcbox
 
+        # the log goes to a file: it is printed when verbose, and read to settle an
+        # "unknown" status (CBC's bound tightening can prove infeasibility without a status)
         return pulp.COIN_CMD(
-            path=cbcbox.cbc_bin_path(), msg=verbose, timeLimit=time_limit, mip=mip, threads=1
+            path=cbcbox.cbc_bin_path(), msg=False, logPath=str(log), timeLimit=time_limit,
+            mip=mip, threads=1,
         )
     if name == "pulp-highs":
         return pulp.HiGHS(msg=verbose, timeLimit=time_limit, mip=mip, threads=1)
@@ -138,17 +144,22 @@ def solve_pulp(
 ) -> Solution:
     """Solve through PuLP with CBC (``"cbc"``) or PuLP's HiGHS (``"pulp-highs"``)."""
     prob, variables, per_row = to_pulp(lp)
-    backend = _solver(solver, lp, time_limit, verbose)
-    start = time.perf_counter()
-    with silenced(not verbose):
-        try:
-            prob.solve(backend)
-        except pulp.PulpSolverError as err:
-            check_status(Status.ERROR, solver, str(err), False)
-    runtime = time.perf_counter() - start
-    status, message, has_point = _status(prob, solver)
+    with tempfile.TemporaryDirectory(prefix="ikmopt-") as tmp:
+        log = Path(tmp) / "solver.log"
+        backend = _solver(solver, lp, time_limit, verbose, log)
+        start = time.perf_counter()
+        with silenced(not verbose):
+            try:
+                prob.solve(backend)
+            except pulp.PulpSolverError as err:
+                check_status(Status.ERROR, solver, str(err), False)
+        runtime = time.perf_counter() - start
+        log_text = log.read_text(errors="replace") if log.exists() else ""
+    if verbose and log_text:
+        print(log_text)
+    status, message, has_point = _status(prob, solver, log_text)
     check_status(status, solver, message, has_point)
-    x = np.array([v.varValue if v.varValue is not None else 0.0 for v in variables])
+    x = clean_point(lp, np.array([v.varValue or 0.0 for v in variables], dtype=float))
     activity = lp.A @ x
     _check_empty_rows(lp, per_row, activity, solver)
     if lp.is_mip or status is not Status.OPTIMAL:
@@ -161,7 +172,7 @@ def solve_pulp(
         )
         col_dual = sign * np.array([v.dj or 0.0 for v in variables], dtype=float)
         if solver == "cbc":
-            _restore_singleton_duals(lp, x, activity, row_dual, col_dual)
+            _repair_duals(lp, x, activity, row_dual, col_dual)
     return Solution(
         status=status,
         x=x,
@@ -175,7 +186,7 @@ def solve_pulp(
     )
 
 
-def _status(prob: pulp.LpProblem, solver: str) -> tuple[Status, str, bool]:
+def _status(prob: pulp.LpProblem, solver: str, log: str = "") -> tuple[Status, str, bool]:
     """Translate PuLP's (or, for PuLP's HiGHS, HiGHS's own) status."""
     if solver == "pulp-highs" and getattr(prob, "solverModel", None) is not None:
         import highspy
@@ -205,6 +216,8 @@ def _status(prob: pulp.LpProblem, solver: str) -> tuple[Status, str, bool]:
         return Status.UNBOUNDED, message, False
     if prob.status == pulp.LpStatusNotSolved:
         return Status.TIME_LIMIT, message, prob.sol_status == pulp.LpSolutionIntegerFeasible
+    if solver == "cbc" and re.search(r"infeasib", log, flags=re.IGNORECASE):
+        return Status.INFEASIBLE, "infeasible (proved by CBC's bound tightening)", False
     return Status.ERROR, message, False
 
 
@@ -216,26 +229,40 @@ def _check_empty_rows(lp: LinearProgram, per_row: list, activity: np.ndarray, so
         check_status(Status.INFEASIBLE, solver, "a constraint over no cells excludes zero", False)
 
 
-def _restore_singleton_duals(
+def _repair_duals(
     lp: LinearProgram, x: np.ndarray, activity: np.ndarray, row_dual: np.ndarray,
     col_dual: np.ndarray, tol: float = 1e-7,
 ) -> None:
-    """Move CBC's dual of a one-variable row back from the variable's reduced cost."""
-    counts = np.diff(lp.A.indptr)
-    rows = np.flatnonzero((counts == 1) & (np.abs(row_dual) <= tol))
-    if not len(rows):
+    """Restore complementary slackness in CBC's duals (in place).
+
+    CBC's presolve can leave the dual of a row on the reduced cost of a column that is
+    strictly between its bounds (a basic column must have a zero reduced cost): a row it
+    turned into a bound, or a row it merged. Given the optimal point, the correction ``d``
+    on the binding rows solves ``A[binding, basic]^T d = z[basic]`` (least squares); it is
+    kept only if the corrected duals satisfy every sign condition of optimality.
+    """
+    lo, hi = lp.col_lower, lp.col_upper
+    scale = np.maximum(1.0, np.abs(x))
+    basic = (x - lo > tol * scale) & (hi - x > tol * scale)
+    if not basic.any() or np.abs(col_dual[basic]).max() <= tol:
         return
-    cols = lp.A.indices[lp.A.indptr[rows]]
-    coef = lp.A.data[lp.A.indptr[rows]]
-    scale = np.maximum(1.0, np.abs(activity[rows]))
-    at_row_bound = (np.abs(activity[rows] - lp.row_lower[rows]) <= tol * scale) | (
-        np.abs(activity[rows] - lp.row_upper[rows]) <= tol * scale
-    )
-    xs = x[cols]
-    at_col_bound = (np.abs(xs - lp.col_lower[cols]) <= tol * np.maximum(1, np.abs(xs))) | (
-        np.abs(xs - lp.col_upper[cols]) <= tol * np.maximum(1, np.abs(xs))
-    )
-    move = at_row_bound & ~at_col_bound & (np.abs(col_dual[cols]) > tol)
-    rows, cols, coef = rows[move], cols[move], coef[move]
-    row_dual[rows] = col_dual[cols] / coef
-    col_dual[cols] = 0.0
+    row_scale = np.maximum(1.0, np.abs(activity))
+    at_lower = np.abs(activity - lp.row_lower) <= tol * row_scale
+    at_upper = np.abs(activity - lp.row_upper) <= tol * row_scale
+    binding = np.flatnonzero(at_lower | at_upper)
+    sub = lp.A[binding][:, np.flatnonzero(basic)].T.tocsr()
+    delta = spla.lsqr(sub, col_dual[basic], atol=1e-14, btol=1e-14, iter_lim=10_000)[0]
+    y = row_dual.copy()
+    y[binding] += delta
+    z = lp.cost - lp.A.T @ y
+    ok = np.abs(z[basic]).max() <= 1e-6 * max(1.0, np.abs(lp.cost).max())
+    at_lo_col = ~basic & (x - lo <= tol * scale)
+    at_hi_col = ~basic & ~at_lo_col
+    ok &= not (z[at_lo_col & (hi - x > tol * scale)] > 1e-7).any()  # at lower: z <= 0
+    ok &= not (z[at_hi_col & (x - lo > tol * scale)] < -1e-7).any()  # at upper: z >= 0
+    only_lower = at_lower & ~at_upper
+    only_upper = at_upper & ~at_lower
+    ok &= not (y[only_lower] > 1e-7).any() and not (y[only_upper] < -1e-7).any()
+    if ok:
+        row_dual[:] = y
+        col_dual[:] = z

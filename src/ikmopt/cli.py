@@ -1,0 +1,132 @@
+"""Command line: ``ikmopt solve`` and friends.
+
+User errors (bad data, a policy that does not fit, an infeasible plan) print one clear
+message to stderr and exit with status 2, without a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from . import __version__, datasets
+from .data import Dataset
+from .defaults import default_policy
+from .errors import IkmoptError, InfeasibleError
+from .optimize import optimize
+from .result import Result
+from .solvers import SOLVERS
+
+__all__ = ["main"]
+
+EXIT_USER_ERROR = 2
+
+
+def _positive(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number") from None
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a positive finite number, got {text}")
+    return value
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="ikmopt",
+        description="Allocate IKM development budgets across regions and programs.",
+    )
+    parser.add_argument("--version", action="version", version=f"ikmopt {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    solve = sub.add_parser(
+        "solve",
+        help="solve the default policy on a dataset and print the plan",
+        description=(
+            "Solve the default policy (budget Rp 2,500 bn, every province >= 0.5 %% of the "
+            "budget, KTI >= 40 %%, maximize jobs + 0.5 x value added) and print the plan."
+        ),
+    )
+    solve.add_argument("--data", default="indonesia-provinces",
+                       help="bundled dataset name, a folder of CSV files or an Excel workbook "
+                            "(default: %(default)s)")
+    solve.add_argument("--budget", type=_positive, default=2500.0,
+                       help="total budget in Rp bn (default: %(default)s)")
+    solve.add_argument("--solver", choices=SOLVERS, default="highs",
+                       help="solver backend (default: %(default)s)")
+    solve.add_argument("--time-limit", type=_positive, default=None,
+                       help="seconds per solve")
+    solve.add_argument("--out", type=Path, default=None,
+                       help="folder for CSV tables, or a .xlsx file for one workbook")
+    solve.add_argument("--lp", type=Path, default=None,
+                       help="also write the model as a readable .lp (or .mps) file")
+    solve.add_argument("--top", type=int, default=None,
+                       help="show only the N regions with the largest spend (default: all)")
+    solve.add_argument("--verbose", action="store_true", help="show the solver log")
+
+    sub.add_parser("datasets", help="list the bundled datasets")
+    return parser
+
+
+def _load_data(spec: str) -> Dataset:
+    path = Path(spec)
+    if path.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
+        return Dataset.from_excel(path)
+    if path.is_dir():
+        return Dataset.from_csv(path)
+    return datasets.load(spec)
+
+
+def _write_outputs(result: Result, out: Path | None, lp: Path | None) -> list[Path]:
+    written = []
+    if out is not None:
+        if out.suffix.lower() == ".xlsx":
+            written.append(result.to_excel(out))
+        else:
+            written.append(result.to_csv(out))
+    if lp is not None:
+        writer = result.write_mps if lp.suffix.lower() == ".mps" else result.write_lp
+        written.append(writer(lp))
+    return written
+
+
+def _solve(args: argparse.Namespace) -> int:
+    data = _load_data(args.data)
+    policy = default_policy(args.budget)
+    result = optimize(
+        data, policy, solver=args.solver, time_limit=args.time_limit, verbose=args.verbose
+    )
+    with pd.option_context("display.width", 120, "display.max_columns", 20):
+        print(result.summary(top=args.top))
+    for path in _write_outputs(result, args.out, args.lp):
+        print(f"wrote {path}")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "solve":
+            return _solve(args)
+        if args.command == "datasets":
+            print(datasets.list().to_string())
+            return 0
+    except InfeasibleError as err:
+        print(f"ikmopt: infeasible: {err}", file=sys.stderr)
+        if err.diagnosis is not None:
+            print(err.diagnosis, file=sys.stderr)
+        return EXIT_USER_ERROR
+    except (IkmoptError, OSError) as err:
+        print(f"ikmopt: error: {err}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    return EXIT_USER_ERROR  # pragma: no cover - argparse requires a command
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,113 @@
+"""The highspy path against the PuLP/CBC path on generated instances.
+
+Every instance is solved by both backends: both must agree on feasibility and, when
+feasible, on the optimum to 1e-6 relative; every returned plan must satisfy every rule of the
+policy (checked independently by ``policy_check``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from policy_check import assert_feasible, objective_value
+
+import ikmopt as ik
+
+
+@st.composite
+def instances(draw: st.DrawFn) -> tuple[ik.Dataset, ik.Policy]:
+    n_regions = draw(st.integers(2, 6))
+    n_programs = draw(st.integers(1, 4))
+    seed = draw(st.integers(0, 2**32 - 1))
+    rng = np.random.default_rng(seed)
+    regions = pd.DataFrame(
+        {
+            "region": [f"R{i}" for i in range(n_regions)],
+            "population": rng.integers(100_000, 5_000_000, n_regions),
+            "kti": rng.random(n_regions) < 0.5,
+            "island": rng.choice(["west", "east", "north"], n_regions),
+        }
+    )
+    programs = pd.DataFrame(
+        {"program": [f"P{j}" for j in range(n_programs)],
+         "channel": rng.choice(["DAK", "TP"], n_programs)}
+    )
+    n = n_regions * n_programs
+    impacts = pd.DataFrame(
+        {
+            "region": np.repeat(regions["region"], n_programs).to_numpy(),
+            "program": np.tile(programs["program"], n_regions),
+            "jobs": np.round(rng.uniform(0, 20, n), 3),
+            "value_added": np.round(rng.uniform(0, 5, n), 3),
+            "capacity": np.round(rng.uniform(0, 50, n) * (rng.random(n) > 0.15), 2),
+        }
+    )
+    data = ik.Dataset(regions, programs, impacts)
+    cap_total = float(impacts["capacity"].sum())
+    total = round(draw(st.floats(0.05, 1.2)) * max(cap_total, 1.0), 3)
+    spend_all = draw(st.booleans()) and total <= cap_total
+    by = None
+    if draw(st.booleans()):
+        by = {"program": {"P0": round(total * draw(st.floats(0.1, 0.8)), 3)}}
+    constraints: list[ik.Constraint] = []
+    if draw(st.booleans()):
+        constraints.append(ik.RegionBounds(min_share=draw(st.sampled_from([0.0, 0.01, 0.05]))))
+    if draw(st.booleans()):
+        constraints.append(ik.RegionBounds(max=round(total * draw(st.floats(0.2, 0.9)), 3)))
+    if regions["kti"].any() and draw(st.booleans()):
+        constraints.append(ik.GroupShare("kti", min=draw(st.floats(0.0, 0.7))))
+    if draw(st.booleans()):
+        constraints.append(ik.ProgramShare(by="channel", min={"DAK": draw(st.floats(0, 0.5))})
+                           if "DAK" in set(programs["channel"]) else
+                           ik.ProgramShare("P0", max=draw(st.floats(0.3, 1.0))))
+    if draw(st.booleans()):
+        constraints.append(ik.Target("value_added", min=round(total * draw(st.floats(0, 2)), 3)))
+    objective = draw(
+        st.sampled_from(
+            [ik.Maximize("jobs"), ik.Maximize("value_added"),
+             ik.Weighted(jobs=1.0, value_added=0.5)]
+        )
+    )
+    policy = ik.Policy(ik.Budget(total=total, by=by, spend_all=spend_all), constraints, objective)
+    return data, policy
+
+
+def _solve(data: ik.Dataset, policy: ik.Policy, solver: str) -> ik.Result | None:
+    try:
+        return ik.optimize(data, policy, solver=solver)
+    except ik.InfeasibleError:
+        return None
+
+
+@settings(max_examples=200, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(instances())
+def test_highs_and_cbc_agree(instance: tuple[ik.Dataset, ik.Policy]) -> None:
+    data, policy = instance
+    fast = _solve(data, policy, "highs")
+    reference = _solve(data, policy, "cbc")
+    assert (fast is None) == (reference is None), "solvers disagree on feasibility"
+    if fast is None or reference is None:
+        return
+    assert fast.objective == pytest.approx(reference.objective, rel=1e-6, abs=1e-6)
+    for result in (fast, reference):
+        assert_feasible(data, policy, result.allocation)
+    if isinstance(policy.objective, ik.Maximize):
+        metric = policy.objective.metric
+        # the reported objective is the metric recomputed from the input table
+        assert fast.objective == pytest.approx(
+            objective_value(data, metric, fast.allocation), rel=1e-9, abs=1e-9
+        )
+
+
+@pytest.mark.parametrize("solver", ["cbc", "pulp-highs"])
+def test_backends_agree_on_the_bundled_default(provinces: ik.Dataset, solver: str) -> None:
+    policy = ik.default_policy()
+    fast = ik.optimize(provinces, policy)
+    other = ik.optimize(provinces, policy, solver=solver)
+    assert other.objective == pytest.approx(fast.objective, rel=1e-6)
+    assert_feasible(provinces, policy, other.allocation)
+    assert other.solver == solver
