@@ -107,7 +107,8 @@ def violations(data: ik.Dataset, policy: ik.Policy, allocation: pd.Series) -> li
                 if c.max is not None and not _close_le(value, c.max, c.max):
                     out.append(f"target {c.metric} max")
             else:
-                sums = pd.Series(coef * x).groupby(_group_of(data, c.by).astype(str).to_numpy()).sum()
+                groups = _group_of(data, c.by).astype(str).to_numpy()
+                sums = pd.Series(coef * x).groupby(groups).sum()
                 for key, value in sums.items():
                     lo = c.min.get(key) if isinstance(c.min, Mapping) else c.min
                     hi = c.max.get(key) if isinstance(c.max, Mapping) else c.max

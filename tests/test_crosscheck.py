@@ -12,9 +12,9 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from policy_check import assert_feasible, objective_value
 
 import ikmopt as ik
+from policy_check import assert_feasible, objective_value
 
 
 @st.composite

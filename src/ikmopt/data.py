@@ -107,8 +107,7 @@ class Dataset:
                 )
         log.raise_if_any(f"dataset '{name}'")
 
-        if factor != 1.0:
-            impacts = _convert_money(impacts, metrics, metric_units, factor)
+        impacts = _convert_money(impacts, metrics, metric_units, factor)
         if "unit" in impacts.columns:
             impacts = impacts.drop(columns="unit")
 
@@ -671,12 +670,16 @@ def _validate_impacts(
 def _convert_money(
     impacts: pd.DataFrame, metrics: list[str], metric_units: dict[str, str], factor: float
 ) -> pd.DataFrame:
-    """Express capacities in Rp bn and coefficients per Rp bn."""
+    """Express capacities in Rp bn and coefficients per Rp bn (money outcomes in Rp bn)."""
+    if factor == 1.0 and not any(to_idr_bn_factor(u) not in (None, 1.0)
+                                 for u in metric_units.values()):
+        return impacts
     impacts = impacts.copy()
     impacts["capacity"] = impacts["capacity"] * factor
     for metric in metrics:
         per_bn = impacts[metric] / factor
-        out_factor = to_idr_bn_factor(metric_units.get(metric, "")) if metric in metric_units else None
+        unit = metric_units.get(metric)
+        out_factor = to_idr_bn_factor(unit) if unit is not None else None
         if out_factor is not None:  # the outcome itself is money: express it in Rp bn too
             per_bn = per_bn * out_factor
             metric_units[metric] = MONEY_UNIT

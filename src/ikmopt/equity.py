@@ -35,7 +35,7 @@ def gini(values: np.ndarray, weights: np.ndarray | None = None) -> float:
     cum_w = np.cumsum(w) - w  # weight strictly below each position
     cum_wy = np.cumsum(w * y) - w * y
     pair_sum = np.sum(w * (y * cum_w - cum_wy))  # sum over i<j of w_i w_j (y_j - y_i)
-    return float(2.0 * pair_sum / (2.0 * total**2 * mean))
+    return max(0.0, float(pair_sum / (total**2 * mean)))  # clamp round-off below 0
 
 
 def theil(values: np.ndarray, weights: np.ndarray | None = None) -> float:

@@ -221,7 +221,8 @@ class ModelBuilder:
         n_rows = int(offsets[-1])
         if self._blocks:
             rows = np.concatenate(
-                [b.rows.astype(np.int64) + off for (b, _), off in zip(self._blocks, offsets, strict=False)]
+                [b.rows.astype(np.int64) + off
+                 for (b, _), off in zip(self._blocks, offsets, strict=False)]
             )
             cols = np.concatenate([b.cols.astype(np.int64) for b, _ in self._blocks])
             vals = np.concatenate([b.vals.astype(float) for b, _ in self._blocks])

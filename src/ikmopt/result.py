@@ -294,7 +294,10 @@ class Result:
         return path
 
     def write_lp(self, path: str | Path) -> Path:
-        """Write the solved program as a readable CPLEX-LP file (names like ``x(Aceh,training)``)."""
+        """Write the solved program as a readable CPLEX-LP file.
+
+        Names are readable: ``x(Aceh,training)``, ``region_bounds(Jawa_Barat)``.
+        """
         from .solvers.pulp import write_lp
 
         return write_lp(self.lp, path)

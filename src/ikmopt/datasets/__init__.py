@@ -24,7 +24,7 @@ _DESCRIPTIONS = {
 }
 
 
-def list() -> pd.DataFrame:  # noqa: A001 - mirrors the public API ik.datasets.list()
+def list() -> pd.DataFrame:
     """Return the bundled datasets with a description each."""
     return pd.DataFrame(
         {"name": builtins.list(_DESCRIPTIONS), "description": builtins.list(_DESCRIPTIONS.values())}

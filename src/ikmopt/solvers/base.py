@@ -6,7 +6,7 @@ import enum
 import os
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 
 import numpy as np
@@ -17,7 +17,7 @@ from ..lp import LinearProgram
 __all__ = ["Solution", "Status", "check_status", "clean_point", "silenced"]
 
 
-class Status(str, enum.Enum):
+class Status(enum.StrEnum):
     """Outcome of a solve, independent of the solver."""
 
     OPTIMAL = "optimal"
@@ -102,10 +102,8 @@ def silenced(active: bool = True) -> Iterator[None]:
         yield
         return
     for stream in (sys.stdout, sys.stderr):
-        try:
+        with suppress(AttributeError, ValueError):
             stream.flush()
-        except (AttributeError, ValueError):
-            pass
     saved = []
     try:
         devnull = os.open(os.devnull, os.O_WRONLY)

@@ -1,0 +1,143 @@
+"""Result tables, exports and evaluate()."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import ikmopt as ik
+
+
+@pytest.fixture(scope="module")
+def result() -> ik.Result:
+    return ik.optimize(ik.datasets.load(), ik.default_policy())
+
+
+def test_aggregates_add_up(result: ik.Result) -> None:
+    total = result.allocation.sum()
+    assert result.outcomes["spend"] == pytest.approx(total)
+    for level in ["region", "program", "island_group", "kti", "channel"]:
+        table = result.by(level)
+        assert table["spend"].sum() == pytest.approx(total), level
+        assert table["jobs"].sum() == pytest.approx(result.outcomes["jobs"]), level
+        assert table["share"].sum() == pytest.approx(1.0), level
+    two = result.by(["island_group", "program"])
+    assert two.index.names == ["island_group", "program"]
+    assert two["spend"].sum() == pytest.approx(total)
+    # outcomes recomputed from the input table
+    jobs = (result.data.impacts["jobs"] * result.allocation).sum()
+    assert result.outcomes["jobs"] == pytest.approx(jobs)
+
+
+def test_constraints_table_columns(result: ik.Result) -> None:
+    table = result.constraints
+    assert list(table.columns) == [
+        "constraint", "family", "label", "activity", "lower", "upper", "slack",
+        "shadow_price", "binding",
+    ]
+    assert "definition" not in set(table["family"])
+    assert (table["slack"] >= -1e-6).all()
+    assert set(table["family"]) == {"budget", "region_bounds", "share"}
+    assert table["binding"].any()
+    assert result.binding["binding"].all()
+
+
+def test_evaluate_any_allocation_matches_result(result: ik.Result) -> None:
+    again = ik.evaluate(result.data, result.allocation)
+    pd.testing.assert_series_equal(again.outcomes, result.outcomes)
+    pd.testing.assert_series_equal(again.equity, result.equity)
+    # a partial allocation: only two cells
+    partial = pd.Series(
+        [10.0, 5.0],
+        index=pd.MultiIndex.from_tuples(
+            [("Aceh", "training"), ("Bali", "sentra")], names=["region", "program"]
+        ),
+    )
+    ev = ik.evaluate(result.data, partial)
+    assert ev.outcomes["spend"] == pytest.approx(15.0)
+    coef = result.data.impacts["jobs"]
+    assert ev.outcomes["jobs"] == pytest.approx(
+        10 * coef[("Aceh", "training")] + 5 * coef[("Bali", "sentra")]
+    )
+
+
+def test_to_csv_and_excel_round_trip(result: ik.Result, tmp_path) -> None:
+    folder = result.to_csv(tmp_path / "plan")
+    names = {p.stem for p in folder.glob("*.csv")}
+    assert names == {"allocation", "by_region", "by_program", "outcomes", "constraints",
+                     "equity", "policy"}
+    alloc = pd.read_csv(folder / "allocation.csv")
+    assert alloc["spend"].sum() == pytest.approx(result.outcomes["spend"])
+    path = result.to_excel(tmp_path / "plan.xlsx")
+    sheets = pd.read_excel(path, sheet_name=None)
+    assert set(sheets) == names
+    assert len(sheets["by_region"]) == 38
+    assert not list(tmp_path.glob("*.partial"))
+
+
+def test_write_lp_has_readable_names_and_same_optimum(result: ik.Result, tmp_path) -> None:
+    path = result.write_lp(tmp_path / "plan.lp")
+    text = path.read_text()
+    assert "x(Aceh,training)" in text
+    assert "region_bounds(Jawa_Barat)" in text
+    assert "share(kti_True_min)" in text
+    mps = result.write_mps(tmp_path / "plan.mps")
+    # an independent solver reads the file and finds the same optimum
+    import highspy
+
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    h.readModel(str(mps))
+    h.run()
+    assert h.getInfo().objective_function_value == pytest.approx(result.objective, rel=1e-6)
+
+
+def test_name_collisions_are_resolved(tmp_path) -> None:
+    regions = pd.DataFrame({"region": ["Nusa Tenggara-Barat", "Nusa_Tenggara_Barat"],
+                            "population": [1e6, 1e6]})
+    programs = pd.DataFrame({"program": ["p"]})
+    impacts = pd.DataFrame({"region": regions["region"], "program": "p",
+                            "jobs": [1.0, 2.0], "capacity": [5.0, 5.0]})
+    data = ik.Dataset(regions, programs, impacts)
+    res = ik.optimize(data, ik.Policy(ik.Budget(total=6), [ik.RegionBounds(min=1)]))
+    from ikmopt.solvers.pulp import model_names
+
+    cols, rows = model_names(res.lp)
+    assert len(set(cols)) == len(cols) and len(set(rows)) == len(rows)
+    assert ik.optimize(data, res.policy, solver="cbc").objective == pytest.approx(res.objective)
+
+
+def test_repr_summary_and_html(result: ik.Result) -> None:
+    assert "optimal" in repr(result)
+    text = result.summary()
+    for name in result.data.regions.index:
+        assert name in text
+    html = result._repr_html_()
+    assert "<table" in html and "Outcomes" in html
+
+
+def test_time_limit_plan_is_never_labelled_optimal(provinces: ik.Dataset) -> None:
+    # a generous limit: proven optimal; the status is optimal only when proven
+    res = ik.optimize(provinces, ik.default_policy(), time_limit=60)
+    assert res.status is ik.Status.OPTIMAL and res.is_optimal
+
+
+def test_solves_are_silent_at_the_file_descriptor_level() -> None:
+    code = (
+        "import ikmopt as ik\n"
+        "d = ik.datasets.load()\n"
+        "for s in ['highs', 'cbc', 'pulp-highs']:\n"
+        "    ik.optimize(d, ik.default_policy(), solver=s)\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, check=True)
+    assert proc.stdout == b"" and proc.stderr == b""
+
+
+def test_deterministic(provinces: ik.Dataset) -> None:
+    a = ik.optimize(provinces, ik.default_policy()).allocation.to_numpy()
+    b = ik.optimize(provinces, ik.default_policy()).allocation.to_numpy()
+    assert np.array_equal(a, b)

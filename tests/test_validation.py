@@ -1,0 +1,568 @@
+"""Hostile inputs for Dataset construction, readers, what-if copies and evaluate().
+
+Every bad input must raise ``ik.DataError`` (also a ``ValueError``) whose message names the
+offending table and column, and whose ``failure_cases`` lists exactly the right rows.
+"""
+
+from __future__ import annotations
+
+import pickle
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import ikmopt as ik
+
+ANY = object()  # wildcard for an expected failure-case field
+
+
+# ---------------------------------------------------------------------- helpers
+def data_error(regions, programs, impacts, **kwargs) -> ik.DataError:
+    """Build a Dataset that must fail; return the DataError."""
+    with pytest.raises(ik.DataError) as info:
+        ik.Dataset(regions, programs, impacts, **kwargs)
+    err = info.value
+    assert isinstance(err, ValueError)
+    assert isinstance(err, ik.IkmoptError)
+    assert list(err.failure_cases.columns) == ["table", "column", "label", "check", "value"]
+    return err
+
+
+def _same_label(actual, expected) -> bool:
+    if expected is ANY:
+        return True
+    if actual == expected:
+        return True
+    # tolerate a stringified cell tuple here; test_cell_labels_are_tuples pins the type
+    return isinstance(expected, tuple) and actual == str(expected)
+
+
+def assert_cases(err: ik.DataError, expected: list[tuple]) -> None:
+    """``failure_cases`` has exactly one row per expected (table, column, label, check)."""
+    cases = err.failure_cases
+    assert len(cases) == len(expected), f"expected {len(expected)} rows, got\n{cases}"
+    unmatched = list(cases.itertuples(index=False))
+    for table, column, label, check in expected:
+        for i, row in enumerate(unmatched):
+            if (
+                row.table == table
+                and row.column == column
+                and _same_label(row.label, label)
+                and check.lower() in str(row.check).lower()
+            ):
+                del unmatched[i]
+                break
+        else:
+            pytest.fail(f"no failure case {(table, column, label, check)} in\n{cases}")
+
+
+def assert_names(err: Exception, *words: str) -> None:
+    message = str(err)
+    for word in words:
+        assert word in message, f"{word!r} not in message:\n{message}"
+
+
+def set_value(frame: pd.DataFrame, row: int, column: str, value) -> pd.DataFrame:
+    if isinstance(value, str):
+        frame[column] = frame[column].astype(object)
+    else:
+        frame[column] = frame[column].astype(float)
+    frame.loc[row, column] = value
+    return frame
+
+
+# ---------------------------------------------------------------------- one bad value
+# (table index in (regions, programs, impacts), row, column, value, expected label, check)
+BAD_VALUES = [
+    pytest.param(0, 1, "population", np.nan, "B", "missing value", id="population-nan"),
+    pytest.param(0, 1, "population", 0, "B", "greater than 0", id="population-zero"),
+    pytest.param(0, 2, "population", -5, "C", "greater than 0", id="population-negative"),
+    pytest.param(0, 0, "population", np.inf, "A", "finite", id="population-inf"),
+    pytest.param(2, 0, "jobs", np.nan, ("A", "p"), "missing value", id="jobs-nan"),
+    pytest.param(2, 3, "jobs", np.inf, ("B", "q"), "finite", id="jobs-inf"),
+    pytest.param(2, 4, "value_added", -0.5, ("C", "p"), "negative", id="value-added-negative"),
+    pytest.param(2, 1, "capacity", -1.0, ("A", "q"), "negative", id="capacity-negative"),
+    pytest.param(2, 2, "capacity", np.nan, ("B", "p"), "missing value", id="capacity-nan"),
+    pytest.param(2, 5, "capacity", np.inf, ("C", "q"), "finite", id="capacity-inf"),
+]
+
+
+@pytest.mark.parametrize(("which", "row", "column", "value", "label", "check"), BAD_VALUES)
+def test_bad_numeric_value(tables, which, row, column, value, label, check):
+    tables = list(tables)
+    tables[which] = set_value(tables[which], row, column, value)
+    table = ("regions", "programs", "impacts")[which]
+    err = data_error(*tables)
+    assert_names(err, f"'{table}'", f"'{column}'")
+    assert_cases(err, [(table, column, label, check)])
+    case = err.failure_cases.iloc[0]
+    if np.isnan(value):
+        assert pd.isna(case["value"])
+    else:
+        assert case["value"] == value
+
+
+def test_minus_inf_fails_two_checks(tables):
+    regions, programs, impacts = tables
+    impacts.loc[3, "jobs"] = -np.inf
+    err = data_error(regions, programs, impacts)
+    assert_cases(
+        err,
+        [("impacts", "jobs", ("B", "q"), "finite"), ("impacts", "jobs", ("B", "q"), "negative")],
+    )
+
+
+@pytest.mark.parametrize(
+    ("which", "row", "column", "value", "label"),
+    [
+        pytest.param(0, 0, "population", "lots", "A", id="population-text"),
+        pytest.param(2, 3, "jobs", "many", ("B", "q"), id="jobs-text"),
+        pytest.param(2, 1, "capacity", "50 bn", ("A", "q"), id="capacity-text"),
+    ],
+)
+def test_text_in_numeric_column_is_one_clean_case(tables, which, row, column, value, label):
+    """One bad cell -> exactly one failure case: no duplicate, no exception text as value."""
+    tables = list(tables)
+    tables[which] = set_value(tables[which], row, column, value)
+    table = ("regions", "programs", "impacts")[which]
+    err = data_error(*tables)
+    assert_names(err, f"'{table}'", f"'{column}'", "not a number")
+    assert_cases(err, [(table, column, label, "not a number")])
+    assert err.failure_cases.iloc[0]["value"] == value
+    assert "Error(" not in str(err.failure_cases["value"].tolist())
+    assert "at nan" not in str(err)
+
+
+def test_cell_labels_are_tuples(tables):
+    """Impacts failure cases are labelled by the cell tuple, like duplicate-cell cases are."""
+    regions, programs, impacts = tables
+    impacts.loc[0, "jobs"] = np.nan
+    err = data_error(regions, programs, impacts)
+    assert err.failure_cases.iloc[0]["label"] == ("A", "p")
+
+
+def test_text_in_metric_column_reported_once_per_cell(tables):
+    regions, programs, impacts = tables
+    impacts["note"] = "free text"
+    err = data_error(regions, programs, impacts)
+    assert_names(err, "'impacts'", "'note'")
+    assert len(err.failure_cases) == len(impacts)
+    assert set(err.failure_cases["column"]) == {"note"}
+
+
+# ---------------------------------------------------------------------- missing columns
+@pytest.mark.parametrize(
+    ("which", "drop", "table", "column"),
+    [
+        pytest.param(0, "population", "regions", "population", id="population"),
+        pytest.param(0, "region", "regions", "region", id="regions-label"),
+        pytest.param(1, "program", "programs", "program", id="programs-label"),
+        pytest.param(2, "capacity", "impacts", "capacity", id="capacity"),
+        pytest.param(2, "region", "impacts", "region", id="impacts-region"),
+        pytest.param(2, "program", "impacts", "program", id="impacts-program"),
+    ],
+)
+def test_missing_required_column(tables, which, drop, table, column):
+    tables = list(tables)
+    tables[which] = tables[which].drop(columns=drop)
+    err = data_error(*tables)
+    assert_names(err, f"'{table}'", f"'{column}'", "missing")
+    assert_cases(err, [(table, column, None, "missing")])
+
+
+@pytest.mark.parametrize(
+    ("which", "right", "wrong", "table"),
+    [
+        pytest.param(0, "population", "populaton", "regions", id="populaton"),
+        pytest.param(2, "capacity", "capacty", "impacts", id="capacty"),
+        pytest.param(2, "region", "regoin", "impacts", id="regoin"),
+    ],
+)
+def test_misspelled_column_gets_a_suggestion(tables, which, right, wrong, table):
+    tables = list(tables)
+    tables[which] = tables[which].rename(columns={right: wrong})
+    err = data_error(*tables)
+    assert_names(err, f"'{table}'", f"'{right}'", f"'{wrong}'", "did you mean")
+    assert_cases(err, [(table, right, None, "missing")])
+
+
+def test_no_metric_column(tables):
+    regions, programs, impacts = tables
+    err = data_error(regions, programs, impacts[["region", "program", "capacity"]])
+    assert_names(err, "'impacts'", "metric")
+    assert_cases(err, [("impacts", "-", None, "no metric")])
+
+
+@pytest.mark.parametrize(("which", "column"), [(0, "population"), (2, "jobs")])
+def test_duplicate_column_names(tables, which, column):
+    """Two columns with the same name are ambiguous, not silently used (or doubled)."""
+    tables = list(tables)
+    frame = tables[which]
+    tables[which] = pd.concat([frame, frame[[column]]], axis=1)
+    table = ("regions", "programs", "impacts")[which]
+    err = data_error(*tables)
+    assert_names(err, f"'{table}'", f"'{column}'")
+
+
+def test_label_both_index_and_column(tables):
+    regions, programs, impacts = tables
+    regions = regions.set_index("region", drop=False)
+    err = data_error(regions, programs, impacts)
+    assert_names(err, "'regions'", "'region'")
+
+
+# ---------------------------------------------------------------------- labels
+def test_duplicate_region_label(tables):
+    regions, programs, impacts = tables
+    regions = pd.concat([regions, regions.iloc[[0]]], ignore_index=True)
+    err = data_error(regions, programs, impacts)
+    assert_names(err, "'regions'", "duplicate", "'A'")
+    assert_cases(err, [("regions", "region", "A", "duplicate")])
+
+
+def test_duplicate_program_label(tables):
+    regions, programs, impacts = tables
+    programs.loc[len(programs)] = ["q", "DAK"]
+    err = data_error(regions, programs, impacts)
+    assert_names(err, "'programs'", "duplicate", "'q'")
+    assert_cases(err, [("programs", "program", "q", "duplicate")])
+
+
+def test_duplicate_impact_cell(tables):
+    regions, programs, impacts = tables
+    impacts = pd.concat([impacts, impacts.iloc[[3]]], ignore_index=True)
+    err = data_error(regions, programs, impacts)
+    assert_names(err, "'impacts'", "duplicate", "(B, q)")
+    assert_cases(err, [("impacts", "region/program", ("B", "q"), "duplicate")])
+
+
+@pytest.mark.parametrize(
+    ("column", "bad", "table"),
+    [("region", "Acehh", "regions"), ("program", "trainng", "programs")],
+)
+def test_impacts_refer_to_unknown_label(tables, column, bad, table):
+    regions, programs, impacts = tables
+    impacts.loc[5, column] = bad
+    err = data_error(regions, programs, impacts)
+    assert_names(err, "'impacts'", f"'{column}'", f"'{bad}'", f"{table} table")
+    assert_cases(err, [("impacts", column, bad, "not in the")])
+
+
+def test_missing_region_label(tables):
+    regions, programs, impacts = tables
+    regions.loc[2, "region"] = None
+    err = data_error(regions, programs, impacts)
+    assert_names(err, "'regions'", "'region'", "missing label")
+
+
+def test_year_must_be_integer(tables):
+    regions, programs, impacts = tables
+    impacts["year"] = [2025, 2025, 2025.5, 2025, 2025, 2025]
+    err = data_error(regions, programs, impacts)
+    assert_names(err, "'impacts'", "'year'", "2025.5")
+    assert_cases(err, [("impacts", "year", 2025.5, "integer")])
+
+
+# ---------------------------------------------------------------------- whole tables
+@pytest.mark.parametrize("which", [0, 1, 2])
+@pytest.mark.parametrize("bad", [None, "regions.csv", [[1, 2]], {"region": ["A"]}])
+def test_table_not_a_dataframe(tables, which, bad):
+    tables = list(tables)
+    tables[which] = bad
+    table = ("regions", "programs", "impacts")[which]
+    err = data_error(*tables)
+    assert_names(err, f"'{table}'", "DataFrame", type(bad).__name__)
+    assert_cases(err, [(table, "-", None, "DataFrame")])
+
+
+@pytest.mark.parametrize("which", [0, 1, 2])
+def test_empty_table(tables, which):
+    tables = list(tables)
+    tables[which] = tables[which].iloc[:0]
+    table = ("regions", "programs", "impacts")[which]
+    err = data_error(*tables)
+    assert_names(err, f"'{table}'", "empty")
+    assert_cases(err, [(table, "-", None, "empty")])
+
+
+def test_several_problems_reported_at_once(tables):
+    regions, programs, impacts = tables
+    regions.loc[1, "population"] = -1
+    programs.loc[len(programs)] = ["p", "TP"]
+    impacts.loc[0, "jobs"] = np.nan
+    impacts.loc[4, "capacity"] = -3.0
+    impacts.loc[5, "region"] = "Z"
+    err = data_error(regions, programs, impacts)
+    assert_cases(
+        err,
+        [
+            ("regions", "population", "B", "greater than 0"),
+            ("programs", "program", "p", "duplicate"),
+            ("impacts", "jobs", ("A", "p"), "missing value"),
+            ("impacts", "capacity", ("C", "p"), "negative"),
+            ("impacts", "region", "Z", "not in the regions table"),
+        ],
+    )
+    assert_names(err, "5 problems", "'regions'", "'programs'", "'impacts'", "'Z'")
+
+
+def test_several_bad_tables_reported_at_once(tables):
+    regions, _, impacts = tables
+    err = data_error(regions.iloc[:0], None, impacts.drop(columns="program"))
+    assert_cases(
+        err,
+        [
+            ("regions", "-", None, "empty"),
+            ("programs", "-", None, "DataFrame"),
+            ("impacts", "program", None, "missing"),
+        ],
+    )
+
+
+# ---------------------------------------------------------------------- units
+def test_unknown_money_unit(tables):
+    err = data_error(*tables, money_unit="IDR gazillion")
+    assert_names(err, "'IDR gazillion'", "unknown money unit")
+    assert_cases(err, [("impacts", "unit", None, "unknown money unit")])
+
+
+def test_unknown_unit_in_unit_column(tables):
+    regions, programs, impacts = tables
+    impacts["unit"] = "USD"
+    err = data_error(regions, programs, impacts)
+    assert_names(err, "'impacts'", "'unit'", "'USD'")
+    assert_cases(err, [("impacts", "unit", None, "unknown money unit")])
+
+
+def test_mixed_units_in_unit_column(tables):
+    regions, programs, impacts = tables
+    impacts["unit"] = ["IDR bn", "IDR bn", "Rp juta", "IDR bn", "IDR bn", "IDR bn"]
+    err = data_error(regions, programs, impacts)
+    assert_names(err, "'impacts'", "'unit'", "mixed", "Rp juta", "IDR bn")
+    assert_cases(err, [("impacts", "unit", None, "mixed")])
+
+
+def test_unit_column_contradicts_money_unit(tables):
+    regions, programs, impacts = tables
+    impacts["unit"] = "IDR million"
+    err = data_error(regions, programs, impacts, money_unit="IDR tn")
+    assert_names(err, "'unit'", "IDR million", "IDR tn")
+    assert_cases(err, [("impacts", "unit", None, "money_unit")])
+
+
+def test_metric_units_for_unknown_metric(tables):
+    err = data_error(*tables, metric_units={"jbos": "persons"})
+    assert_names(err, "'jbos'", "did you mean 'jobs'")
+    assert_cases(err, [("impacts", "jbos", None, "metric_units")])
+
+
+def test_money_unit_idr_million_converts(tables):
+    """Capacity in Rp million -> /1000 Rp bn; outcome per Rp million -> x1000 per Rp bn."""
+    regions, programs, impacts = tables
+    data = ik.Dataset(regions, programs, impacts, money_unit="IDR million")
+    assert data.money_unit == "IDR bn"
+    got = data.impacts.loc[("A", "p")]
+    assert got["capacity"] == pytest.approx(50.0 / 1000)
+    assert got["jobs"] == pytest.approx(10.0 * 1000)
+    assert data.impacts["capacity"].to_numpy() == pytest.approx(
+        impacts["capacity"].to_numpy() / 1000
+    )
+    assert data.coefficients("value_added") == pytest.approx(
+        impacts["value_added"].to_numpy() * 1000
+    )
+
+
+def test_unit_column_idr_million_converts(tables):
+    regions, programs, impacts = tables
+    impacts["unit"] = " Rp Juta "
+    data = ik.Dataset(regions, programs, impacts)
+    assert "unit" not in data.impacts.columns
+    assert data.capacity == pytest.approx(impacts["capacity"].to_numpy() / 1000)
+    assert data.coefficients("jobs") == pytest.approx(impacts["jobs"].to_numpy() * 1000)
+
+
+# ---------------------------------------------------------------------- readers
+def test_from_csv_missing_folder(tmp_path):
+    folder = tmp_path / "nowhere"
+    with pytest.raises(ik.DataError, match="nowhere.*does not exist"):
+        ik.Dataset.from_csv(folder)
+
+
+@pytest.mark.parametrize("missing", ["regions", "programs", "impacts"])
+def test_from_csv_missing_file(tmp_path, tiny, missing):
+    tiny.to_csv(tmp_path)
+    (tmp_path / f"{missing}.csv").unlink()
+    with pytest.raises(ik.DataError, match=f"lacks '{missing}.csv'") as info:
+        ik.Dataset.from_csv(tmp_path)
+    assert isinstance(info.value, ValueError)
+
+
+def test_from_csv_bad_table_is_validated(tmp_path, tables):
+    regions, programs, impacts = tables
+    regions.loc[1, "population"] = -1
+    regions.to_csv(tmp_path / "regions.csv", index=False)
+    programs.to_csv(tmp_path / "programs.csv", index=False)
+    impacts.to_csv(tmp_path / "impacts.csv", index=False)
+    with pytest.raises(ik.DataError) as info:
+        ik.Dataset.from_csv(tmp_path)
+    assert_cases(info.value, [("regions", "population", "B", "greater than 0")])
+
+
+def test_from_csv_unparsable_file(tmp_path, tiny):
+    tiny.to_csv(tmp_path)
+    (tmp_path / "impacts.csv").write_bytes(b"\x00\xff\xfe garbage \"unterminated\n")
+    with pytest.raises(ik.DataError, match="impacts"):
+        ik.Dataset.from_csv(tmp_path)
+
+
+def test_from_excel_missing_file(tmp_path):
+    with pytest.raises(ik.DataError, match="nope.xlsx.*does not exist"):
+        ik.Dataset.from_excel(tmp_path / "nope.xlsx")
+
+
+def test_from_excel_missing_sheet(tmp_path, tables):
+    regions, programs, _ = tables
+    path = tmp_path / "two_sheets.xlsx"
+    with pd.ExcelWriter(path, engine="openpyxl") as writer:
+        regions.to_excel(writer, sheet_name="regions", index=False)
+        programs.to_excel(writer, sheet_name="programs", index=False)
+    with pytest.raises(ik.DataError, match=r"lacks sheet\(s\) \['impacts'\]"):
+        ik.Dataset.from_excel(path)
+
+
+def test_from_excel_not_a_workbook(tmp_path):
+    path = tmp_path / "fake.xlsx"
+    path.write_text("region,population\nA,1\n")
+    with pytest.raises(ik.DataError, match="fake.xlsx"):
+        ik.Dataset.from_excel(path)
+
+
+def test_from_excel_bad_table_is_validated(tmp_path, tables):
+    regions, programs, impacts = tables
+    impacts.loc[2, "jobs"] = -8.0
+    path = tmp_path / "bad.xlsx"
+    with pd.ExcelWriter(path, engine="openpyxl") as writer:
+        regions.to_excel(writer, sheet_name="regions", index=False)
+        programs.to_excel(writer, sheet_name="programs", index=False)
+        impacts.to_excel(writer, sheet_name="impacts", index=False)
+    with pytest.raises(ik.DataError) as info:
+        ik.Dataset.from_excel(path)
+    assert_cases(info.value, [("impacts", "jobs", ("B", "p"), "negative")])
+
+
+def test_unknown_bundled_dataset():
+    with pytest.raises(ik.DataError, match="indonesia-provinsi.*did you mean 'indonesia-provinces'"):
+        ik.datasets.load("indonesia-provinsi")
+
+
+# ---------------------------------------------------------------------- what-if copies
+@pytest.mark.parametrize(
+    ("call", "words"),
+    [
+        pytest.param(lambda d: d.scale("jbos", 2.0), ["'jbos'", "did you mean 'jobs'"],
+                     id="scale-unknown-metric"),
+        pytest.param(lambda d: d.scale("jobs", -1.0), ["'jobs'", "-1"], id="scale-negative"),
+        pytest.param(lambda d: d.scale("jobs", float("nan")), ["'jobs'", "nan"], id="scale-nan"),
+        pytest.param(lambda d: d.scale("jobs", float("inf")), ["'jobs'", "inf"], id="scale-inf"),
+        pytest.param(lambda d: d.scale("jobs", "double"), ["'jobs'", "double"], id="scale-text"),
+        pytest.param(lambda d: d.scale("jobs", 2.0, where={"program": "zz"}),
+                     ["'program'", "zz"], id="scale-unknown-value"),
+        pytest.param(lambda d: d.scale("jobs", 2.0, where={"island_group": ["east", "north"]}),
+                     ["'island_group'", "north"], id="scale-unknown-group"),
+        pytest.param(lambda d: d.with_capacity(factor=2.0, where={"region": "Z"}),
+                     ["'region'", "Z"], id="capacity-unknown-region"),
+        pytest.param(lambda d: d.with_capacity(value=-1.0), ["capacity", "-1"],
+                     id="capacity-negative"),
+        pytest.param(lambda d: d.with_capacity(), ["factor", "value"], id="capacity-neither"),
+        pytest.param(lambda d: d.with_capacity(factor=1.0, value=1.0), ["factor", "value"],
+                     id="capacity-both"),
+        pytest.param(lambda d: d.drop_regions("Z"), ["'Z'", "region"], id="drop-unknown"),
+        pytest.param(lambda d: d.drop_regions(["A", "Bb"]), ["'Bb'", "did you mean 'B'"],
+                     id="drop-one-unknown"),
+    ],
+)
+def test_what_if_copies_reject_bad_arguments(tiny, call, words):
+    with pytest.raises(ik.DataError) as info:
+        call(tiny)
+    assert isinstance(info.value, ValueError)
+    assert_names(info.value, *words)
+
+
+def test_scale_unknown_level(tiny):
+    """An unknown where= level names the level and suggests the right one."""
+    with pytest.raises(ik.IkmoptError) as info:
+        tiny.scale("jobs", 2.0, where={"progrm": "p"})
+    assert isinstance(info.value, ValueError)
+    assert_names(info.value, "'progrm'", "did you mean 'program'")
+
+
+# ---------------------------------------------------------------------- evaluate
+def cells(*tuples, names=("region", "program")) -> pd.MultiIndex:
+    return pd.MultiIndex.from_tuples(list(tuples), names=list(names))
+
+
+@pytest.mark.parametrize(
+    ("allocation", "words"),
+    [
+        pytest.param(pd.Series([1.0], index=cells(("Z", "p"))), ["Z", "not in dataset 'tiny'"],
+                     id="unknown-cell"),
+        pytest.param(pd.Series([1.0, 2.0], index=cells(("A", "p"), ("A", "zz"))), ["zz"],
+                     id="unknown-program-cell"),
+        pytest.param(pd.Series([-1.0], index=cells(("B", "q"))), ["negative", "B", "q"],
+                     id="negative-spend"),
+        pytest.param(pd.Series([np.nan], index=cells(("C", "p"))), ["missing", "C"],
+                     id="nan-spend"),
+        pytest.param(pd.Series([np.inf], index=cells(("C", "p"))), ["infinite", "C"],
+                     id="inf-spend"),
+        pytest.param(pd.Series([1.0], index=cells(("A", "p"), names=("regio", "program"))),
+                     ["'regio'", "'region'"], id="wrong-level-names"),
+        pytest.param(pd.Series([1.0], index=pd.Index(["A"], name="region")),
+                     ["['region']", "['region', 'program']"], id="missing-level"),
+        pytest.param(pd.Series([1.0, 2.0], index=cells(("A", "p"), ("A", "p"))),
+                     ["more than once"], id="duplicate-cell"),
+        pytest.param(np.ones(5), ["5 values", "6 cells"], id="short-array"),
+        pytest.param(np.ones(7), ["7 values", "6 cells"], id="long-array"),
+        pytest.param(np.array([1, 1, 1, 1, 1, -2.0]), ["negative"], id="negative-array"),
+        pytest.param(pd.DataFrame({"spnd": [1.0]}), ["'spend'"], id="frame-without-spend"),
+    ],
+)
+def test_evaluate_rejects_bad_allocation(tiny, allocation, words):
+    with pytest.raises(ik.DataError) as info:
+        ik.evaluate(tiny, allocation)
+    assert isinstance(info.value, ValueError)
+    assert_names(info.value, *words)
+
+
+@pytest.mark.parametrize("allocation", ["abc", ["a"] * 6, None])
+def test_evaluate_rejects_non_numeric_allocation(tiny, allocation):
+    with pytest.raises(ik.DataError, match="allocation"):
+        ik.evaluate(tiny, allocation)
+
+
+def test_evaluate_rejects_non_dataset():
+    with pytest.raises(ik.IkmoptError, match="Dataset") as info:
+        ik.evaluate("indonesia-provinces", np.ones(6))
+    assert isinstance(info.value, ValueError)
+
+
+# ---------------------------------------------------------------------- pickling
+def test_data_error_survives_pickling(tables):
+    regions, programs, impacts = tables
+    regions.loc[1, "population"] = 0
+    impacts.loc[5, "program"] = "zz"
+    err = data_error(regions, programs, impacts)
+    clone = pickle.loads(pickle.dumps(err))
+    assert type(clone) is ik.DataError
+    assert str(clone) == str(err)
+    assert clone.message == err.message
+    pd.testing.assert_frame_equal(clone.failure_cases, err.failure_cases)
+
+
+def test_plain_data_error_survives_pickling():
+    err = ik.DataError("no bundled dataset 'x'")
+    clone = pickle.loads(pickle.dumps(err))
+    assert type(clone) is ik.DataError
+    assert str(clone) == "no bundled dataset 'x'"
+    assert list(clone.failure_cases.columns) == ["table", "column", "label", "check", "value"]
+    assert clone.failure_cases.empty
