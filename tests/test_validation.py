@@ -183,7 +183,7 @@ def test_misspelled_column_gets_a_suggestion(tables, which, right, wrong, table)
     tables = list(tables)
     tables[which] = tables[which].rename(columns={right: wrong})
     err = data_error(*tables)
-    assert_names(err, f"'{table}'", f"'{right}'", f"'{wrong}'", "did you mean")
+    assert_names(err, f"'{table}'", f"'{right}'", f"'{wrong}'", "misspelling")
     assert_cases(err, [(table, right, None, "missing")])
 
 
@@ -385,7 +385,7 @@ def test_unit_column_idr_million_converts(tables):
 # ---------------------------------------------------------------------- readers
 def test_from_csv_missing_folder(tmp_path):
     folder = tmp_path / "nowhere"
-    with pytest.raises(ik.DataError, match="nowhere.*does not exist"):
+    with pytest.raises(ik.DataError, match=r"nowhere.*does not exist"):
         ik.Dataset.from_csv(folder)
 
 
@@ -417,7 +417,7 @@ def test_from_csv_unparsable_file(tmp_path, tiny):
 
 
 def test_from_excel_missing_file(tmp_path):
-    with pytest.raises(ik.DataError, match="nope.xlsx.*does not exist"):
+    with pytest.raises(ik.DataError, match=r"nope\.xlsx.*does not exist"):
         ik.Dataset.from_excel(tmp_path / "nope.xlsx")
 
 
@@ -434,7 +434,7 @@ def test_from_excel_missing_sheet(tmp_path, tables):
 def test_from_excel_not_a_workbook(tmp_path):
     path = tmp_path / "fake.xlsx"
     path.write_text("region,population\nA,1\n")
-    with pytest.raises(ik.DataError, match="fake.xlsx"):
+    with pytest.raises(ik.DataError, match=r"fake\.xlsx"):
         ik.Dataset.from_excel(path)
 
 
@@ -452,7 +452,7 @@ def test_from_excel_bad_table_is_validated(tmp_path, tables):
 
 
 def test_unknown_bundled_dataset():
-    with pytest.raises(ik.DataError, match="indonesia-provinsi.*did you mean 'indonesia-provinces'"):
+    with pytest.raises(ik.DataError, match=r"'indonesia-provinsi'.*did you mean"):
         ik.datasets.load("indonesia-provinsi")
 
 

@@ -36,6 +36,16 @@ def _positive(text: str) -> float:
     return value
 
 
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {text}")
+    return value
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="ikmopt",
@@ -65,7 +75,7 @@ def _parser() -> argparse.ArgumentParser:
                        help="folder for CSV tables, or a .xlsx file for one workbook")
     solve.add_argument("--lp", type=Path, default=None,
                        help="also write the model as a readable .lp (or .mps) file")
-    solve.add_argument("--top", type=int, default=None,
+    solve.add_argument("--top", type=_count, default=None,
                        help="show only the N regions with the largest spend (default: all)")
     solve.add_argument("--verbose", action="store_true", help="show the solver log")
 
@@ -95,7 +105,19 @@ def _write_outputs(result: Result, out: Path | None, lp: Path | None) -> list[Pa
     return written
 
 
+def _check_writable(*paths: Path | None) -> None:
+    """Fail before solving when an output cannot be written."""
+    for path in paths:
+        if path is None:
+            continue
+        parent = path if path.suffix == "" else path.parent
+        parent = parent if parent.exists() or path.suffix else parent.parent
+        if not parent.exists():
+            raise OSError(f"cannot write '{path}': folder '{parent}' does not exist")
+
+
 def _solve(args: argparse.Namespace) -> int:
+    _check_writable(args.out, args.lp)
     data = _load_data(args.data)
     policy = default_policy(args.budget)
     result = optimize(

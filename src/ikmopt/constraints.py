@@ -36,12 +36,12 @@ Value = float | Mapping[Hashable, float] | pd.Series | None
 
 # ---------------------------------------------------------------------- checks shared by all
 def _number(owner: str, name: str, value: Any, *, lo: float = 0.0, hi: float = math.inf) -> float:
-    """Return ``value`` as a float in ``[lo, hi]`` or raise a PolicyError naming the field."""
+    """Return ``value`` as a finite float in ``[lo, hi]`` or raise a PolicyError naming it."""
     try:
         number = float(value)
     except (TypeError, ValueError):
         raise PolicyError(f"{owner}: {name} must be a number, got {value!r}") from None
-    if math.isnan(number) or number < lo or number > hi:
+    if not math.isfinite(number) or number < lo or number > hi:
         span = f">= {lo:g}" if hi == math.inf else f"between {lo:g} and {hi:g}"
         raise PolicyError(f"{owner}: {name} must be {span}, got {value!r}")
     return number
@@ -80,6 +80,24 @@ def _per_group(
     target = np.ones(len(categories), dtype=bool) if selected is None else selected
     out[target] = float(value)
     return out
+
+
+def _check_order(owner: str, lo_name: str, lo: Value, hi_name: str, hi: Value) -> None:
+    """Reject a floor above a cap, for scalars and for keys present in both mappings."""
+    if lo is None or hi is None:
+        return
+    if isinstance(lo, Mapping) and isinstance(hi, Mapping):
+        pairs = [(k, lo[k], hi[k]) for k in lo if k in hi]
+    elif isinstance(lo, Mapping):
+        pairs = [(k, v, hi) for k, v in lo.items()]
+    elif isinstance(hi, Mapping):
+        pairs = [(k, lo, v) for k, v in hi.items()]
+    else:
+        pairs = [(None, lo, hi)]
+    for key, a, b in pairs:
+        if a > b:
+            where = "" if key is None else f" for {key!r}"
+            raise PolicyError(f"{owner}: {lo_name} {a:g} is above {hi_name} {b:g}{where}")
 
 
 def _positions(owner: str, name: str, categories: pd.Index, keys: list[Any]) -> np.ndarray:
@@ -278,6 +296,9 @@ class RegionBounds(Constraint):
             if not regions:
                 raise PolicyError("RegionBounds: regions= is empty")
             object.__setattr__(self, "regions", regions)
+        for lo, hi in (("min", "max"), ("min_share", "max_share"),
+                       ("min_rp_per_capita", "max_rp_per_capita")):
+            _check_order(name, lo, getattr(self, lo), hi, getattr(self, hi))
         if all(
             getattr(self, k) is None
             for k in ("min", "max", "min_share", "max_share", "min_rp_per_capita",
@@ -307,21 +328,21 @@ class RegionBounds(Constraint):
             raise PolicyError(f"{name}: min_share/max_share need Budget(total=...)")
         population = ctx.group_population(self.by, categories)
 
-        def spread(value: Value, default: float) -> np.ndarray:
-            return _per_group(name, "bound", value, categories, default, selected)
+        def spread(key: str, default: float) -> np.ndarray:
+            return _per_group(name, key, getattr(self, key), categories, default, selected)
 
         lower = np.maximum.reduce(
             [
-                spread(self.min, -np.inf),
-                spread(self.min_share, -np.inf) * (budget or 0.0),
-                spread(self.min_rp_per_capita, -np.inf) * population / 1e9,
+                spread("min", -np.inf),
+                spread("min_share", -np.inf) * (budget or 0.0),
+                spread("min_rp_per_capita", -np.inf) * population / 1e9,
             ]
         )
         upper = np.minimum.reduce(
             [
-                spread(self.max, np.inf),
-                spread(self.max_share, np.inf) * (budget or 0.0),
-                spread(self.max_rp_per_capita, np.inf) * population / 1e9,
+                spread("max", np.inf),
+                spread("max_share", np.inf) * (budget or 0.0),
+                spread("max_rp_per_capita", np.inf) * population / 1e9,
             ]
         )
         # nan arises from inf * 0 for an unset share bound without a budget
@@ -355,12 +376,7 @@ class _Share(Constraint):
         object.__setattr__(self, "max", _values(name, "max", hi, hi=1.0))
         if self.min is None and self.max is None:
             raise PolicyError(f"{name} needs min= or max= (a share between 0 and 1)")
-        if (
-            isinstance(self.min, float)
-            and isinstance(self.max, float)
-            and self.min > self.max
-        ):
-            raise PolicyError(f"{name}: min {self.min} is above max {self.max}")
+        _check_order(name, "min", self.min, "max", self.max)
 
     def emit(self, ctx: BuildContext) -> list[RowBlock]:
         """Rows ``sum_G x - alpha * T >= 0`` (min) and ``<= 0`` (max), T = total spend."""
@@ -376,12 +392,22 @@ class _Share(Constraint):
                 if categories.dtype == bool or set(map(str, categories)) <= {"True", "False"}:
                     value = True
                 else:
+                    arg = "program=" if isinstance(self, ProgramShare) else "value="
                     raise PolicyError(
                         f"{name}: '{level}' is not a yes/no column, so say which group: "
-                        f"value= one of {list(categories)[:12]}, or give min/max as a "
+                        f"{arg} one of {list(categories)[:12]}, or give min/max as a "
                         f"mapping per group"
                     )
             groups = _positions(name, "value", categories, [value])
+        alpha_lo = _per_group(name, "min", lo, categories, -np.inf)
+        alpha_hi = _per_group(name, "max", hi, categories, np.inf)
+        bad = groups[alpha_lo[groups] > alpha_hi[groups]]
+        if len(bad):
+            g = int(bad[0])
+            raise PolicyError(
+                f"{name}: min share {alpha_lo[g]:g} is above max share {alpha_hi[g]:g} for "
+                f"'{categories[g]}'"
+            )
         total = ctx.total_spend_column()
         blocks = []
         for bound, sense in ((lo, "min"), (hi, "max")):
@@ -535,8 +561,7 @@ class Target(Constraint):
             raise PolicyError(f"{name} needs min= or max=")
         if self.by is None and (isinstance(self.min, Mapping) or isinstance(self.max, Mapping)):
             raise PolicyError(f"{name}: a mapping of bounds needs by= (the level it is keyed by)")
-        if isinstance(self.min, float) and isinstance(self.max, float) and self.min > self.max:
-            raise PolicyError(f"{name}: min {self.min:g} is above max {self.max:g}")
+        _check_order(name, "min", self.min, "max", self.max)
 
     def emit(self, ctx: BuildContext) -> list[RowBlock]:
         """One row (national) or one row per group."""

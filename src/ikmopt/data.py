@@ -18,7 +18,7 @@ import pandas as pd
 
 from .errors import DataError
 from .units import MONEY_UNIT, known_units, to_idr_bn_factor
-from .validation import FailureLog, check_numeric, suggest
+from .validation import FailureLog, check_numeric, misspelled, suggest
 
 __all__ = ["Dataset"]
 
@@ -399,9 +399,14 @@ class Dataset:
         DataError
             If a value does not occur in its level (the message lists what does).
         """
+        from .errors import PolicyError
+
         selected = np.ones(self.n_cells, dtype=bool)
         for level, values in (where or {}).items():
-            codes, categories = self._level_codes(level)
+            try:
+                codes, categories = self._level_codes(level)
+            except PolicyError as err:
+                raise DataError(f"where= {err}") from None
             wanted = _as_list(values)
             positions = categories.get_indexer(pd.Index(wanted, dtype=categories.dtype))
             if (positions < 0).any():
@@ -426,8 +431,7 @@ class Dataset:
                 f"{suggest(metric, (*self._metrics, 'capacity'))}; metrics are "
                 f"{list(self._metrics)}"
             )
-        if not np.isfinite(factor) or factor < 0:
-            raise DataError(f"scale factor for '{metric}' must be finite and >= 0, got {factor}")
+        factor = _finite_number(factor, f"scale factor for '{metric}'")
         impacts = self._impacts.copy()
         rows = self.mask(where)
         impacts.loc[rows, metric] = impacts.loc[rows, metric].to_numpy() * factor
@@ -448,8 +452,7 @@ class Dataset:
             raise DataError("with_capacity() needs exactly one of factor= and value=")
         if factor is not None:
             return self.scale("capacity", factor, where)
-        if value is None or not np.isfinite(value) or value < 0:
-            raise DataError(f"capacity value must be finite and >= 0, got {value}")
+        value = _finite_number(value, "capacity value")
         impacts = self._impacts.copy()
         impacts.loc[self.mask(where), "capacity"] = float(value)
         return self.replace(impacts=impacts)
@@ -519,6 +522,16 @@ class Dataset:
 
 
 # ---------------------------------------------------------------------- helpers
+def _finite_number(value: Any, what: str) -> float:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise DataError(f"{what} must be a number, got {value!r}") from None
+    if not np.isfinite(number) or number < 0:
+        raise DataError(f"{what} must be finite and >= 0, got {value!r}")
+    return number
+
+
 def _as_list(values: Any) -> list[Any]:
     if isinstance(values, str | bytes) or not isinstance(values, Iterable):
         return [values]
@@ -542,6 +555,12 @@ def _labelled(
         return frame
     frame = frame.copy()
     index_names = [n for n in frame.index.names if n is not None]
+    clash = [n for n in index_names if n in frame.columns]
+    if clash:
+        log.add(table, ", ".join(map(str, clash)),
+                "label is both an index level and a column; keep one (reset_index(drop=True) "
+                "or set_index(..., drop=True))")
+        return frame
     if (
         not index_names
         and len(levels) == 1
@@ -555,13 +574,17 @@ def _labelled(
     elif not isinstance(frame.index, pd.RangeIndex):
         frame = frame.reset_index(drop=True)
     frame.columns = [str(c).strip() for c in frame.columns]
+    duplicated = frame.columns[frame.columns.duplicated()].unique().tolist()
+    if duplicated:
+        log.add(table, ", ".join(duplicated), "column appears more than once; keep one")
+        return frame
     present = [lv for lv in levels if lv in frame.columns]
     missing = [lv for lv in required if lv not in frame.columns]
     for lv in missing:
         log.add(
             table,
             lv,
-            "required label column is missing" + suggest(lv, frame.columns)
+            "required label column is missing" + misspelled(lv, frame.columns)
             + f"; columns present: {list(frame.columns)}",
         )
     if missing:
@@ -630,7 +653,7 @@ def _validate_regions(log: FailureLog, regions: pd.DataFrame) -> pd.DataFrame:
         log.add(
             "regions",
             "population",
-            "required column is missing" + suggest("population", regions.columns)
+            "required column is missing" + misspelled("population", regions.columns)
             + f"; columns present: {list(regions.columns)}",
         )
         return regions
@@ -644,7 +667,7 @@ def _validate_impacts(
         log.add(
             "impacts",
             "capacity",
-            "required column is missing" + suggest("capacity", impacts.columns)
+            "required column is missing" + misspelled("capacity", impacts.columns)
             + f"; columns present: {list(impacts.columns)}",
         )
     metrics = [c for c in impacts.columns if c not in RESERVED_IMPACT_COLUMNS]

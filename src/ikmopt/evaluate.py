@@ -148,6 +148,8 @@ def evaluate(data: Dataset, allocation: pd.Series | np.ndarray) -> Evaluation:
     >>> round(ik.evaluate(data, equal).outcomes["spend"])
     228
     """
+    if not isinstance(data, Dataset):
+        raise DataError(f"evaluate() needs an ik.Dataset first, got {type(data).__name__}")
     return Evaluation(data, _align(data, allocation))
 
 
@@ -172,7 +174,13 @@ def _align(data: Dataset, allocation: pd.Series | np.ndarray) -> np.ndarray:
         values = pd.to_numeric(allocation, errors="coerce").to_numpy(dtype=float)
         labels = allocation.index
     else:
-        values = np.asarray(allocation, dtype=float).ravel()
+        try:
+            values = np.asarray(allocation, dtype=float).ravel()
+        except (TypeError, ValueError):
+            raise DataError(
+                "allocation must be a Series of spend (Rp bn) indexed like data.cells, or an "
+                f"array of numbers in cell order; got {type(allocation).__name__}"
+            ) from None
         if len(values) != data.n_cells:
             raise DataError(
                 f"allocation array has {len(values)} values; dataset '{data.name}' has "

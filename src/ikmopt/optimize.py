@@ -6,7 +6,7 @@ import numpy as np
 
 from .build import build
 from .data import Dataset
-from .errors import SolverError
+from .errors import PolicyError, SolverError
 from .lp import LinearProgram
 from .policy import Policy
 from .result import Result
@@ -68,6 +68,13 @@ def optimize(
     >>> round(result.outcomes["spend"])
     2500
     """
+    if not isinstance(data, Dataset):
+        raise PolicyError(f"optimize() needs an ik.Dataset first, got {type(data).__name__}")
+    if not isinstance(policy, Policy):
+        raise PolicyError(
+            f"optimize() needs an ik.Policy, got {type(policy).__name__}; "
+            "e.g. ik.Policy(budget=ik.Budget(total=2500))"
+        )
     options = {"solver": solver, "time_limit": time_limit, "verbose": verbose,
                "algorithm": algorithm}
     optima = None

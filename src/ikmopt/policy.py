@@ -46,8 +46,15 @@ class Policy:
                 f"Policy: budget must be an ik.Budget, got {type(self.budget).__name__}; "
                 "e.g. budget=ik.Budget(total=2500)"
             )
+        if self.constraints is None:
+            object.__setattr__(self, "constraints", ())
         if isinstance(self.constraints, Constraint):
             object.__setattr__(self, "constraints", (self.constraints,))
+        if not isinstance(self.constraints, Iterable) or isinstance(self.constraints, str):
+            raise PolicyError(
+                "Policy: constraints must be a list of constraints, got "
+                f"{type(self.constraints).__name__}"
+            )
         constraints = tuple(self.constraints)
         for i, c in enumerate(constraints):
             if not isinstance(c, Constraint) or isinstance(c, Budget):

@@ -95,6 +95,12 @@ def suggest(name: str, choices: Iterable[str]) -> str:
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 
+def misspelled(required: str, present: Iterable[str]) -> str:
+    """Hint that a present column looks like a misspelling of a ``required`` one."""
+    close = difflib.get_close_matches(required, [str(c) for c in present], n=1, cutoff=0.6)
+    return f" (is '{close[0]}' a misspelling of '{required}'?)" if close else ""
+
+
 def check_numeric(
     log: FailureLog,
     table: str,
@@ -105,8 +111,10 @@ def check_numeric(
 ) -> pd.DataFrame:
     """Coerce ``columns`` to float and record non-numeric, missing, infinite or negative values.
 
-    The rules are a pandera schema (declared once, reported lazily so every failure is
-    collected). Returns the frame with the columns coerced where coercion succeeded.
+    Text that is not a number is recorded once per cell; the remaining rules (no missing
+    value, finite, sign) are a pandera schema validated lazily on the coerced columns so
+    every failure is collected. Labels in the failure cases are the frame's row labels
+    (tuples for a MultiIndex). Returns the frame with the columns as floats.
     """
     import pandera.pandas as pa
     from pandera.errors import SchemaErrors
@@ -114,49 +122,52 @@ def check_numeric(
     columns = list(columns)
     if not columns:
         return frame
-    finite = pa.Check(
-        lambda s: ~np.isinf(s.astype(float)), error="must be finite (no inf)"
-    )
+    coerced = frame.copy()
+    checked = pd.DataFrame(index=pd.RangeIndex(len(frame)))
+    for c in columns:
+        raw = frame[c]
+        if raw.dtype == object or pd.api.types.is_string_dtype(raw.dtype):
+            numbers = pd.to_numeric(raw, errors="coerce")
+            text = numbers.isna() & raw.notna()
+            if text.any():
+                log.add(table, c, "not a number", labels=frame.index[text.to_numpy()].tolist(),
+                        values=raw[text].tolist())
+            values = numbers.astype(float).to_numpy()
+            checked[c] = np.where(text.to_numpy(), 1.0, values)  # reported already
+        else:
+            values = raw.to_numpy(dtype=float)
+            checked[c] = values
+        coerced[c] = values
+    finite = pa.Check(lambda s: ~np.isinf(s), error="must be finite (no inf)")
     sign = (
         pa.Check.gt(0, error="must be greater than 0")
         if positive
         else pa.Check.ge(0, error="must not be negative")
     )
     schema = pa.DataFrameSchema(
-        {c: pa.Column(float, checks=[finite, sign], nullable=False, coerce=True) for c in columns},
+        {c: pa.Column(float, checks=[finite, sign], nullable=False) for c in columns},
         strict=False,
     )
     try:
-        return schema.validate(frame, lazy=True)
+        schema.validate(checked, lazy=True)
     except SchemaErrors as err:
-        cases = err.failure_cases
-        coerced = frame.copy()
-        for c in columns:
-            coerced[c] = pd.to_numeric(frame[c], errors="coerce").astype(float)
-        labels = cases["index"]
+        cases = err.failure_cases.dropna(subset=["index"])
+        positions = cases["index"].astype(int).to_numpy()
         out = pd.DataFrame(
             {
                 "table": table,
-                "column": cases["column"].astype(str),
-                "label": [_label_at(frame.index, i) for i in labels],
+                "column": cases["column"].astype(str).to_numpy(),
+                "label": list(frame.index[positions]),
                 "check": [_check_text(c) for c in cases["check"]],
-                "value": cases["failure_case"],
+                "value": cases["failure_case"].to_numpy(),
             }
-        )
+        ).drop_duplicates(subset=["column", "check", "label"])
         log.add_frame(out)
-        return coerced
-
-
-def _label_at(index: pd.Index, label: Any) -> Any:
-    if label is None or (isinstance(label, float) and np.isnan(label)):
-        return None
-    return label
+    return coerced
 
 
 def _check_text(check: Any) -> str:
     text = str(check)
     if text == "not_nullable":
         return "missing value (NaN)"
-    if text.startswith("coerce_dtype") or text.startswith("dtype("):
-        return "not a number"
     return text

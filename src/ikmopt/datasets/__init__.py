@@ -11,8 +11,9 @@ from ..data import Dataset
 from ..errors import DataError
 from ..validation import suggest
 from .derive import derive_impacts
+from .synthetic import synthetic
 
-__all__ = ["list", "load"]
+__all__ = ["list", "load", "synthetic"]
 
 _DESCRIPTIONS = {
     "indonesia-provinces": (

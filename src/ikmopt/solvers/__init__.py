@@ -6,10 +6,12 @@ from ..errors import PolicyError
 from ..lp import LinearProgram
 from .base import Solution, Status
 
-__all__ = ["SOLVERS", "Solution", "Status", "solve"]
+__all__ = ["ALGORITHMS", "SOLVERS", "Solution", "Status", "solve"]
 
 #: Solver names accepted by :func:`solve` and :func:`ikmopt.optimize`.
 SOLVERS = ("highs", "cbc", "pulp-highs")
+#: HiGHS algorithms: "auto" picks by model size (the PuLP paths ignore the choice).
+ALGORITHMS = ("auto", "simplex", "ipm")
 
 
 def solve(
@@ -39,8 +41,16 @@ def solve(
     ------
     InfeasibleError, UnboundedError, SolverError
     """
-    if time_limit is not None and not time_limit > 0:
-        raise PolicyError(f"time_limit must be a positive number of seconds, got {time_limit!r}")
+    if time_limit is not None:
+        given = time_limit
+        try:
+            time_limit = float(time_limit)
+        except (TypeError, ValueError):
+            time_limit = float("nan")
+        if not time_limit > 0:
+            raise PolicyError(f"time_limit must be a positive number of seconds, got {given!r}")
+    if algorithm not in ALGORITHMS:
+        raise PolicyError(f"algorithm must be one of {list(ALGORITHMS)}, got {algorithm!r}")
     if solver == "highs":
         from .highs import solve_highs
 

@@ -73,7 +73,7 @@ def check_status(status: Status, solver: str, message: str, has_point: bool) -> 
     if status is Status.INFEASIBLE:
         raise InfeasibleError(
             f"no allocation satisfies every constraint ({solver}: {message}); "
-            "see ik.diagnose(data, policy) for the conflicting rules"
+            "relax a floor, a share or a target, or raise the budget"
         )
     if status is Status.UNBOUNDED:
         raise UnboundedError(
