@@ -1,22 +1,29 @@
-"""MkDocs hook: build the Data page's tables from the package's own CSV files.
+"""MkDocs hooks for the ikmopt site (registered under ``hooks:`` in ``mkdocs.yml``).
 
-The Data page contains placeholders that this hook replaces on every build:
+Tables from the package data
+    The Data page contains placeholders that are replaced on every build:
 
-* ``<!-- sources-table -->``  -> ``datasets/indonesia_provinces/sources.csv`` (provenance of
-  every column of the bundled dataset);
-* ``<!-- programs-table -->`` -> ``datasets/indonesia_provinces/programs.csv`` (the program
-  instruments and the assumptions behind the illustrative coefficients).
+    * ``<!-- sources-table -->`` by ``datasets/indonesia_provinces/sources.csv`` (the
+      provenance of every column of the bundled dataset);
+    * ``<!-- programs-table -->`` by ``datasets/indonesia_provinces/programs.csv`` (the
+      program instruments and the assumptions behind the illustrative coefficients).
 
-The CSV files are read from the source tree next to ``mkdocs.yml`` (``src/ikmopt/...``) and,
-if that is missing, from the installed ``ikmopt.datasets`` package, so the documentation
-cannot drift from the data that ships with the package. Cell text is written verbatim, with
-``|`` escaped and line breaks turned into spaces.
+    The CSV files are read from the source tree next to ``mkdocs.yml``
+    (``src/ikmopt/datasets/...``) or, if that is missing, from the installed
+    ``ikmopt.datasets`` package, so the documentation cannot drift from the data that ships
+    with the package. Every column is shown, in file order; cell text is written verbatim,
+    with ``|`` and ``<`` escaped and line breaks turned into spaces.
 
-It also keeps literal brackets in docstrings literal: Markdown reads ``program[, sector][,
-year]`` as a reference link, and mkdocs-autorefs then looks for an object called ``", year"``.
-An identifier that cannot be a Python name is prose, so the hook puts the brackets back.
-References to anything that looks like a Python name are left alone, so a genuinely broken
-cross-reference still fails the strict build.
+Two fixes to the API reference rendered from the docstrings
+    * Sphinx-style roles such as ``:class:`~ikmopt.lp.LinearProgram``` (which Markdown shows
+      as ``:class:LinearProgram``) become optional cross-references: a link where the target
+      is documented on the site, plain code otherwise. A leading ``~`` keeps only the last
+      part of the name, as in Sphinx.
+    * Brackets in prose stay literal. Markdown reads ``program[, sector][, year]`` as a
+      reference link, and mkdocs-autorefs then looks for an object named ``", year"``. An
+      identifier that cannot be a Python name is prose, so the brackets are put back.
+      References to anything that looks like a Python name are left to autorefs, so a
+      genuinely broken cross-reference still fails the strict build.
 """
 
 from __future__ import annotations
@@ -33,7 +40,7 @@ log = logging.getLogger("mkdocs.hooks.ikmopt")
 
 DATASET = "indonesia_provinces"
 
-#: placeholder -> CSV file of the bundled dataset (every column is shown, in file order)
+#: placeholder -> CSV file of the bundled dataset
 TABLES: dict[str, str] = {
     "<!-- sources-table -->": "sources.csv",
     "<!-- programs-table -->": "programs.csv",
@@ -43,6 +50,7 @@ TABLES: dict[str, str] = {
 DATA_PAGE = "data.md"
 
 
+# ------------------------------------------------------------------ tables from package data
 def _read_csv_text(name: str, config_file: str | None) -> str:
     """Return the text of a bundled CSV file, preferring the source tree of this repo."""
     if config_file:
@@ -53,21 +61,16 @@ def _read_csv_text(name: str, config_file: str | None) -> str:
 
 
 def _cell(text: str | None) -> str:
-    """One markdown table cell: pipes escaped, no line breaks."""
+    """One markdown table cell: ``|`` and ``<`` escaped, no line breaks."""
     text = "" if text is None else str(text)
     text = " ".join(text.split())  # line breaks and runs of spaces -> one space
-    return text.replace("|", "\\|")
+    return text.replace("|", "\\|").replace("<", "&lt;")
 
 
-def markdown_table(csv_text: str, columns: list[str] | None = None) -> str:
-    """Render CSV text as a markdown table (header in code font, cells verbatim)."""
+def markdown_table(csv_text: str) -> str:
+    """Render CSV text as a markdown table: header in code font, cells verbatim."""
     reader = csv.DictReader(io.StringIO(csv_text))
-    fields = list(reader.fieldnames or [])
-    if columns is None:
-        columns = fields
-    missing = [c for c in columns if c not in fields]
-    if missing:
-        raise ValueError(f"CSV lacks column(s) {missing}; it has {fields}")
+    columns = list(reader.fieldnames or [])
     lines = [
         "| " + " | ".join(f"`{_cell(c)}`" for c in columns) + " |",
         "|" + "---|" * len(columns),
@@ -77,27 +80,7 @@ def markdown_table(csv_text: str, columns: list[str] | None = None) -> str:
     return "\n".join(lines)
 
 
-_AUTOREF = re.compile(r"<autoref (?P<attrs>.*?)>(?P<title>.*?)</autoref>", flags=re.DOTALL)
-_IDENTIFIER = re.compile(r'\bidentifier="(?P<id>[^"]*)"')
-_PYTHON_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*(\(\))?")
-
-
-def _literal_brackets(match: re.Match[str]) -> str:
-    found = _IDENTIFIER.search(match["attrs"])
-    if found is None:
-        return match[0]
-    identifier = html.unescape(found["id"])
-    if _PYTHON_NAME.fullmatch(identifier.strip()):
-        return match[0]  # a real cross-reference: let autorefs resolve it (or warn)
-    return f"[{match['title']}][{html.escape(identifier, quote=False)}]"
-
-
-def on_page_content(html_text: str, page, config, files) -> str:  # noqa: ANN001 - mkdocs API
-    """Turn bracketed prose that Markdown mistook for a reference link back into text."""
-    return _AUTOREF.sub(_literal_brackets, html_text)
-
-
-def on_page_markdown(markdown: str, page, config, files) -> str:  # noqa: ANN001 - mkdocs API
+def on_page_markdown(markdown: str, page, config, files) -> str:
     """Replace the table placeholders with tables built from the package data."""
     src = page.file.src_uri
     for placeholder, name in TABLES.items():
@@ -108,3 +91,41 @@ def on_page_markdown(markdown: str, page, config, files) -> str:  # noqa: ANN001
         table = markdown_table(_read_csv_text(name, config.get("config_file_path")))
         markdown = markdown.replace(placeholder, table)
     return markdown
+
+
+# ------------------------------------------------------------------ API reference fixes
+_ROLE = re.compile(
+    r":(?:py:)?(?:func|meth|class|attr|mod|obj|data|exc|const|property)"
+    r":<code>(?P<target>[^<]+)</code>"
+)
+_AUTOREF = re.compile(r"<autoref (?P<attrs>.*?)>(?P<title>.*?)</autoref>", flags=re.DOTALL)
+_IDENTIFIER = re.compile(r'\bidentifier="(?P<id>[^"]*)"')
+_PYTHON_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*(\(\))?")
+
+
+def _role_reference(match: re.Match[str]) -> str:
+    """``:class:<code>~a.b.C</code>`` -> an optional autorefs link showing ``C``."""
+    target = html.unescape(match["target"]).strip()
+    identifier = target.lstrip("~").removesuffix("()")
+    shown = identifier.rsplit(".", 1)[-1] if target.startswith("~") else identifier
+    return (
+        f'<autoref optional identifier="{html.escape(identifier)}">'
+        f"<code>{html.escape(shown, quote=False)}</code></autoref>"
+    )
+
+
+def _literal_brackets(match: re.Match[str]) -> str:
+    """Put back ``[title][id]`` where ``id`` cannot be a Python name."""
+    found = _IDENTIFIER.search(match["attrs"])
+    if found is None:
+        return match[0]
+    identifier = html.unescape(found["id"])
+    if _PYTHON_NAME.fullmatch(identifier.strip()):
+        return match[0]  # a real cross-reference: let autorefs resolve it (or warn)
+    return f"[{match['title']}][{html.escape(identifier, quote=False)}]"
+
+
+def on_page_content(html_text: str, page, config, files) -> str:
+    """Fix Sphinx roles and bracketed prose in the HTML rendered from docstrings."""
+    html_text = _ROLE.sub(_role_reference, html_text)
+    return _AUTOREF.sub(_literal_brackets, html_text)

@@ -58,8 +58,8 @@ def _parser() -> argparse.ArgumentParser:
         "solve",
         help="solve the default policy on a dataset and print the plan",
         description=(
-            "Solve the default policy (budget Rp 2,500 bn, every province >= 0.5 %% of the "
-            "budget, KTI >= 40 %%, maximize jobs + 0.5 x value added) and print the plan."
+            "Solve the default policy (budget Rp 2,500 bn, every province >= 0.5 % of the "
+            "budget, KTI >= 40 %, maximize jobs + 0.5 x value added) and print the plan."
         ),
     )
     solve.add_argument("--data", default="indonesia-provinces",

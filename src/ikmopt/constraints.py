@@ -512,10 +512,13 @@ class ProgramShare(_Share):
 
 
 def _share_text(cls: str, level: str, value: Any, lo: Value, hi: Value) -> str:
+    def pct(x: float) -> str:
+        return f"{x * 100:.4g}%"
+
     def fmt(v: Value) -> str:
         if isinstance(v, Mapping):
-            return "{" + ", ".join(f"{k}: {x:.0%}" for k, x in v.items()) + "}"
-        return f"{v:.0%}"
+            return "{" + ", ".join(f"{k}: {pct(x)}" for k, x in v.items()) + "}"
+        return pct(v)
 
     who = level if value is None else f"{level}={value}"
     parts = [f"min {fmt(lo)}" if lo is not None else "", f"max {fmt(hi)}" if hi is not None else ""]

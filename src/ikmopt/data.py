@@ -51,7 +51,7 @@ class Dataset:
         An optional ``unit`` column states the money unit row by row; it must be uniform.
     money_unit : str, default "IDR bn"
         Unit of capacities and of the "per money" denominators. Converted once to Rp billion;
-        see :func:`ikmopt.units.known_units`.
+        for example "IDR bn", "Rp juta", "IDR million", "Rp miliar" or "IDR".
     metric_units : mapping, optional
         Unit of each metric's outcome, for display (``{"jobs": "persons"}``). A metric whose
         unit is a money unit (``value_added``) is converted to Rp billion as well.

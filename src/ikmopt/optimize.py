@@ -55,8 +55,11 @@ def optimize(
         If the policy does not fit the data.
     InfeasibleError
         If no allocation satisfies every constraint.
-    UnboundedError, SolverError
-        If the solver cannot return a trustworthy plan.
+    UnboundedError
+        If the objective has no upper limit.
+    SolverError
+        If the solver fails, stops before finding a feasible plan, or returns a plan that
+        breaks a constraint when re-checked.
 
     Examples
     --------

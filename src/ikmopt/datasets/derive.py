@@ -19,7 +19,7 @@ replaced by an analyst's own estimates. For province ``r`` and program ``p``:
 * ``capacity_rp = max(base_capacity_bn_p,
   coverage_p * imk_establishments_r * cost_per_unit_million_p * k_r / 1000)`` (Rp bn).
 
-Run ``python -m ikmopt.datasets.derive`` to print the derived table.
+Run ``python -m ikmopt.datasets`` to print the derived table.
 """
 
 from __future__ import annotations
@@ -78,11 +78,3 @@ def derive_impacts(regions: pd.DataFrame, programs: pd.DataFrame) -> pd.DataFram
         {"jobs": jobs.ravel(), "value_added": va.ravel(), "capacity": capacity.ravel()},
         index=index,
     )
-
-
-if __name__ == "__main__":  # pragma: no cover - convenience for reviewers
-    from . import load
-
-    data = load("indonesia-provinces")
-    with pd.option_context("display.max_rows", 300, "display.width", 120):
-        print(data.impacts.round(3))

@@ -39,7 +39,12 @@ def solve(
 
     Raises
     ------
-    InfeasibleError, UnboundedError, SolverError
+    InfeasibleError
+        If no point satisfies every row and bound.
+    UnboundedError
+        If the objective has no upper limit.
+    SolverError
+        If the solver fails or stops before finding a feasible point.
     """
     if time_limit is not None:
         given = time_limit

@@ -1,0 +1,30 @@
+"""Every code example in the documentation runs and prints what the page shows."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+DOCS = Path(__file__).resolve().parents[1] / "docs"
+PAGES = sorted(DOCS.rglob("*.md"))
+
+
+def _runner():
+    spec = importlib.util.spec_from_file_location("run_examples", DOCS / "run_examples.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize("page", PAGES, ids=[str(p.relative_to(DOCS)) for p in PAGES])
+def test_page_examples_run_and_match(page: Path) -> None:
+    errors, mismatches = _runner().run_page(page, update=False)
+    assert not errors, "\n".join(errors)
+    assert not mismatches, "\n".join(mismatches)
+
+
+def test_pages_have_code() -> None:
+    with_code = [p for p in PAGES if "```python" in p.read_text(encoding="utf-8")]
+    assert len(with_code) >= 3
