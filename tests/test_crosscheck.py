@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import ikmopt as ik
-from policy_check import assert_feasible, objective_value
+from policy_check import assert_feasible, objective_value, violations
 
 
 @st.composite
@@ -94,7 +94,9 @@ def test_highs_and_cbc_agree(instance: tuple[ik.Dataset, ik.Policy]) -> None:
         return
     assert fast.objective == pytest.approx(reference.objective, rel=1e-6, abs=1e-6)
     for result in (fast, reference):
-        assert_feasible(data, policy, result.allocation)
+        broken = violations(data, policy, result.allocation)
+        assert not broken, (result.solver, broken, result.allocation.to_dict(),
+                            result.outcomes.to_dict(), data.impacts.to_dict())
     if isinstance(policy.objective, ik.Maximize):
         metric = policy.objective.metric
         # the reported objective is the metric recomputed from the input table

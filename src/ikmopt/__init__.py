@@ -12,8 +12,17 @@ from __future__ import annotations
 from importlib.metadata import PackageNotFoundError, version
 
 from . import datasets, equity
+from .accrual import Accrual
 from .build import build
-from .constraints import Budget, Constraint, GroupShare, ProgramShare, RegionBounds, Target
+from .constraints import (
+    Budget,
+    Constraint,
+    GroupShare,
+    ProgramShare,
+    Ramp,
+    RegionBounds,
+    Target,
+)
 from .data import Dataset
 from .defaults import default_policy
 from .errors import (
@@ -31,6 +40,7 @@ from .optimize import optimize
 from .policy import Policy
 from .result import Result
 from .solvers import SOLVERS, Solution, Status, solve
+from .sweep import Sweep, sweep
 
 try:
     __version__ = version("ikmopt")
@@ -39,6 +49,7 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree
 
 __all__ = [
     "SOLVERS",
+    "Accrual",
     "Budget",
     "Constraint",
     "DataError",
@@ -53,11 +64,13 @@ __all__ = [
     "Policy",
     "PolicyError",
     "ProgramShare",
+    "Ramp",
     "RegionBounds",
     "Result",
     "Solution",
     "SolverError",
     "Status",
+    "Sweep",
     "Target",
     "UnboundedError",
     "Weighted",
@@ -69,4 +82,5 @@ __all__ = [
     "evaluate",
     "optimize",
     "solve",
+    "sweep",
 ]

@@ -6,7 +6,7 @@ integer codes of the cell index; the builder concatenates them once into a CSR m
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 import numpy as np
 import pandas as pd
@@ -16,7 +16,7 @@ from .errors import PolicyError
 from .lp import LinearProgram, ModelBuilder, RowBlock
 from .policy import Policy
 
-__all__ = ["BuildContext", "build"]
+__all__ = ["BuildContext", "build", "objective_coefficients"]
 
 
 class BuildContext:
@@ -41,12 +41,14 @@ class BuildContext:
         except PolicyError as err:
             raise PolicyError(f"{owner}: {err}") from None
 
-    def group_population(self, level: str, categories: pd.Index) -> np.ndarray:
-        """Population of each group of a regions-level ``level``, aligned to ``categories``."""
-        regions = self.data.regions
-        keys = regions.index if level == "region" else regions[level]
-        pop = regions["population"].groupby(keys, sort=False).sum()
-        return pop.reindex(categories).to_numpy(dtype=float)
+    def group_population(self, level: str | tuple[str, ...]) -> np.ndarray:
+        """Population of each group of ``level``: the sum over the distinct regions in it."""
+        codes, categories = self.data.level_codes(level)
+        valid = codes >= 0
+        pairs = np.unique(np.stack([codes[valid], self.data.region_codes[valid]]), axis=1)
+        return np.bincount(
+            pairs[0], weights=self.data.population[pairs[1]], minlength=len(categories)
+        )
 
     def total_spend_column(self) -> int:
         """Column ``T`` with the row ``sum_c x_c - T = 0`` (created once)."""
@@ -61,6 +63,17 @@ class BuildContext:
             np.zeros(1),
         )
         return self.builder.shared_column("total_spend", "T", 0.0, np.inf, definition)
+
+
+def objective_coefficients(data: Dataset, policy: Policy) -> Callable[[str], np.ndarray]:
+    """Each metric's per-cell coefficients as the objective counts them (with accrual)."""
+    accrual = policy.accrual
+
+    def coef(metric: str) -> np.ndarray:
+        values = data.coefficients(metric)
+        return values if accrual is None else values * accrual.year_weights(data, metric)
+
+    return coef
 
 
 def build(
@@ -99,5 +112,5 @@ def build(
         ctx.coefficients(metric, objective.describe())
     needed = objective.needs_optima()
     if not needed or (optima is not None and all(m in optima for m in needed)):
-        builder.cost[: data.n_cells] = objective.cost(data, optima)
+        builder.cost[: data.n_cells] = objective.cost(objective_coefficients(data, policy), optima)
     return builder.build()

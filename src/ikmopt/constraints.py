@@ -27,6 +27,7 @@ __all__ = [
     "Constraint",
     "GroupShare",
     "ProgramShare",
+    "Ramp",
     "RegionBounds",
     "Target",
 ]
@@ -212,16 +213,17 @@ class Budget(Constraint):
     def emit(self, ctx: BuildContext) -> list[RowBlock]:
         """Total row and one row per limited group."""
         blocks = []
-        n = ctx.data.n_cells
         if self.total is not None:
+            # on the total-spend column T (sum x - T = 0): the matrix keeps a single dense
+            # row however many rules refer to total spend
             lower = self.total if self.spend_all else -np.inf
             blocks.append(
                 RowBlock(
                     "budget",
                     pd.Index(["total"]),
-                    np.zeros(n, dtype=np.int64),
-                    np.arange(n),
-                    np.ones(n),
+                    np.zeros(1, dtype=np.int64),
+                    np.array([ctx.total_spend_column()]),
+                    np.ones(1),
                     np.array([lower]),
                     np.array([self.total]),
                 )
@@ -232,7 +234,7 @@ class Budget(Constraint):
             positions = _positions("Budget", f"by['{level}']", categories, keys)
             upper = np.full(len(categories), np.inf)
             upper[positions] = [limits[k] for k in keys]
-            labels = pd.Index([f"{level}={categories[p]}" for p in positions])
+            labels = pd.Index([_group_label(level, categories[p]) for p in positions])
             blocks.append(
                 _group_block(
                     "budget", codes, categories, positions, None,
@@ -270,9 +272,10 @@ class RegionBounds(Constraint):
         Floor and cap in **rupiah per inhabitant** (``population`` column), converted to Rp bn.
     regions : list, optional
         Apply scalar bounds only to these regions (default: all).
-    by : str, default "region"
-        Level to bound: ``"region"`` or a regions column such as ``"province"`` or
-        ``"island_group"`` (population is summed over the group).
+    by : str or tuple of str, default "region"
+        Level to bound: ``"region"``, a regions column such as ``"province"`` or
+        ``"island_group"``, or a combination such as ``("province", "year")`` for a bound per
+        province and year (population is summed over the distinct regions of a group).
     """
 
     min: Value = None
@@ -282,7 +285,7 @@ class RegionBounds(Constraint):
     min_rp_per_capita: Value = None
     max_rp_per_capita: Value = None
     regions: tuple[Hashable, ...] | None = None
-    by: str = "region"
+    by: str | tuple[str, ...] = "region"
     family: ClassVar[str] = "region_bounds"
 
     def __post_init__(self) -> None:
@@ -312,12 +315,6 @@ class RegionBounds(Constraint):
     def emit(self, ctx: BuildContext) -> list[RowBlock]:
         """One ranged row per bounded region."""
         name = f"RegionBounds(by={self.by})"
-        if self.by != "region" and self.by not in ctx.data.regions.columns:
-            raise PolicyError(
-                f"{name}: by must be 'region' or a column of the regions table"
-                f"{suggest(self.by, ctx.data.regions.columns)}; columns: "
-                f"{list(ctx.data.regions.columns)}"
-            )
         codes, categories = ctx.level(self.by, "RegionBounds")
         selected = None
         if self.regions is not None:
@@ -326,7 +323,7 @@ class RegionBounds(Constraint):
         budget = ctx.policy.budget.total
         if (self.min_share is not None or self.max_share is not None) and budget is None:
             raise PolicyError(f"{name}: min_share/max_share need Budget(total=...)")
-        population = ctx.group_population(self.by, categories)
+        population = ctx.group_population(self.by)
 
         def spread(key: str, default: float) -> np.ndarray:
             return _per_group(name, key, getattr(self, key), categories, default, selected)
@@ -356,7 +353,12 @@ class RegionBounds(Constraint):
                 f"'{categories[i]}'; lower min or raise max"
             )
         rows_for = np.flatnonzero(np.isfinite(lower) | np.isfinite(upper))
-        return [_group_block("region_bounds", codes, categories, rows_for, None, lower, upper)]
+        labels = (
+            pd.Index([_group_label(self.by, categories[g]) for g in rows_for])
+            if isinstance(self.by, tuple) else None
+        )
+        return [_group_block("region_bounds", codes, categories, rows_for, None, lower, upper,
+                             labels)]
 
 
 # ---------------------------------------------------------------------- shares
@@ -420,7 +422,7 @@ class _Share(Constraint):
             block = _group_block(
                 "share", codes, categories, rows_for, None,
                 np.zeros(len(categories)), np.zeros(len(categories)),
-                pd.Index([f"{level}={categories[g]} {sense}" for g in rows_for]),
+                pd.Index([f"{_group_label(level, categories[g])} {sense}" for g in rows_for]),
             )
             k = len(rows_for)
             lower = np.zeros(k) if sense == "min" else np.full(k, -np.inf)
@@ -551,7 +553,7 @@ class Target(Constraint):
     metric: str = ""
     min: Value = None
     max: Value = None
-    by: str | None = None
+    by: str | tuple[str, ...] | None = None
     family: ClassVar[str] = "target"
 
     def __post_init__(self) -> None:
@@ -586,5 +588,102 @@ class Target(Constraint):
             i = int(np.flatnonzero(bad)[0])
             raise PolicyError(f"{name}: min above max for '{categories[i]}'")
         rows_for = np.flatnonzero(np.isfinite(lower) | np.isfinite(upper))
-        labels = pd.Index([f"{self.metric} {self.by}={categories[g]}" for g in rows_for])
+        labels = pd.Index([f"{self.metric} {_group_label(self.by, categories[g])}"
+                           for g in rows_for])
         return [_group_block("target", codes, categories, rows_for, coef, lower, upper, labels)]
+
+
+# ---------------------------------------------------------------------- multi-year smoothness
+@dataclass(frozen=True)
+class Ramp(Constraint):
+    """Limit how much a region's (or group's) spend changes between consecutive years.
+
+    For every group ``g`` and consecutive plan years ``t-1, t`` with spend ``S``:
+    ``|S_{g,t} - S_{g,t-1}| <= max_change + max_rel_change * S_{g,t-1}``.
+
+    Parameters
+    ----------
+    max_change : float, optional
+        Absolute limit in Rp bn.
+    max_rel_change : float, optional
+        Relative limit (0.2 = 20 % of the previous year's spend). Used alone, a group that
+        gets nothing in one year gets nothing in the next; add ``max_change`` to allow a
+        start.
+    by : str or tuple of str, default "region"
+        Grouping whose yearly spend is smoothed (``"region"``, ``"province"``,
+        ``("region", "program")`` ...); must not include ``"year"``.
+
+    Examples
+    --------
+    >>> import ikmopt as ik
+    >>> ik.Ramp(max_rel_change=0.2, max_change=5).by
+    'region'
+    """
+
+    max_change: float | None = None
+    max_rel_change: float | None = None
+    by: str | tuple[str, ...] = "region"
+    family: ClassVar[str] = "ramp"
+
+    def __post_init__(self) -> None:
+        if self.max_change is not None:
+            object.__setattr__(self, "max_change", _number("Ramp", "max_change", self.max_change))
+        if self.max_rel_change is not None:
+            object.__setattr__(
+                self, "max_rel_change", _number("Ramp", "max_rel_change", self.max_rel_change)
+            )
+        if self.max_change is None and self.max_rel_change is None:
+            raise PolicyError("Ramp needs max_change (Rp bn) and/or max_rel_change (a share)")
+        by = (self.by,) if isinstance(self.by, str) else tuple(self.by)
+        if "year" in by:
+            raise PolicyError("Ramp: by= must not include 'year' (the ramp runs over years)")
+        object.__setattr__(self, "by", self.by if isinstance(self.by, str) else by)
+
+    def emit(self, ctx: BuildContext) -> list[RowBlock]:
+        """One or two rows per group and pair of consecutive years."""
+        if "year" not in ctx.data.levels:
+            raise PolicyError(
+                f"Ramp needs a dataset with a 'year' level; this one has {list(ctx.data.levels)}"
+            )
+        group, groups = ctx.level(self.by, "Ramp")
+        year, years = ctx.data.level_codes("year")
+        n_pairs = len(years) - 1
+        if n_pairs < 1 or not len(groups):
+            return []
+        delta = self.max_change or 0.0
+        rho = self.max_rel_change or 0.0
+        valid = group >= 0
+        cols = np.flatnonzero(valid)
+        g, y = group[valid], year[valid]
+        # cells of year t enter row (g, t) with +1; cells of year t-1 enter it with -(1 +- rho)
+        now = y >= 1
+        before = y <= n_pairs - 1
+        rows = np.concatenate([g[now] * n_pairs + y[now] - 1, g[before] * n_pairs + y[before]])
+        block_cols = np.concatenate([cols[now], cols[before]])
+        n_rows = len(groups) * n_pairs
+        year_list = list(years)
+        labels = pd.Index(
+            [f"{_group_label(self.by, groups[i])} {year_list[t]}->{year_list[t + 1]}"
+             for i in range(len(groups)) for t in range(n_pairs)]
+        )
+
+        def block(prev_coef: float, lower: float, upper: float) -> RowBlock:
+            vals = np.concatenate([np.ones(int(now.sum())), np.full(int(before.sum()), prev_coef)])
+            return RowBlock(
+                "ramp", labels, rows, block_cols, vals,
+                np.full(n_rows, lower), np.full(n_rows, upper),
+            )
+
+        if rho == 0.0:
+            return [block(-1.0, -delta, delta)]
+        return [
+            block(-(1.0 + rho), -np.inf, delta),  # growth limit
+            block(-(1.0 - rho), -delta, np.inf),  # decline limit
+        ]
+
+
+def _group_label(level: str | tuple[str, ...], value: Any) -> str:
+    """``region=Aceh`` or ``province=P01,program=x`` for a group of a (tuple) level."""
+    if isinstance(level, tuple):
+        return ",".join(f"{name}={v}" for name, v in zip(level, value, strict=True))
+    return f"{level}={value}"

@@ -299,15 +299,16 @@ class Dataset:
             *[c for c in self._programs.columns if c not in self.levels],
         ]
 
-    def level_codes(self, level: str) -> tuple[np.ndarray, pd.Index]:
+    def level_codes(self, level: str | tuple[str, ...]) -> tuple[np.ndarray, pd.Index]:
         """Group every cell by ``level``.
 
         Parameters
         ----------
-        level : str
+        level : str or tuple of str
             A cell index level (``region``, ``program``, ``sector``, ``year``), a column of the
             regions table (``kti``, ``island_group``, ``province``) or of the programs table
-            (``channel``).
+            (``channel``); or a tuple of them, such as ``("province", "year")``, whose groups
+            are the combinations that occur (a MultiIndex).
 
         Returns
         -------
@@ -324,11 +325,27 @@ class Dataset:
         """
         return self._level_codes(level)
 
-    def _level_codes(self, level: str) -> tuple[np.ndarray, pd.Index]:
+    def _level_codes(self, level: str | tuple[str, ...]) -> tuple[np.ndarray, pd.Index]:
         from .errors import PolicyError
 
         cache = self.__dict__.setdefault("_level_cache", {})
+        if isinstance(level, list):
+            level = tuple(level)
         if level in cache:
+            return cache[level]
+        if isinstance(level, tuple):
+            if len(level) == 1:
+                return self._level_codes(level[0])
+            parts = [self._level_codes(name) for name in level]
+            stacked = np.stack([codes for codes, _ in parts])
+            missing = (stacked < 0).any(axis=0)
+            combos, inverse = np.unique(stacked[:, ~missing], axis=1, return_inverse=True)
+            codes = np.full(self.n_cells, -1, dtype=np.int64)
+            codes[~missing] = inverse.ravel()
+            categories = pd.MultiIndex.from_arrays(
+                [cats[combos[i]] for i, (_, cats) in enumerate(parts)], names=list(level)
+            )
+            cache[level] = (codes, categories)
             return cache[level]
         if level in self.levels:
             pos = self.levels.index(level)

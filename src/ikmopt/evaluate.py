@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from . import equity as eq
+from .accrual import Accrual
 from .data import Dataset
 from .errors import DataError
 
@@ -27,9 +28,10 @@ class Evaluation:
     Use :func:`evaluate` to create one.
     """
 
-    def __init__(self, data: Dataset, spend: np.ndarray) -> None:
+    def __init__(self, data: Dataset, spend: np.ndarray, accrual: Accrual | None = None) -> None:
         self.data = data
         self._spend = spend
+        self.accrual = accrual
 
     @cached_property
     def allocation(self) -> pd.Series:
@@ -43,6 +45,25 @@ class Evaluation:
         for metric in self.data.metrics:
             totals[metric] = float(self.data.coefficients(metric) @ self._spend)
         return pd.Series(totals, name="outcome")
+
+    @cached_property
+    def accrued(self) -> pd.Series:
+        """Each metric counted over the horizon with survival and discounting.
+
+        ``sum_c w_m(t_c) a_mc x_c`` with the weights of :class:`~ikmopt.accrual.Accrual`;
+        equal to :attr:`outcomes` when no accrual is set.
+        """
+        accrual = self.accrual or Accrual()
+        return pd.Series(
+            {
+                metric: float(
+                    (self.data.coefficients(metric) * accrual.year_weights(self.data, metric))
+                    @ self._spend
+                )
+                for metric in self.data.metrics
+            },
+            name="accrued",
+        )
 
     @cached_property
     def _cell_outcomes(self) -> pd.DataFrame:
@@ -120,7 +141,9 @@ class Evaluation:
         return series
 
 
-def evaluate(data: Dataset, allocation: pd.Series | np.ndarray) -> Evaluation:
+def evaluate(
+    data: Dataset, allocation: pd.Series | np.ndarray, accrual: Accrual | None = None
+) -> Evaluation:
     """Measure any allocation on ``data``.
 
     Parameters
@@ -129,6 +152,8 @@ def evaluate(data: Dataset, allocation: pd.Series | np.ndarray) -> Evaluation:
     allocation : pandas.Series or numpy.ndarray
         Spend in Rp bn, indexed like ``data.cells`` (a subset is fine: missing cells spend
         0), or an array in cell order.
+    accrual : Accrual, optional
+        Survival and discounting for :attr:`Evaluation.accrued`.
 
     Returns
     -------
@@ -150,7 +175,7 @@ def evaluate(data: Dataset, allocation: pd.Series | np.ndarray) -> Evaluation:
     """
     if not isinstance(data, Dataset):
         raise DataError(f"evaluate() needs an ik.Dataset first, got {type(data).__name__}")
-    return Evaluation(data, _align(data, allocation))
+    return Evaluation(data, _align(data, allocation), accrual)
 
 
 def _align(data: Dataset, allocation: pd.Series | np.ndarray) -> np.ndarray:

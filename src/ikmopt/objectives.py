@@ -9,16 +9,16 @@ them on the same constraints first.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
 from .errors import PolicyError
 
-if TYPE_CHECKING:
-    from .data import Dataset
+#: Coefficients of a metric for every cell (as the objective should count them).
+Coefficients = Callable[[str], np.ndarray]
 
 __all__ = ["Maximize", "Objective", "Weighted"]
 
@@ -35,9 +35,9 @@ class Objective:
         return ()
 
     def cost(
-        self, data: Dataset, optima: Mapping[str, float] | None = None
+        self, coef: Coefficients, optima: Mapping[str, float] | None = None
     ) -> np.ndarray:  # pragma: no cover - abstract
-        """Objective coefficient of every cell."""
+        """Objective coefficient of every cell, given each metric's coefficients."""
         raise NotImplementedError
 
     def describe(self) -> str:  # pragma: no cover - abstract
@@ -65,9 +65,9 @@ class Maximize(Objective):
         """The one metric."""
         return (self.metric,)
 
-    def cost(self, data: Dataset, optima: Mapping[str, float] | None = None) -> np.ndarray:
+    def cost(self, coef: Coefficients, optima: Mapping[str, float] | None = None) -> np.ndarray:
         """The metric's coefficients."""
-        return data.coefficients(self.metric).copy()
+        return np.array(coef(self.metric), dtype=float)
 
     def describe(self) -> str:
         """Human description."""
@@ -133,17 +133,19 @@ class Weighted(Objective):
         """Every weighted metric when normalizing."""
         return tuple(m for m, w in self.weights.items() if w > 0) if self.normalize else ()
 
-    def cost(self, data: Dataset, optima: Mapping[str, float] | None = None) -> np.ndarray:
+    def cost(self, coef: Coefficients, optima: Mapping[str, float] | None = None) -> np.ndarray:
         """``sum_m w_m a_m / z_m`` (``z_m = 1`` without normalization or when ``z_m <= 0``)."""
-        total = np.zeros(data.n_cells)
+        total: Any = 0.0
         for metric, w in self.weights.items():
+            if w == 0:
+                continue
             scale = 1.0
             if self.normalize:
                 if optima is None or metric not in optima:
                     raise PolicyError(f"Weighted: optimum of '{metric}' is needed to normalize")
                 scale = optima[metric] if optima[metric] > 0 else 1.0
-            total += (w / scale) * data.coefficients(metric)
-        return total
+            total = total + (w / scale) * coef(metric)
+        return np.asarray(total, dtype=float)
 
     def describe(self) -> str:
         """Human description."""

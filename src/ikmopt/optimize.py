@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .build import build
+from .build import build, objective_coefficients
 from .data import Dataset
 from .errors import PolicyError, SolverError
 from .lp import LinearProgram
@@ -84,9 +84,10 @@ def optimize(
     metrics = policy.objective.needs_optima()
     if metrics:
         base = build(data, policy)  # cost left at zero until the optima are known
+        coef = objective_coefficients(data, policy)
         optima = {}
         for metric in metrics:
-            single = base.with_cost(_cell_cost(base, data.coefficients(metric)))
+            single = base.with_cost(_cell_cost(base, coef(metric)))
             optima[metric] = solve(single, **options).objective
     lp = build(data, policy, optima=optima)
     solution = solve(lp, **options)

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from .accrual import Accrual
 from .constraints import Budget, Constraint
 from .errors import PolicyError
 from .objectives import Maximize, Objective
@@ -25,6 +26,9 @@ class Policy:
         Further rules, e.g. ``RegionBounds``, ``GroupShare``, ``ProgramShare``, ``Target``.
     objective : Objective, default Maximize("jobs")
         What to maximize.
+    accrual : Accrual, optional
+        Count outcomes over a multi-year horizon with survival and discounting (objective
+        only); default: each cell's outcome counts once, undiscounted.
 
     Examples
     --------
@@ -39,6 +43,7 @@ class Policy:
     budget: Budget
     constraints: tuple[Constraint, ...] = field(default_factory=tuple)
     objective: Objective = field(default_factory=lambda: Maximize("jobs"))
+    accrual: Accrual | None = None
 
     def __post_init__(self) -> None:
         if not isinstance(self.budget, Budget):
@@ -64,6 +69,10 @@ class Policy:
                     + (" (give the budget as budget=)" if isinstance(c, Budget) else "")
                 )
         object.__setattr__(self, "constraints", constraints)
+        if self.accrual is not None and not isinstance(self.accrual, Accrual):
+            raise PolicyError(
+                f"Policy: accrual must be an ik.Accrual, got {type(self.accrual).__name__}"
+            )
         if not isinstance(self.objective, Objective):
             raise PolicyError(
                 f"Policy: objective must be an ik objective such as ik.Maximize('jobs'), "
@@ -89,8 +98,14 @@ class Policy:
 
     def describe(self) -> list[str]:
         """One line per rule, budget first, objective last."""
-        return [
+        lines = [
             self.budget.describe(),
             *(c.describe() for c in self.constraints),
             self.objective.describe(),
         ]
+        if self.accrual is not None:
+            lines.append(
+                f"outcomes accrue with survival {self.accrual.survival} and discount "
+                f"{self.accrual.discount:g}"
+            )
+        return lines

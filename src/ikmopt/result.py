@@ -53,7 +53,7 @@ class Result:
         self.lp = lp
         self.solution = solution
         self.optima = dict(optima or {})
-        self._evaluation = Evaluation(data, solution.x[: lp.n_cells].copy())
+        self._evaluation = Evaluation(data, solution.x[: lp.n_cells].copy(), policy.accrual)
 
     # ------------------------------------------------------------------ status
     @property
@@ -86,6 +86,11 @@ class Result:
     def outcomes(self) -> pd.Series:
         """Total spend (Rp bn) and the total of every metric."""
         return self._evaluation.outcomes
+
+    @property
+    def accrued(self) -> pd.Series:
+        """Each metric counted over the horizon (see :class:`~ikmopt.accrual.Accrual`)."""
+        return self._evaluation.accrued
 
     def by(self, level: str | tuple[str, ...] | list[str] = "region") -> pd.DataFrame:
         """Spend and outcomes by level(s); see :meth:`ikmopt.evaluate.Evaluation.by`."""

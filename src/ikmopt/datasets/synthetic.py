@@ -122,14 +122,15 @@ def synthetic(
         * noise
         * rng.lognormal(0, 0.1, shape)
     )
-    coverage = rng.uniform(0.01, 0.05, n_programs) * rng.uniform(20, 80, n_programs) / 1000
+    # Rp bn a program can absorb per IKM establishment and year (about Rp 0.1-0.4 million)
+    coverage = rng.uniform(0.01, 0.05, n_programs) * rng.uniform(20, 80, n_programs) / 10_000
     capacity = (
         establishments[:, None, None, None]
         * sector_share[None, None, :, None]
         * coverage[None, :, None, None]
         * year_growth[None, None, None, :]
     )
-    capacity = np.round(np.maximum(capacity, 0.05), 4)
+    capacity = np.round(np.maximum(capacity, 0.01), 4)
 
     names = ["region", "program"]
     levels = [regions["region"], programs["program"]]

@@ -143,3 +143,75 @@ def read_solution(h: highspy.Highs, lp: LinearProgram, runtime: float, verbose: 
         runtime=runtime,
         message=message,
     )
+
+
+class HeldModel:
+    """A HiGHS model kept alive between solves, for warm-started re-solves.
+
+    :meth:`update` pushes only what differs from the program it holds — row and column
+    bounds, costs and changed matrix values — so HiGHS keeps its basis and the next
+    :meth:`run` starts from the previous optimum (dual simplex after a bound or cost change).
+    A change of the matrix's sparsity pattern reloads the model and restores the basis.
+    """
+
+    def __init__(self, lp: LinearProgram, *, verbose: bool = False, algorithm: str = "auto",
+                 time_limit: float | None = None) -> None:
+        self.verbose = verbose
+        self.h = new_highs(verbose)
+        self.h.setOptionValue("solver", choose_algorithm(lp, algorithm))
+        if time_limit is not None:
+            self.h.setOptionValue("time_limit", float(time_limit))
+        with silenced(not verbose):
+            self.h.passModel(to_highs(lp))
+        self.lp = lp
+        self.solved = False
+        self.warm_algorithm = "simplex" if algorithm == "auto" else choose_algorithm(lp, algorithm)
+
+    def update(self, lp: LinearProgram) -> bool:
+        """Make the held model equal to ``lp``; return whether the basis was kept."""
+        old, h = self.lp, self.h
+        same_shape = lp.A.shape == old.A.shape and lp.is_mip == old.is_mip
+        same_pattern = (
+            same_shape
+            and np.array_equal(lp.A.indptr, old.A.indptr)
+            and np.array_equal(lp.A.indices, old.A.indices)
+        )
+        if not same_pattern:
+            basis = h.getBasis() if self.solved and same_shape else None
+            with silenced(not self.verbose):
+                h.passModel(to_highs(lp))
+                if basis is not None:
+                    h.setBasis(basis)
+            self.lp = lp
+            return basis is not None
+        rows = np.flatnonzero((lp.row_lower != old.row_lower) | (lp.row_upper != old.row_upper))
+        if len(rows):
+            h.changeRowsBounds(len(rows), rows.astype(np.int32), lp.row_lower[rows],
+                               lp.row_upper[rows])
+        cols = np.flatnonzero((lp.col_lower != old.col_lower) | (lp.col_upper != old.col_upper))
+        if len(cols):
+            h.changeColsBounds(len(cols), cols.astype(np.int32), lp.col_lower[cols],
+                               lp.col_upper[cols])
+        cost = np.flatnonzero(lp.cost != old.cost)
+        if len(cost):
+            h.changeColsCost(len(cost), cost.astype(np.int32), lp.cost[cost])
+        if lp.objective_offset != old.objective_offset:
+            h.changeObjectiveOffset(lp.objective_offset)
+        changed = np.flatnonzero(lp.A.data != old.A.data)
+        if len(changed):
+            row_of = np.repeat(np.arange(lp.n_rows), np.diff(lp.A.indptr))
+            for k in changed:
+                h.changeCoeff(int(row_of[k]), int(lp.A.indices[k]), float(lp.A.data[k]))
+        self.lp = lp
+        return self.solved
+
+    def run(self) -> Solution:
+        """Solve (warm when a basis is held) and read the solution."""
+        if self.solved:
+            self.h.setOptionValue("solver", self.warm_algorithm)
+        with silenced(not self.verbose):
+            start = time.perf_counter()
+            self.h.run()
+            runtime = time.perf_counter() - start
+        self.solved = True
+        return read_solution(self.h, self.lp, runtime, self.verbose)
