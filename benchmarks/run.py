@@ -138,11 +138,18 @@ def plain_pulp(data: ik.Dataset, policy: ik.Policy, solver: str, cap: float) -> 
             "status": pulp.LpStatus[prob.status], "objective": pulp.value(prob.objective)}
 
 
+def vm_hwm_mb() -> float:
+    """Peak resident memory of this process (VmHWM; unlike ru_maxrss, not inherited)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # not Linux
+
+
 def _peak_rss(size: str, queue: Any) -> None:
     data, policy = case(size)
-    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     ik.optimize(data, policy)
-    queue.put((before / 1024, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024))
+    queue.put((0.0, vm_hwm_mb()))
 
 
 def _raw_rss(npz: str, algorithm: str, queue: Any) -> None:
@@ -153,13 +160,19 @@ def _raw_rss(npz: str, algorithm: str, queue: Any) -> None:
     h.setOptionValue("output_flag", False)
     h.setOptionValue("solver", algorithm)
     h.setOptionValue("threads", 1)
-    h.passModel(len(arrays["cost"]), len(arrays["rlo"]), len(arrays["values"]),
-                highspy.MatrixFormat.kRowwise, highspy.ObjSense.kMaximize, 0.0,
-                arrays["cost"], arrays["lo"], arrays["hi"], arrays["rlo"], arrays["rhi"],
-                arrays["indptr"].astype(np.int32), arrays["indices"].astype(np.int32),
-                arrays["values"])
+    model = highspy.HighsLp()
+    model.num_col_, model.num_row_ = len(arrays["cost"]), len(arrays["rlo"])
+    model.col_cost_, model.col_lower_, model.col_upper_ = arrays["cost"], arrays["lo"], arrays["hi"]
+    model.row_lower_, model.row_upper_ = arrays["rlo"], arrays["rhi"]
+    model.sense_ = highspy.ObjSense.kMaximize
+    model.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
+    model.a_matrix_.start_ = arrays["indptr"].astype(np.int32)
+    model.a_matrix_.index_ = arrays["indices"].astype(np.int32)
+    model.a_matrix_.value_ = arrays["values"]
+    model.a_matrix_.num_col_, model.a_matrix_.num_row_ = model.num_col_, model.num_row_
+    h.passModel(model)
     h.run()
-    queue.put((0.0, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024))
+    queue.put((0.0, vm_hwm_mb()))
 
 
 def fresh_process_rss(target: Any, *args: Any) -> float:
@@ -168,8 +181,10 @@ def fresh_process_rss(target: Any, *args: Any) -> float:
     queue = ctx.Queue()
     proc = ctx.Process(target=target, args=(*args, queue))
     proc.start()
-    _, after = queue.get()
     proc.join()
+    if proc.exitcode != 0:
+        raise RuntimeError(f"{target.__name__} failed in its process (exit {proc.exitcode})")
+    _, after = queue.get(timeout=10)
     return after
 
 

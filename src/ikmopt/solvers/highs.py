@@ -18,7 +18,7 @@ from .base import Solution, Status, check_status, clean_point, silenced
 __all__ = ["solve_highs"]
 
 #: Columns above which a cold LP solve uses the interior-point method with crossover.
-IPM_THRESHOLD = 200_000
+IPM_THRESHOLD = 10_000
 
 _STATUS = {
     highspy.HighsModelStatus.kOptimal: Status.OPTIMAL,

@@ -126,9 +126,12 @@ def _solver(name: str, lp: LinearProgram, time_limit: float | None, verbose: boo
 
         # the log goes to a file: it is printed when verbose, and read to settle an
         # "unknown" status (CBC's bound tightening can prove infeasibility without a status)
+        # CBC's bound propagation before the LP solve is meant for MIPs; on an LP it only
+        # moves the answer (rows met to ~1e-6 instead of 1e-9) and the duals: off for LPs
+        options = [] if mip else ["boundPropLevel off", "singletonBounds off"]
         return pulp.COIN_CMD(
             path=cbcbox.cbc_bin_path(), msg=False, logPath=str(log), timeLimit=time_limit,
-            mip=mip, threads=1,
+            mip=mip, threads=1, options=options,
         )
     if name == "pulp-highs":
         return pulp.HiGHS(msg=verbose, timeLimit=time_limit, mip=mip, threads=1)
