@@ -205,7 +205,8 @@ class Budget(Constraint):
                     raise PolicyError(
                         f"Budget: by['{level}'] must be a non-empty mapping {{group: limit}}"
                     )
-                by[str(level)] = _values("Budget", f"by['{level}']", limits)
+                key = tuple(level) if isinstance(level, tuple | list) else str(level)
+                by[key] = _values("Budget", f"by['{level}']", limits)
             object.__setattr__(self, "by", by)
         if self.total is None and not self.by:
             raise PolicyError("Budget needs a total or at least one limit in by=")
@@ -667,18 +668,18 @@ class Ramp(Constraint):
              for i in range(len(groups)) for t in range(n_pairs)]
         )
 
-        def block(prev_coef: float, lower: float, upper: float) -> RowBlock:
+        def block(prev_coef: float, lower: float, upper: float, suffix: str) -> RowBlock:
             vals = np.concatenate([np.ones(int(now.sum())), np.full(int(before.sum()), prev_coef)])
             return RowBlock(
-                "ramp", labels, rows, block_cols, vals,
+                "ramp", labels + suffix, rows, block_cols, vals,
                 np.full(n_rows, lower), np.full(n_rows, upper),
             )
 
         if rho == 0.0:
-            return [block(-1.0, -delta, delta)]
+            return [block(-1.0, -delta, delta, "")]
         return [
-            block(-(1.0 + rho), -np.inf, delta),  # growth limit
-            block(-(1.0 - rho), -delta, np.inf),  # decline limit
+            block(-(1.0 + rho), -np.inf, delta, " growth"),
+            block(-(1.0 - rho), -delta, np.inf, " decline"),
         ]
 
 

@@ -16,11 +16,23 @@ from .errors import PolicyError
 
 __all__ = ["get_param", "parse_path", "set_param"]
 
-_TOKEN = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)|\[(-?\d+)\]|\.")
+_TOKEN = re.compile(
+    r"([A-Za-z_][A-Za-z0-9_]*)|\[(-?\d+)\]|\[\"([^\"]*)\"\]|\['([^']*)'\]|\."
+)
+
+
+class Key(str):
+    """A mapping key written in brackets and quotes: ``by.channel["DAK fisik"]``."""
 
 
 def parse_path(path: str) -> list[str | int]:
-    """Split ``"constraints[1].min"`` into ``["constraints", 1, "min"]``."""
+    """Split a path into names, list positions and quoted keys.
+
+    ``"constraints[1].min"`` gives ``["constraints", 1, "min"]``; a mapping key that is not
+    a Python name goes in brackets and quotes (``budget.by.channel["DAK fisik"]``), and a
+    number in brackets indexes a list or, on a mapping, is its key
+    (``budget.by.year[2025]``).
+    """
     if not isinstance(path, str) or not path.strip():
         raise PolicyError(f"a parameter path must be a non-empty string, got {path!r}")
     tokens: list[str | int] = []
@@ -29,11 +41,13 @@ def parse_path(path: str) -> list[str | int]:
         if match.start() != pos:
             break
         pos = match.end()
-        name, index = match.groups()
+        name, index, double, single = match.groups()
         if name is not None:
             tokens.append(name)
         elif index is not None:
             tokens.append(int(index))
+        elif double is not None or single is not None:
+            tokens.append(Key(double if double is not None else single))
     if pos != len(path) or not tokens:
         raise PolicyError(
             f"cannot read parameter path {path!r}: use names, dots and [index], e.g. "
@@ -52,6 +66,8 @@ def _fields(obj: Any) -> list[str]:
 
 def _child(obj: Any, token: str | int, path: str, done: str) -> Any:
     where = done or "the policy"
+    if isinstance(token, int) and isinstance(obj, Mapping):
+        token = str(token)
     if isinstance(token, int):
         if not isinstance(obj, tuple | list):
             raise PolicyError(f"parameter path {path!r}: {where} is not a list, [{token}] fails")
@@ -76,7 +92,27 @@ def _child(obj: Any, token: str | int, path: str, done: str) -> Any:
 
 
 def get_param(policy: Any, path: str) -> Any:
-    """The value at ``path`` in ``policy``."""
+    """Return the value at ``path`` in ``policy``.
+
+    Parameters
+    ----------
+    policy : Policy
+    path : str
+        See :func:`parse_path`, e.g. ``"budget.total"`` or ``"constraints[1].min"``.
+
+    Raises
+    ------
+    PolicyError
+        If the path does not name a field, key or position of the policy; the message
+        names the part that fails and what is there.
+
+    Examples
+    --------
+    >>> import ikmopt as ik
+    >>> from ikmopt.params import get_param
+    >>> get_param(ik.default_policy(), "constraints[1].min")
+    0.4
+    """
     obj, done = policy, ""
     for token in parse_path(path):
         obj = _child(obj, token, path, done)
@@ -85,7 +121,31 @@ def get_param(policy: Any, path: str) -> Any:
 
 
 def set_param(policy: Any, path: str, value: Any) -> Any:
-    """A copy of ``policy`` with the value at ``path`` replaced (validated again)."""
+    """Return a copy of ``policy`` with the value at ``path`` replaced.
+
+    The changed objects are rebuilt through their constructors, so the new value is
+    validated like any other (a share above 1 raises :class:`~ikmopt.PolicyError`).
+
+    Parameters
+    ----------
+    policy : Policy
+    path : str
+        See :func:`parse_path`.
+    value : object
+        The new value.
+
+    Raises
+    ------
+    PolicyError
+        If the path does not exist or the new value is not allowed there.
+
+    Examples
+    --------
+    >>> import ikmopt as ik
+    >>> from ikmopt.params import set_param
+    >>> set_param(ik.default_policy(), "budget.total", 2000).budget.total
+    2000.0
+    """
     tokens = parse_path(path)
 
     def replace(obj: Any, rest: list[str | int], done: str) -> Any:
@@ -93,6 +153,8 @@ def set_param(policy: Any, path: str, value: Any) -> Any:
         here = done + (f"[{token}]" if isinstance(token, int) else (f".{token}" if done else token))
         child = _child(obj, token, path, done)
         new = value if len(rest) == 1 else replace(child, rest[1:], here)
+        if isinstance(token, int) and isinstance(obj, Mapping):
+            token = str(token)
         if isinstance(token, int):
             items = list(obj)
             items[token] = new

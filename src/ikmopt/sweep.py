@@ -168,20 +168,19 @@ def _warm_solve(data, policy, held, time_limit, verbose, algorithm):
             cost = np.zeros(base.n_cols)
             cost[: base.n_cells] = coef(metric)
             single = base.with_cost(cost)
-            held = _held(held, single, verbose, algorithm, time_limit)
+            held, _ = _held(held, single, verbose, algorithm, time_limit)
             optima[metric] = held.run().objective
     lp = build(data, policy, optima=optima)
-    was_warm = held is not None and held.solved
-    held = _held(held, lp, verbose, algorithm, time_limit)
+    held, was_warm = _held(held, lp, verbose, algorithm, time_limit)
     solution = held.run()
     verify(lp, solution)
     return Result(data, policy, lp, solution, optima), held, was_warm
 
 
 def _held(held, lp, verbose, algorithm, time_limit):
+    """The held model, now equal to ``lp``, and whether its basis was kept."""
     from .solvers.highs import HeldModel
 
     if held is None:
-        return HeldModel(lp, verbose=verbose, algorithm=algorithm, time_limit=time_limit)
-    held.update(lp)
-    return held
+        return HeldModel(lp, verbose=verbose, algorithm=algorithm, time_limit=time_limit), False
+    return held, held.update(lp)
