@@ -17,7 +17,9 @@ from .build import build
 from .constraints import (
     Budget,
     Constraint,
+    GiniCap,
     GroupShare,
+    OutcomeEquity,
     ProgramShare,
     Ramp,
     RegionBounds,
@@ -35,7 +37,16 @@ from .errors import (
 )
 from .evaluate import Evaluation, evaluate
 from .lp import LinearProgram
-from .objectives import Maximize, Objective, Weighted
+from .objectives import (
+    GoalProgram,
+    Lexicographic,
+    Maximize,
+    MaxMin,
+    MinCost,
+    Objective,
+    PovertyWeighted,
+    Weighted,
+)
 from .optimize import optimize
 from .policy import Policy
 from .result import Result
@@ -55,14 +66,21 @@ __all__ = [
     "DataError",
     "Dataset",
     "Evaluation",
+    "GiniCap",
+    "GoalProgram",
     "GroupShare",
     "IkmoptError",
     "InfeasibleError",
+    "Lexicographic",
     "LinearProgram",
+    "MaxMin",
     "Maximize",
+    "MinCost",
     "Objective",
+    "OutcomeEquity",
     "Policy",
     "PolicyError",
+    "PovertyWeighted",
     "ProgramShare",
     "Ramp",
     "RegionBounds",

@@ -6,7 +6,7 @@ integer codes of the cell index; the builder concatenates them once into a CSR m
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -14,6 +14,7 @@ import pandas as pd
 from .data import Dataset
 from .errors import PolicyError
 from .lp import LinearProgram, ModelBuilder, RowBlock
+from .objectives import Objective
 from .policy import Policy
 
 __all__ = ["BuildContext", "build", "objective_coefficients"]
@@ -70,6 +71,8 @@ def objective_coefficients(data: Dataset, policy: Policy) -> Callable[[str], np.
     accrual = policy.accrual
 
     def coef(metric: str) -> np.ndarray:
+        if metric == "spend":
+            return np.ones(data.n_cells)
         values = data.coefficients(metric)
         return values if accrual is None else values * accrual.year_weights(data, metric)
 
@@ -77,7 +80,12 @@ def objective_coefficients(data: Dataset, policy: Policy) -> Callable[[str], np.
 
 
 def build(
-    data: Dataset, policy: Policy, optima: Mapping[str, float] | None = None
+    data: Dataset,
+    policy: Policy,
+    optima: Mapping[str, float] | None = None,
+    *,
+    objective: Objective | None = None,
+    fixed: Sequence[Callable[[BuildContext], RowBlock]] = (),
 ) -> LinearProgram:
     """Return the linear program of ``policy`` on ``data``.
 
@@ -89,6 +97,11 @@ def build(
         Single-objective optima for objectives that normalize by them (see
         :class:`~ikmopt.objectives.Weighted`); while any is missing the cost is left at
         zero (the constraints alone), which is how the optima are found.
+    objective : Objective, optional
+        The objective (stage) to build instead of ``policy.objective``.
+    fixed : sequence of callables
+        Each returns rows that keep an earlier stage of a multi-stage objective near its
+        optimum (see :func:`ikmopt.optimize`).
 
     Raises
     ------
@@ -107,10 +120,13 @@ def build(
     for i, constraint in enumerate(policy.constraints, start=1):
         for block in constraint.emit(ctx):
             builder.add_rows(block, constraint=i)
-    objective = policy.objective
+    for make in fixed:
+        builder.add_rows(make(ctx), constraint=-1)
+    objective = policy.objective if objective is None else objective
     for metric in objective.metrics():
-        ctx.coefficients(metric, objective.describe())
+        if metric != "spend":
+            ctx.coefficients(metric, objective.describe())
     needed = objective.needs_optima()
     if not needed or (optima is not None and all(m in optima for m in needed)):
-        builder.cost[: data.n_cells] = objective.cost(objective_coefficients(data, policy), optima)
+        objective.apply(ctx, objective_coefficients(data, policy), optima)
     return builder.build()

@@ -25,7 +25,9 @@ if TYPE_CHECKING:
 __all__ = [
     "Budget",
     "Constraint",
+    "GiniCap",
     "GroupShare",
+    "OutcomeEquity",
     "ProgramShare",
     "Ramp",
     "RegionBounds",
@@ -688,3 +690,269 @@ def _group_label(level: str | tuple[str, ...], value: Any) -> str:
     if isinstance(level, tuple):
         return ",".join(f"{name}={v}" for name, v in zip(level, value, strict=True))
     return f"{level}={value}"
+
+
+# ---------------------------------------------------------------------- equity
+def _outcome_coefficients(ctx: BuildContext, of: str, owner: str) -> np.ndarray:
+    """Per-cell coefficient of the quantity an equity rule is about (1 for spend)."""
+    if of == "spend":
+        return np.ones(ctx.data.n_cells)
+    return ctx.coefficients(of, owner)
+
+
+def _group_weights(ctx: BuildContext, by: str, per: str, owner: str) -> tuple[
+    np.ndarray, pd.Index, np.ndarray
+]:
+    """Cell codes of ``by`` groups, the groups, and each group's share of ``per`` (sums to 1)."""
+    codes, groups = ctx.level(by, owner)
+    regions = ctx.data.regions
+    if per not in regions.columns:
+        raise PolicyError(
+            f"{owner}: per='{per}' is not a regions column{suggest(per, regions.columns)}"
+        )
+    values = pd.to_numeric(regions[per], errors="coerce").to_numpy(dtype=float)
+    if not np.isfinite(values).all() or (values <= 0).any():
+        raise PolicyError(f"{owner}: per='{per}' must be positive and finite for every region")
+    valid = codes >= 0
+    pairs = np.unique(np.stack([codes[valid], ctx.data.region_codes[valid]]), axis=1)
+    weight = np.bincount(pairs[0], weights=values[pairs[1]], minlength=len(groups))
+    return codes, groups, weight / weight.sum()
+
+
+def _value_columns(ctx: BuildContext, family: str, codes: np.ndarray, groups: pd.Index,
+                   share: np.ndarray, coef: np.ndarray) -> tuple[np.ndarray, RowBlock]:
+    """Columns ``v_g = (sum_{c in g} a_c x_c) / s_g`` and the rows that define them."""
+    labels = [str(g) for g in groups]
+    cols = ctx.builder.add_columns(f"{family}_value", labels, np.zeros(len(groups)),
+                                   np.full(len(groups), np.inf))
+    valid = codes >= 0
+    cells = np.flatnonzero(valid)
+    k = len(groups)
+    rows = np.concatenate([codes[valid], np.arange(k)])
+    block = RowBlock(
+        "definition", pd.Index([f"{family} value {g}" for g in labels]),
+        rows, np.concatenate([cells, cols]),
+        np.concatenate([coef[valid] / share[codes[valid]], -np.ones(k)]),
+        np.zeros(k), np.zeros(k), kind="definition",
+    )
+    return cols, block
+
+
+@dataclass(frozen=True)
+class GiniCap(Constraint):
+    """Cap the population-weighted Gini coefficient of a per-capita quantity across regions.
+
+    With population shares ``s_i`` and per-capita values ``y_i`` (spend or an outcome),
+    ``G = sum_i sum_j s_i s_j |y_i - y_j| / (2 mu)`` must stay at or below ``max``.
+
+    Parameters
+    ----------
+    of : str, default "spend"
+        ``"spend"`` or a metric such as ``"jobs"``.
+    per : str, default "population"
+        Regions column giving the weights (and the per-capita denominator).
+    max : float
+        Largest allowed Gini, between 0 and 1.
+    method : {"pairwise", "lorenz"}, default "pairwise"
+        ``"pairwise"``: exact, with one column per pair of groups and two rows per pair
+        (``n (n - 1) / 2`` columns; 703 for 38 provinces, 131,841 for 514 regencies).
+        ``"lorenz"``: ``quantiles`` points of the Lorenz curve, ``O(quantiles x n)`` in size;
+        it caps the Gini of the Lorenz curve sampled at those population shares (joined by
+        straight lines), which is never above the exact Gini — so the exact Gini of the
+        plan may exceed ``max`` slightly (the result's ``equity`` reports the exact value).
+    quantiles : int, default 20
+        Number of population brackets of the Lorenz method.
+    by : str, default "region"
+        Groups compared (a regions-level grouping such as ``"province"``).
+
+    Examples
+    --------
+    >>> import ikmopt as ik
+    >>> ik.GiniCap(of="spend", max=0.30).method
+    'pairwise'
+    """
+
+    of: str = "spend"
+    per: str = "population"
+    max: float | None = None
+    method: str = "pairwise"
+    quantiles: int = 20
+    by: str = "region"
+    family: ClassVar[str] = "gini"
+
+    def __post_init__(self) -> None:
+        if self.max is None:
+            raise PolicyError("GiniCap needs max= (a Gini between 0 and 1), e.g. max=0.3")
+        object.__setattr__(self, "max", _number("GiniCap", "max", self.max, hi=1.0))
+        if self.method not in ("pairwise", "lorenz"):
+            raise PolicyError(
+                f"GiniCap: method must be 'pairwise' or 'lorenz', got {self.method!r}"
+            )
+        if int(self.quantiles) < 2:
+            raise PolicyError(f"GiniCap: quantiles must be at least 2, got {self.quantiles}")
+        object.__setattr__(self, "quantiles", int(self.quantiles))
+
+    def describe(self) -> str:
+        """Human description."""
+        return f"GiniCap({self.of} per {self.per}) <= {self.max:g} ({self.method})"
+
+    def emit(self, ctx: BuildContext) -> list[RowBlock]:
+        """Value columns per group, then the pairwise or Lorenz rows."""
+        owner = f"GiniCap({self.of})"
+        coef = _outcome_coefficients(ctx, self.of, owner)
+        codes, groups, share = _group_weights(ctx, self.by, self.per, owner)
+        v, definition = _value_columns(ctx, "gini", codes, groups, share, coef)
+        blocks = [definition]
+        if self.method == "pairwise":
+            blocks += self._pairwise(ctx, v, share, groups)
+        else:
+            blocks += self._lorenz(ctx, v, share)
+        return blocks
+
+    def _pairwise(self, ctx: BuildContext, v: np.ndarray, share: np.ndarray,
+                  groups: pd.Index) -> list[RowBlock]:
+        n = len(v)
+        i, j = np.triu_indices(n, k=1)
+        m = len(i)
+        labels = [f"{groups[a]}|{groups[b]}" for a, b in zip(i, j, strict=True)]
+        d = ctx.builder.add_columns("gini_pair", labels, np.zeros(m), np.full(m, np.inf))
+        r = np.arange(m)
+        # d_ij - v_i + v_j >= 0 and d_ij + v_i - v_j >= 0
+        pair_rows = RowBlock(
+            "gini", pd.Index([f"|{lab}|" for lab in labels] * 2),
+            np.concatenate([r, r, r, m + r, m + r, m + r]),
+            np.concatenate([d, v[i], v[j], d, v[i], v[j]]),
+            np.concatenate([np.ones(m), -np.ones(m), np.ones(m),
+                            np.ones(m), np.ones(m), -np.ones(m)]),
+            np.zeros(2 * m), np.full(2 * m, np.inf), kind="definition",
+        )
+        # sum_{i<j} s_i s_j d_ij - G * sum_i s_i v_i <= 0   (sum_i s_i v_i is the total)
+        cap = RowBlock(
+            "gini", pd.Index([f"gini({self.of})"]), np.zeros(m + n, dtype=np.int64),
+            np.concatenate([d, v]), np.concatenate([share[i] * share[j], -self.max * share]),
+            np.array([-np.inf]), np.zeros(1),
+        )
+        return [pair_rows, cap]
+
+    def _lorenz(self, ctx: BuildContext, v: np.ndarray, share: np.ndarray) -> list[RowBlock]:
+        n, q = len(v), self.quantiles
+        p = np.arange(1, q) / q  # interior population shares
+        k = len(p)
+        # ell_k <= p_k t_k - sum_i s_i u_ik,  u_ik >= t_k - v_i,  u_ik >= 0  (ell_k <= L(p_k) mu)
+        t = ctx.builder.add_columns("lorenz_t", [f"t{a}" for a in range(k)], np.full(k, -np.inf),
+                                    np.full(k, np.inf))
+        ell = ctx.builder.add_columns("lorenz_level", [f"L({x:.3g})" for x in p],
+                                      np.full(k, -np.inf), np.full(k, np.inf))
+        u = ctx.builder.add_columns("lorenz_u", [f"u{a},{b}" for a in range(k) for b in range(n)],
+                                    np.zeros(k * n), np.full(k * n, np.inf))
+        kk = np.repeat(np.arange(k), n)
+        ii = np.tile(np.arange(n), k)
+        # u_ik - t_k + v_i >= 0
+        tail = RowBlock(
+            "gini", pd.Index([f"lorenz tail {a},{b}" for a, b in zip(kk, ii, strict=True)]),
+            np.concatenate([np.arange(k * n)] * 3), np.concatenate([u, t[kk], v[ii]]),
+            np.concatenate([np.ones(k * n), -np.ones(k * n), np.ones(k * n)]),
+            np.zeros(k * n), np.full(k * n, np.inf), kind="definition",
+        )
+        # p_k t_k - sum_i s_i u_ik - ell_k >= 0
+        level = RowBlock(
+            "gini", pd.Index([f"lorenz level {x:.3g}" for x in p]),
+            np.concatenate([np.arange(k), kk, np.arange(k)]), np.concatenate([t, u, ell]),
+            np.concatenate([p, -share[ii], -np.ones(k)]),
+            np.zeros(k), np.full(k, np.inf), kind="definition",
+        )
+        # trapezoid Gini: 1 - (1/q) (2 sum_k L_k + 1) <= G  <=>
+        # (2/q) sum_k ell_k - (1 - G - 1/q) * mu >= 0, with mu = sum_i s_i v_i
+        cap = RowBlock(
+            "gini", pd.Index([f"gini({self.of}) lorenz"]), np.zeros(k + n, dtype=np.int64),
+            np.concatenate([ell, v]),
+            np.concatenate([np.full(k, 2.0 / q), -(1.0 - self.max - 1.0 / q) * share]),
+            np.zeros(1), np.array([np.inf]),
+        )
+        return [tail, level, cap]
+
+
+@dataclass(frozen=True)
+class OutcomeEquity(Constraint):
+    """No region's per-capita outcome falls below a ratio of the national per-capita outcome.
+
+    For every region (or group) ``r``: ``O_r / P_r >= min_ratio * O / P``, i.e.
+    ``O_r - min_ratio * (P_r / P) * O >= 0`` with ``O`` the national total of the metric.
+
+    Parameters
+    ----------
+    metric : str
+        ``"spend"`` or a metric such as ``"jobs"``.
+    min_ratio : float
+        Between 0 and 1 (0.5: every region gets at least half the national per-capita level).
+    per : str, default "population"
+        Regions column used as the denominator.
+    by : str, default "region"
+        Groups compared.
+
+    Examples
+    --------
+    >>> import ikmopt as ik
+    >>> ik.OutcomeEquity("jobs", min_ratio=0.5).min_ratio
+    0.5
+    """
+
+    metric: str = ""
+    min_ratio: float | None = None
+    per: str = "population"
+    by: str = "region"
+    family: ClassVar[str] = "outcome_equity"
+
+    def __post_init__(self) -> None:
+        if not self.metric:
+            raise PolicyError("OutcomeEquity needs a metric, e.g. OutcomeEquity('jobs', ...)")
+        if self.min_ratio is None:
+            raise PolicyError("OutcomeEquity needs min_ratio= (between 0 and 1)")
+        object.__setattr__(
+            self, "min_ratio", _number("OutcomeEquity", "min_ratio", self.min_ratio, hi=1.0)
+        )
+
+    def describe(self) -> str:
+        """Human description."""
+        return (f"OutcomeEquity({self.metric} per {self.per}) >= {self.min_ratio:g} x national")
+
+    def emit(self, ctx: BuildContext) -> list[RowBlock]:
+        """One row per group: ``O_r - min_ratio * s_r * sum_g O_g >= 0``."""
+        owner = f"OutcomeEquity({self.metric})"
+        coef = _outcome_coefficients(ctx, self.metric, owner)
+        codes, groups, share = _group_weights(ctx, self.by, self.per, owner)
+        n = len(groups)
+        valid = codes >= 0
+        cells = np.flatnonzero(valid)
+        # O_r - ratio * s_r * sum_c a_c x_c >= 0 : dense in the cells; via a total column
+        total = ctx.builder.shared_column(
+            "outcome_total", self.metric, 0.0, np.inf,
+            RowBlock("definition", pd.Index([f"total {self.metric}"]),
+                     np.zeros(len(cells) + 1, dtype=np.int64),
+                     np.concatenate([cells, [-1]]), np.concatenate([coef[valid], [-1.0]]),
+                     np.zeros(1), np.zeros(1)),
+        )
+        return [
+            RowBlock(
+                "outcome_equity", pd.Index([str(g) for g in groups]),
+                np.concatenate([codes[valid], np.arange(n)]),
+                np.concatenate([cells, np.full(n, total)]),
+                np.concatenate([coef[valid], -self.min_ratio * share]),
+                np.zeros(n), np.full(n, np.inf),
+            )
+        ]
+
+
+def per_capita_block(ctx: BuildContext, metric: str, per: str, by: str, owner: str) -> RowBlock:
+    """Rows ``1e5 * sum_{c in g} a_c x_c / P_g`` per group (bounds left open)."""
+    coef = _outcome_coefficients(ctx, metric, owner)
+    codes, groups, share = _group_weights(ctx, by, per, owner)
+    regions = ctx.data.regions
+    total = float(pd.to_numeric(regions[per], errors="coerce").sum())
+    size = share * total  # per-group population (or the per column's sum)
+    valid = codes >= 0
+    k = len(groups)
+    return RowBlock(
+        "per_capita", pd.Index([str(g) for g in groups]), codes[valid], np.flatnonzero(valid),
+        coef[valid] * 1e5 / size[codes[valid]], np.full(k, -np.inf), np.full(k, np.inf),
+    )

@@ -162,6 +162,7 @@ class ModelBuilder:
         self._blocks: list[tuple[RowBlock, int]] = []
         self.cost = np.zeros(n)
         self._n_cols = n
+        self.meta: dict[str, Any] = {}
 
     @property
     def n_cells(self) -> int:
@@ -278,4 +279,5 @@ class ModelBuilder:
             row_upper=upper,
             rows=row_table,
             integrality=integrality,
+            meta=dict(self.meta),
         )

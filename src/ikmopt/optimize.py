@@ -80,19 +80,33 @@ def optimize(
         )
     options = {"solver": solver, "time_limit": time_limit, "verbose": verbose,
                "algorithm": algorithm}
-    optima = None
-    metrics = policy.objective.needs_optima()
-    if metrics:
-        base = build(data, policy)  # cost left at zero until the optima are known
-        coef = objective_coefficients(data, policy)
-        optima = {}
-        for metric in metrics:
-            single = base.with_cost(_cell_cost(base, coef(metric)))
-            optima[metric] = solve(single, **options).objective
-    lp = build(data, policy, optima=optima)
-    solution = solve(lp, **options)
-    verify(lp, solution)
-    return Result(data, policy, lp, solution, optima)
+    stages = policy.objective.stages()
+    fixed: list = []
+    tolerance = getattr(policy.objective, "tolerance", 1e-6)
+    for k, stage in enumerate(stages):
+        optima = _optima(data, policy, stage, fixed, options)
+        lp = build(data, policy, optima=optima, objective=stage, fixed=fixed)
+        solution = solve(lp, **options)
+        verify(lp, solution)
+        if k < len(stages) - 1:
+            value = solution.objective
+            fixed.append(
+                lambda ctx, s=stage, lp=lp, v=value: s.fixed_rows(ctx, lp, v, tolerance)
+            )
+    return Result(data, policy, lp, solution, optima, sense=stage.sense)
+
+
+def _optima(data, policy, stage, fixed, options) -> dict[str, float] | None:
+    """Single-metric optima under the same constraints, for normalized objectives."""
+    metrics = stage.needs_optima()
+    if not metrics:
+        return None
+    base = build(data, policy, objective=stage, fixed=fixed)  # cost left at zero
+    coef = objective_coefficients(data, policy)
+    return {
+        metric: solve(base.with_cost(_cell_cost(base, coef(metric))), **options).objective
+        for metric in metrics
+    }
 
 
 def _cell_cost(lp: LinearProgram, cell_cost: np.ndarray) -> np.ndarray:

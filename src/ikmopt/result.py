@@ -47,7 +47,9 @@ class Result:
         lp: LinearProgram,
         solution: Solution,
         optima: dict[str, float] | None = None,
+        sense: float = 1.0,
     ) -> None:
+        self.sense = float(sense)
         self.data = data
         self.policy = policy
         self.lp = lp
@@ -68,8 +70,8 @@ class Result:
 
     @property
     def objective(self) -> float:
-        """Objective value."""
-        return self.solution.objective
+        """Objective value (the cost, in Rp bn, for a minimizing objective such as MinCost)."""
+        return self.sense * self.solution.objective + 0.0
 
     @property
     def solver(self) -> str:
@@ -124,7 +126,7 @@ class Result:
         activity = sol.row_activity.astype(float).copy()
         lower = lp.row_lower.copy()
         upper = lp.row_upper.copy()
-        dual = (
+        dual = self.sense * (
             sol.row_dual.copy() if sol.row_dual is not None else np.full(lp.n_rows, np.nan)
         )
         share = (rows["kind"] == "share").to_numpy()
@@ -162,7 +164,29 @@ class Result:
             return self.policy.budget.describe()
         if position > 0:
             return self.policy.constraints[position - 1].describe()
-        return "definition"
+        return self.policy.objective.describe()
+
+    @cached_property
+    def goals(self) -> pd.DataFrame:
+        """Goals of a :class:`~ikmopt.objectives.GoalProgram`: bound, achieved, deviations.
+
+        Columns ``goal`` (the target row and ``min``/``max``), ``bound``, ``achieved``,
+        ``shortfall`` (below a ``min``), ``overshoot`` (above a ``max``) and ``weight``;
+        empty for other objectives.
+        """
+        rows = []
+        goal_rows = np.flatnonzero((self.lp.rows["family"] == "goal").to_numpy())
+        goals = self.lp.meta.get("goals", [])
+        for (label, sense, bound, col, weight), row in zip(goals, goal_rows, strict=True):
+            dev = float(self.solution.x[col])
+            # the goal row holds a x + s (min) or a x - o (max): take the deviation back out
+            activity = float(self.solution.row_activity[row])
+            achieved = activity - dev if sense == "min" else activity + dev
+            rows.append({"goal": label, "bound": bound, "achieved": achieved,
+                         "shortfall": dev if sense == "min" else 0.0,
+                         "overshoot": dev if sense == "max" else 0.0, "weight": weight})
+        return pd.DataFrame(rows, columns=["goal", "bound", "achieved", "shortfall",
+                                           "overshoot", "weight"])
 
     @property
     def binding(self) -> pd.DataFrame:
@@ -178,7 +202,7 @@ class Result:
         values = (
             np.full(self.lp.n_cells, np.nan) if dual is None else dual[: self.lp.n_cells]
         )
-        return pd.Series(values, index=self.data.cells, name="reduced_cost")
+        return pd.Series(self.sense * values, index=self.data.cells, name="reduced_cost")
 
     @property
     def at_capacity(self) -> pd.Series:

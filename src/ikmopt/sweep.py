@@ -111,7 +111,7 @@ def sweep(
         start = time.perf_counter()
         try:
             varied = set_param(policy, param, value)
-            if solver == "highs" and warm:
+            if solver == "highs" and warm and len(varied.objective.stages()) == 1:
                 result, held, was_warm = _warm_solve(data, varied, held, time_limit, verbose,
                                                      algorithm)
             else:
@@ -174,7 +174,7 @@ def _warm_solve(data, policy, held, time_limit, verbose, algorithm):
     held, was_warm = _held(held, lp, verbose, algorithm, time_limit)
     solution = held.run()
     verify(lp, solution)
-    return Result(data, policy, lp, solution, optima), held, was_warm
+    return Result(data, policy, lp, solution, optima, sense=policy.objective.sense), held, was_warm
 
 
 def _held(held, lp, verbose, algorithm, time_limit):
