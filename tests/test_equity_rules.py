@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from policy_check import assert_feasible
-from test_equity import pairwise_gini
 
 import ikmopt as ik
+from policy_check import assert_feasible
+from test_equity import pairwise_gini
 
 SOLVERS = ["highs", "cbc"]
 
