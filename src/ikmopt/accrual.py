@@ -15,13 +15,13 @@ outcomes.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .checks import number
 from .errors import PolicyError
 
 if TYPE_CHECKING:
@@ -58,13 +58,7 @@ class Accrual:
 
     def __post_init__(self) -> None:
         def rate(name: str, value: object) -> float:
-            try:
-                number = float(value)  # type: ignore[arg-type]
-            except (TypeError, ValueError):
-                raise PolicyError(f"Accrual: {name} must be a number, got {value!r}") from None
-            if not 0.0 <= number <= 1.0 or math.isnan(number):
-                raise PolicyError(f"Accrual: {name} must be between 0 and 1, got {value!r}")
-            return number
+            return number("Accrual", name, value, hi=1.0)
 
         if isinstance(self.survival, Mapping):
             clean = {str(m): rate(f"survival['{m}']", v) for m, v in self.survival.items()}

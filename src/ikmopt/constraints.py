@@ -7,7 +7,6 @@ is in the Methodology page of the documentation.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -15,6 +14,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import numpy as np
 import pandas as pd
 
+from .checks import number as _number
 from .errors import PolicyError
 from .lp import RowBlock
 from .validation import suggest
@@ -38,18 +38,6 @@ Value = float | Mapping[Hashable, float] | pd.Series | None
 
 
 # ---------------------------------------------------------------------- checks shared by all
-def _number(owner: str, name: str, value: Any, *, lo: float = 0.0, hi: float = math.inf) -> float:
-    """Return ``value`` as a finite float in ``[lo, hi]`` or raise a PolicyError naming it."""
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        raise PolicyError(f"{owner}: {name} must be a number, got {value!r}") from None
-    if not math.isfinite(number) or number < lo or number > hi:
-        span = f">= {lo:g}" if hi == math.inf else f"between {lo:g} and {hi:g}"
-        raise PolicyError(f"{owner}: {name} must be {span}, got {value!r}")
-    return number
-
-
 def _values(owner: str, name: str, value: Value, **limits: float) -> Value:
     """Validate a scalar or a per-label mapping of numbers."""
     if value is None:

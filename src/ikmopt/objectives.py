@@ -8,7 +8,6 @@ them on the same constraints first.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
@@ -16,6 +15,7 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
+from .checks import number
 from .errors import PolicyError
 
 #: Coefficients of a metric for every cell (as the objective should count them).
@@ -149,15 +149,7 @@ class Weighted(Objective):
         merged: dict[str, Any] = {**dict(weights or {}), **metric_weights}
         if not merged:
             raise PolicyError("Weighted needs at least one weight, e.g. Weighted(jobs=1.0)")
-        clean = {}
-        for metric, w in merged.items():
-            try:
-                w = float(w)
-            except (TypeError, ValueError):
-                raise PolicyError(f"Weighted: weight of '{metric}' must be a number") from None
-            if not math.isfinite(w) or w < 0:
-                raise PolicyError(f"Weighted: weight of '{metric}' must be >= 0, got {w}")
-            clean[str(metric)] = w
+        clean = {str(m): number("Weighted", f"weight of '{m}'", w) for m, w in merged.items()}
         if not any(clean.values()):
             raise PolicyError("Weighted: at least one weight must be positive")
         object.__setattr__(self, "weights", clean)
@@ -219,14 +211,7 @@ class PovertyWeighted(Objective):
     strength: float = 1.0
 
     def __post_init__(self) -> None:
-        try:
-            strength = float(self.strength)
-        except (TypeError, ValueError):
-            raise PolicyError(f"PovertyWeighted: strength must be a number, got "
-                              f"{self.strength!r}") from None
-        if not math.isfinite(strength) or strength < 0:
-            raise PolicyError(f"PovertyWeighted: strength must be >= 0, got {self.strength!r}")
-        object.__setattr__(self, "strength", strength)
+        object.__setattr__(self, "strength", number("PovertyWeighted", "strength", self.strength))
 
     def metrics(self) -> tuple[str, ...]:
         """The weighted metric."""
@@ -429,13 +414,7 @@ class Lexicographic(Objective):
                 "Lexicographic needs a list of Maximize, Weighted or PovertyWeighted "
                 "objectives, highest priority first"
             )
-        try:
-            tol = float(self.tolerance)
-        except (TypeError, ValueError):
-            tol = float("nan")
-        if not 0 <= tol < 1:
-            raise PolicyError(f"Lexicographic: tolerance must be in [0, 1), got "
-                              f"{self.tolerance!r}")
+        tol = number("Lexicographic", "tolerance", self.tolerance, hi=0.5)
         object.__setattr__(self, "objectives", objectives)
         object.__setattr__(self, "tolerance", tol)
 
@@ -499,15 +478,7 @@ class GoalProgram(Objective):
             raise PolicyError(
                 f"GoalProgram: {len(weights)} weights for {len(targets)} targets; give one each"
             )
-        clean = []
-        for w in weights:
-            try:
-                w = float(w)
-            except (TypeError, ValueError):
-                w = float("nan")
-            if not math.isfinite(w) or w < 0:
-                raise PolicyError(f"GoalProgram: weights must be numbers >= 0, got {weights}")
-            clean.append(w)
+        clean = [number("GoalProgram", f"weights[{i}]", w) for i, w in enumerate(weights)]
         object.__setattr__(self, "targets", targets)
         object.__setattr__(self, "weights", tuple(clean))
 
