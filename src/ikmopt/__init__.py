@@ -36,6 +36,7 @@ from .errors import (
     UnboundedError,
 )
 from .evaluate import Evaluation, evaluate
+from .frontier import Frontier, frontier
 from .lp import LinearProgram
 from .objectives import (
     GoalProgram,
@@ -49,6 +50,7 @@ from .objectives import (
 )
 from .optimize import optimize
 from .policy import Policy
+from .price import price_of
 from .result import Result
 from .solvers import SOLVERS, Solution, Status, solve
 from .sweep import Sweep, sweep
@@ -66,6 +68,7 @@ __all__ = [
     "DataError",
     "Dataset",
     "Evaluation",
+    "Frontier",
     "GiniCap",
     "GoalProgram",
     "GroupShare",
@@ -98,7 +101,9 @@ __all__ = [
     "default_policy",
     "equity",
     "evaluate",
+    "frontier",
     "optimize",
+    "price_of",
     "solve",
     "sweep",
 ]

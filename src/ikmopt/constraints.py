@@ -731,7 +731,8 @@ class GiniCap(Constraint):
     """Cap the population-weighted Gini coefficient of a per-capita quantity across regions.
 
     With population shares ``s_i`` and per-capita values ``y_i`` (spend or an outcome),
-    ``G = sum_i sum_j s_i s_j |y_i - y_j| / (2 mu)`` must stay at or below ``max``.
+    ``G = sum_i sum_j s_i s_j |y_i - y_j| / (2 mu)`` must stay at or below ``max``, where
+    ``mu = sum_i s_i y_i`` is the population-weighted mean.
 
     Parameters
     ----------
@@ -914,7 +915,7 @@ class OutcomeEquity(Constraint):
         cells = np.flatnonzero(valid)
         # O_r - ratio * s_r * sum_c a_c x_c >= 0 : dense in the cells; via a total column
         total = ctx.builder.shared_column(
-            "outcome_total", self.metric, 0.0, np.inf,
+            "outcome_total", f"{self.metric} by {self.by}", 0.0, np.inf,
             RowBlock("definition", pd.Index([f"total {self.metric}"]),
                      np.zeros(len(cells) + 1, dtype=np.int64),
                      np.concatenate([cells, [-1]]), np.concatenate([coef[valid], [-1.0]]),
@@ -934,11 +935,11 @@ class OutcomeEquity(Constraint):
 def per_capita_block(ctx: BuildContext, metric: str, per: str, by: str, owner: str) -> RowBlock:
     """Rows ``1e5 * sum_{c in g} a_c x_c / P_g`` per group (bounds left open)."""
     coef = _outcome_coefficients(ctx, metric, owner)
-    codes, groups, share = _group_weights(ctx, by, per, owner)
-    regions = ctx.data.regions
-    total = float(pd.to_numeric(regions[per], errors="coerce").sum())
-    size = share * total  # per-group population (or the per column's sum)
+    codes, groups, _ = _group_weights(ctx, by, per, owner)
     valid = codes >= 0
+    values = pd.to_numeric(ctx.data.regions[per], errors="coerce").to_numpy(dtype=float)
+    pairs = np.unique(np.stack([codes[valid], ctx.data.region_codes[valid]]), axis=1)
+    size = np.bincount(pairs[0], weights=values[pairs[1]], minlength=len(groups))
     k = len(groups)
     return RowBlock(
         "per_capita", pd.Index([str(g) for g in groups]), codes[valid], np.flatnonzero(valid),

@@ -29,7 +29,7 @@ import pandas as pd
 
 from .constraints import Constraint, GiniCap, Target
 from .data import Dataset
-from .errors import PolicyError, SolverError
+from .errors import InfeasibleError, PolicyError, SolverError
 from .objectives import Maximize, Objective
 from .optimize import optimize
 from .policy import Policy
@@ -172,7 +172,7 @@ def _gini_axis(data: Dataset, name: str, of: str, method: str) -> Axis:
 
 
 # ---------------------------------------------------------------------- the result
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Frontier:
     """A trade-off frontier from :func:`frontier`.
 
@@ -190,6 +190,8 @@ class Frontier:
         are listed with ``error`` saying so.
     labels : dict
         Axis label (with unit) of ``x`` and ``y``.
+    sense : dict
+        ``"max"`` or ``"min"`` for ``x`` and ``y``: which direction is better.
     plans : dict
         Allocation of every point (Rp bn per cell), by point number.
     """
@@ -199,6 +201,7 @@ class Frontier:
     points: pd.DataFrame
     skipped: pd.DataFrame
     labels: Mapping[str, str]
+    sense: Mapping[str, str]
     plans: Mapping[int, pd.Series] = field(repr=False)
 
     def allocation(self, point: int) -> pd.Series:
@@ -305,6 +308,10 @@ def frontier(
     >>> fr.points["jobs"].is_monotonic_increasing
     True
     """
+    if not isinstance(data, Dataset):
+        raise PolicyError(f"frontier() needs an ik.Dataset first, got {type(data).__name__}")
+    if not isinstance(policy, Policy):
+        raise PolicyError(f"frontier() needs an ik.Policy, got {type(policy).__name__}")
     if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 2:
         raise PolicyError(f"frontier: n must be an integer >= 2, got {n!r}")
     ax_x = axis(data, x, gini_method=gini_method)
@@ -316,30 +323,29 @@ def frontier(
             f"frontier: y must be a criterion to maximize (a metric), got '{ax_y.name}'; "
             f"swap x and y"
         )
-    if not isinstance(policy, Policy):
-        raise PolicyError(f"frontier() needs an ik.Policy, got {type(policy).__name__}")
+    y_objective = ax_y.objective
     base = policy.replace(accrual=None)
 
     def solve(extra: tuple[Constraint, ...], objective: Objective) -> Result:
         return optimize(data, base.add(*extra).replace(objective=objective), solver=solver)
 
-    def polish(found: Result, extra: tuple[Constraint, ...] = ()) -> Result:
+    def polish(found: Result) -> Result:
         """Improve x while holding y (nothing to do when x has no objective)."""
         if ax_x.objective is None:
             return found
         held = ax_y.bound(ax_y.relaxed(ax_y.value(found)))
-        better = solve((*extra, held), ax_x.objective)
+        better = solve((held,), ax_x.objective)
         return better if not ax_x.better(ax_x.value(found), ax_x.value(better)) else found
 
     # the end with the best y
-    best_y = polish(solve((), ax_y.objective))
+    best_y = polish(solve((), y_objective))
     # the end with the best x
     if ax_x.objective is not None:
         top = solve((), ax_x.objective)
         held = ax_x.bound(ax_x.relaxed(ax_x.value(top)))
-        best_x = solve((held,), ax_y.objective)
+        best_x = solve((held,), y_objective)
     else:
-        best_x = _best_by_bisection(ax_x, ax_y, best_y, solve)
+        best_x = _best_by_bisection(ax_x, best_y, lambda e: solve((ax_x.bound(e),), y_objective))
 
     worst, best = ax_x.value(best_y), ax_x.value(best_x)
     scale_x = max(1.0, abs(worst), abs(best))
@@ -348,7 +354,7 @@ def frontier(
     if abs(best - worst) > DUPLICATE_TOL * scale_x:
         for e in np.linspace(worst, best, n)[1:-1]:
             try:
-                found.append((float(e), polish(solve((ax_x.bound(e),), ax_y.objective))))
+                found.append((float(e), polish(solve((ax_x.bound(e),), y_objective))))
             except SolverError as err:
                 skipped.append({"epsilon": float(e), "error": f"{type(err).__name__}: {err}"})
         found.append((best, best_x))
@@ -356,34 +362,31 @@ def frontier(
 
 
 def _best_by_bisection(
-    ax_x: Axis,
-    ax_y: Axis,
-    best_y: Result,
-    solve: Callable[[tuple[Constraint, ...], Objective], Result],
+    ax_x: Axis, best_y: Result, solve_bounded: Callable[[float], Result]
 ) -> Result:
-    """The plan with the best ``x`` (maximizing ``y`` there) for an axis without objective.
+    """The plan with the best ``x`` (and the best ``y`` there) for an axis without objective.
 
-    Bisects the bound on ``x`` between its ``ideal`` and its value in the best-``y`` plan,
-    keeping the feasible side, to :data:`BISECTION_TOL`.
+    ``solve_bounded(e)`` maximizes ``y`` with ``x`` bounded by ``e``. The bound is bisected
+    between the axis' ``ideal`` and its value in the best-``y`` plan, keeping the feasible
+    side, until the two are :data:`BISECTION_TOL` apart.
     """
     if ax_x.ideal is None:
         raise PolicyError(
             f"frontier: axis '{ax_x.name}' has neither an objective nor an ideal value"
         )
-    assert ax_y.objective is not None
     feasible, good, bad = best_y, ax_x.value(best_y), ax_x.ideal
     try:
-        return solve((ax_x.bound(bad),), ax_y.objective)
-    except SolverError:
+        return solve_bounded(bad)
+    except InfeasibleError:
         pass
     while abs(good - bad) > BISECTION_TOL:
         middle = 0.5 * (good + bad)
         try:
-            feasible = solve((ax_x.bound(middle),), ax_y.objective)
-        except SolverError:
+            plan = solve_bounded(middle)
+        except InfeasibleError:
             bad = middle
             continue
-        reached = ax_x.value(feasible)
+        feasible, reached = plan, ax_x.value(plan)
         good = reached if ax_x.better(reached, middle) else middle
     return feasible
 
@@ -439,5 +442,6 @@ def _assemble(
         points=pd.DataFrame(rows),
         skipped=skipped_table.sort_values("epsilon", kind="stable").reset_index(drop=True),
         labels={ax_x.name: ax_x.label, ax_y.name: ax_y.label},
+        sense={ax.name: "max" if ax.maximize else "min" for ax in (ax_x, ax_y)},
         plans=plans,
     )

@@ -254,8 +254,10 @@ class MaxMin(Objective):
     """Maximize the worst region's per-capita outcome, then the total.
 
     Stage 1: ``max z`` subject to ``1e5 * O_r / P_r >= z`` for every region (``z`` in the
-    metric per 100,000 inhabitants). Stage 2 keeps every region at ``z* (1 - tolerance)``
-    and maximizes the national total, so no money is left idle once the floor is reached.
+    metric per 100,000 inhabitants). Stage 2 keeps every region at
+    ``z* - tolerance * max(1, |z*|)`` or above and maximizes the national total, so no money
+    is left idle once the floor is reached. The per-capita rows count yearly outcomes (no
+    :class:`~ikmopt.accrual.Accrual`); stage 2's total uses the policy's accrual if any.
 
     Parameters
     ----------
@@ -278,6 +280,12 @@ class MaxMin(Objective):
     per: str = "population"
     by: str = "region"
     tolerance: float = 1e-6
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.metric, str) or not self.metric:
+            raise PolicyError(f"MaxMin needs a metric name, got {self.metric!r}")
+        object.__setattr__(self, "tolerance", number("MaxMin", "tolerance", self.tolerance,
+                                                     hi=0.5))
 
     def metrics(self) -> tuple[str, ...]:
         """The metric (none for spend)."""

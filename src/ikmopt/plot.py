@@ -1,32 +1,247 @@
-"""Charts (matplotlib, imported lazily: install ``ikmopt[plot]``)."""
+"""Charts (matplotlib, imported lazily: install ``ikmopt[plot]``).
+
+Every function draws on ``ax`` when given one (or on a new figure) and returns the axes.
+On a Linux machine without a display, and when no backend was chosen (``MPLBACKEND``,
+``matplotlib.use`` or a matplotlibrc), the non-interactive Agg backend is selected.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+import os
+import sys
+from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 
-__all__ = ["line"]
+from . import equity as eq
+from .errors import DataError
+
+if TYPE_CHECKING:
+    from .evaluate import Evaluation
+    from .frontier import Frontier
+    from .result import Result
+
+__all__ = ["allocation_by_region", "frontier", "line", "lorenz", "lorenz_points", "program_mix"]
 
 
 def _pyplot() -> Any:
     try:
         import matplotlib
-
-        matplotlib.use(matplotlib.get_backend())
-        import matplotlib.pyplot as plt
     except ImportError as err:  # pragma: no cover - depends on the environment
         raise ImportError("plotting needs matplotlib: pip install 'ikmopt[plot]'") from err
+    headless = (
+        sys.platform.startswith("linux")
+        and not os.environ.get("DISPLAY")
+        and not os.environ.get("WAYLAND_DISPLAY")
+    )
+    if headless and "matplotlib.pyplot" not in sys.modules:
+        # the stored value is matplotlib's "not chosen yet" marker until someone picks one
+        chosen = dict.get(matplotlib.rcParams, "backend")
+        if chosen is getattr(matplotlib.rcsetup, "_auto_backend_sentinel", chosen):
+            matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
     return plt
+
+
+def _axes(ax: Any, figsize: tuple[float, float]) -> Any:
+    if ax is not None:
+        return ax
+    _, ax = _pyplot().subplots(figsize=figsize, layout="constrained")
+    return ax
 
 
 def line(table: pd.DataFrame, x: str, y: str, xlabel: str | None = None, ax: Any = None) -> Any:
     """A line chart of ``table[y]`` against ``table[x]``; returns the axes."""
-    plt = _pyplot()
-    if ax is None:
-        _, ax = plt.subplots(figsize=(6, 3.5))
+    ax = _axes(ax, (6, 3.5))
     ax.plot(table[x], table[y], marker="o")
     ax.set_xlabel(xlabel or x)
     ax.set_ylabel(y)
     ax.grid(alpha=0.3)
+    return ax
+
+
+def frontier(fr: Frontier, ax: Any = None) -> Any:
+    """The trade-off frontier: ``y`` against ``x``, end points marked.
+
+    Parameters
+    ----------
+    fr : Frontier
+        From :func:`ikmopt.frontier`.
+    ax : matplotlib.axes.Axes, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The line (label ``"frontier"``) holds the points in order, from the best ``y`` to
+        the best ``x``.
+    """
+    ax = _axes(ax, (6, 4))
+    xs = fr.points[fr.x].to_numpy(dtype=float)
+    ys = fr.points[fr.y].to_numpy(dtype=float)
+    ax.plot(xs, ys, "-", color="C0", alpha=0.7, label="frontier", zorder=1)
+    ax.scatter(xs, ys, s=18, color="C0", zorder=2)
+    if len(xs):
+        ax.scatter(xs[:1], ys[:1], s=70, marker="s", color="C1", zorder=3,
+                   label=f"{fr.sense.get(fr.y, 'max')} {fr.y}")
+        ax.scatter(xs[-1:], ys[-1:], s=70, marker="D", color="C2", zorder=3,
+                   label=f"{fr.sense.get(fr.x, 'max')} {fr.x}")
+    ax.set_xlabel(fr.labels.get(fr.x, fr.x))
+    ax.set_ylabel(fr.labels.get(fr.y, fr.y))
+    ax.set_title(f"Trade-off: {fr.y} against {fr.x}")
+    ax.grid(alpha=0.3)
+    ax.legend(loc="best", fontsize="small")
+    return ax
+
+
+def allocation_by_region(
+    result: Result | Evaluation, ax: Any = None, top: int | None = None
+) -> Any:
+    """Horizontal bars of spend per region, largest on top, coloured by island group.
+
+    Parameters
+    ----------
+    result : Result or Evaluation
+        An optimized plan or any evaluated allocation.
+    ax : matplotlib.axes.Axes, optional
+    top : int, optional
+        Show only the ``top`` regions by spend.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        Bars in order from the top of the chart down; a legend of island groups when the
+        regions table has an ``island_group`` column.
+    """
+    spend = result.by("region")["spend"].sort_values(ascending=False, kind="stable")
+    if top is not None:
+        spend = spend.head(int(top))
+    ax = _axes(ax, (7, max(3.0, 0.22 * len(spend) + 1.0)))
+    regions = result.data.regions
+    positions = np.arange(len(spend))[::-1]  # first (largest) bar at the top
+    if "island_group" in regions.columns:
+        group = regions["island_group"].reindex(spend.index).astype(str)
+        names = list(dict.fromkeys(regions["island_group"].astype(str)))
+        colour = {name: f"C{k % 10}" for k, name in enumerate(names)}
+        ax.barh(positions, spend.to_numpy(), color=[colour[g] for g in group])
+        from matplotlib.patches import Patch
+
+        shown = [n for n in names if n in set(group)]
+        ax.legend(handles=[Patch(color=colour[n], label=n) for n in shown],
+                  title="island group", fontsize="small")
+    else:
+        ax.barh(positions, spend.to_numpy(), color="C0")
+    ax.set_yticks(positions, [str(r) for r in spend.index], fontsize="small")
+    ax.set_xlabel("spend (Rp bn)")
+    ax.set_title("Spend by region" + (f" (top {len(spend)})" if top is not None else ""))
+    ax.grid(axis="x", alpha=0.3)
+    return ax
+
+
+def program_mix(result: Result | Evaluation, ax: Any = None, stack: str | None = None) -> Any:
+    """Bars of spend by program, optionally stacked by a regions column.
+
+    Parameters
+    ----------
+    result : Result or Evaluation
+    ax : matplotlib.axes.Axes, optional
+    stack : str, optional
+        A regions column such as ``"island_group"`` or ``"kti"``: each bar is split by it.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    ax = _axes(ax, (7, 3.5))
+    programs = list(result.data.programs.index)
+    if stack is None:
+        spend = result.by("program")["spend"].reindex(programs, fill_value=0.0)
+        ax.bar(range(len(programs)), spend.to_numpy(), color="C0")
+    else:
+        table = result.by(("program", stack))["spend"].unstack(stack, fill_value=0.0)
+        table = table.reindex(programs, fill_value=0.0)
+        bottom = np.zeros(len(programs))
+        for k, column in enumerate(table.columns):
+            values = table[column].to_numpy(dtype=float)
+            ax.bar(range(len(programs)), values, bottom=bottom, color=f"C{k % 10}",
+                   label=str(column))
+            bottom += values
+        ax.legend(title=stack, fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    ax.set_xticks(range(len(programs)), [str(p) for p in programs], rotation=30, ha="right")
+    ax.set_ylabel("spend (Rp bn)")
+    ax.set_title("Spend by program")
+    ax.grid(axis="y", alpha=0.3)
+    return ax
+
+
+def lorenz_points(
+    result: Result | Evaluation, of: str = "spend"
+) -> tuple[np.ndarray, np.ndarray, float]:
+    """Population-weighted Lorenz curve of per-capita ``of`` across regions.
+
+    Returns
+    -------
+    population_share, outcome_share : numpy.ndarray
+        Cumulative shares, regions sorted by per-capita value, starting at ``(0, 0)`` and
+        ending at ``(1, 1)``.
+    gini : float
+        The population-weighted Gini (as in ``result.equity``).
+
+    Raises
+    ------
+    DataError
+        If ``of`` is neither ``spend`` nor a metric, or its total is not positive.
+    """
+    per_capita = result.per_capita
+    if of not in per_capita.columns:
+        raise DataError(f"lorenz: of='{of}' must be one of {list(per_capita.columns)}")
+    y = per_capita[of].to_numpy(dtype=float)
+    w = np.asarray(result.data.population, dtype=float)
+    total = float((w * y).sum())
+    if not total > 0:
+        raise DataError(f"lorenz: the total of '{of}' is {total:g}; nothing to draw")
+    order = np.argsort(y, kind="stable")
+    population_share = np.concatenate([[0.0], np.cumsum(w[order]) / w.sum()])
+    outcome_share = np.concatenate([[0.0], np.cumsum((w * y)[order]) / total])
+    population_share[-1] = outcome_share[-1] = 1.0  # exact end despite round-off
+    return population_share, outcome_share, eq.gini(y, w)
+
+
+def lorenz(result: Result | Evaluation, of: str = "spend", ax: Any = None) -> Any:
+    """Population-weighted Lorenz curve of per-capita ``of`` across regions.
+
+    Regions are sorted by per-capita value; the curve joins the cumulative population share
+    to the cumulative share of ``of``. The diagonal is perfect equality and the Gini is
+    shown in the title.
+
+    Parameters
+    ----------
+    result : Result or Evaluation
+    of : str, default "spend"
+        ``"spend"`` or a metric.
+    ax : matplotlib.axes.Axes, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        Lines labelled ``"equality"`` and ``"Lorenz curve"``.
+
+    Raises
+    ------
+    DataError
+        If ``of`` is unknown or its total is not positive.
+    """
+    population_share, outcome_share, gini = lorenz_points(result, of)
+    ax = _axes(ax, (4.5, 4.5))
+    ax.plot([0, 1], [0, 1], "--", color="grey", label="equality")
+    ax.plot(population_share, outcome_share, "-", color="C0", label="Lorenz curve")
+    ax.fill_between(population_share, outcome_share, population_share, color="C0", alpha=0.15)
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    ax.set_aspect("equal")
+    ax.set_xlabel("cumulative share of population")
+    ax.set_ylabel(f"cumulative share of {of}")
+    ax.set_title(f"Lorenz curve of {of} per capita (Gini {gini:.3f})")
+    ax.legend(loc="upper left", fontsize="small")
     return ax

@@ -9,7 +9,7 @@ import pandas as pd
 
 from .data import Dataset
 from .errors import PolicyError, SolverError
-from .objectives import Objective, Weighted
+from .objectives import GoalProgram, Maximize, MinCost, Objective, PovertyWeighted, Weighted
 from .optimize import optimize
 from .policy import Policy
 from .result import Result
@@ -41,18 +41,25 @@ def price_of(data: Dataset, policy: Policy, *, solver: str = "highs") -> pd.Data
         * ``position`` (index in ``policy.constraints``), ``constraint`` (its
           ``describe()``), ``family`` and ``binding`` (whether any of its rows binds in the
           plan with every rule);
-        * ``objective_with``, ``objective_without``, ``cost`` (``without - with``: what the
-          rule costs, >= 0 up to solver tolerance; a cost within ``1e-9`` of the objective
-          is reported as 0) and ``cost_pct`` (``cost / objective_without * 100``);
+        * ``objective_with``, ``objective_without``, ``cost`` (what the rule costs:
+          ``without - with`` for a maximized objective, ``with - without`` for a minimized
+          one such as :class:`~ikmopt.MinCost`; >= 0 up to solver tolerance, and a cost
+          within ``1e-9`` of the objective is reported as 0) and ``cost_pct``
+          (``cost / |objective_without| * 100``);
         * ``<m>_with`` and ``<m>_without`` for ``spend`` and every metric ``m``;
         * ``error``: why the policy without the rule could not be solved (unbounded,
           solver failure), with NaN values; empty otherwise.
 
-        ``table.attrs["objective"]`` describes the objective and
-        ``table.attrs["objective_units"]`` gives its unit.
+        ``table.attrs["objective"]`` describes the objective,
+        ``table.attrs["objective_units"]`` gives its unit and ``table.attrs["sense"]`` is
+        ``"max"`` or ``"min"``.
 
     Raises
     ------
+    PolicyError
+        If the objective is solved in stages (:class:`~ikmopt.Lexicographic`,
+        :class:`~ikmopt.MaxMin`): there is no single value to price, so price one
+        priority at a time, e.g. ``policy.replace(objective=ik.Maximize("jobs"))``.
     SolverError
         If the policy itself cannot be solved (e.g. :class:`~ikmopt.InfeasibleError`).
 
@@ -76,6 +83,13 @@ def price_of(data: Dataset, policy: Policy, *, solver: str = "highs") -> pd.Data
     """
     if not isinstance(policy, Policy):
         raise PolicyError(f"price_of() needs an ik.Policy, got {type(policy).__name__}")
+    if len(policy.objective.stages()) > 1:
+        raise PolicyError(
+            f"price_of: the objective '{policy.objective.describe()}' is solved in stages and "
+            "has no single value to price; price one priority at a time, e.g. "
+            "policy.replace(objective=ik.Maximize('jobs'))"
+        )
+    sense = float(getattr(policy.objective, "sense", 1.0))
     full = optimize(data, policy, solver=solver)
     objective = _fixed(policy.objective, full.optima)
     fixed = policy.replace(objective=objective)
@@ -99,12 +113,12 @@ def price_of(data: Dataset, policy: Policy, *, solver: str = "highs") -> pd.Data
             row["error"] = f"{type(err).__name__}: {err}"
             rows.append(row)
             continue
-        cost = relaxed.objective - full.objective
+        cost = sense * (relaxed.objective - full.objective)
         if abs(cost) <= ZERO_TOL * max(1.0, abs(relaxed.objective), abs(full.objective)):
             cost = 0.0
         row["objective_without"] = relaxed.objective
         row["cost"] = cost
-        row["cost_pct"] = cost / relaxed.objective * 100 if relaxed.objective else np.nan
+        row["cost_pct"] = cost / abs(relaxed.objective) * 100 if relaxed.objective else np.nan
         for m in outcomes:
             row[f"{m}_with"] = full.outcomes[m]
             row[f"{m}_without"] = relaxed.outcomes[m]
@@ -119,6 +133,7 @@ def price_of(data: Dataset, policy: Policy, *, solver: str = "highs") -> pd.Data
     table = pd.DataFrame(rows, columns=columns)
     table.attrs["objective"] = policy.objective.describe()
     table.attrs["objective_units"] = _units(data, policy.objective)
+    table.attrs["sense"] = "max" if sense > 0 else "min"
     return table
 
 
@@ -136,14 +151,25 @@ def _fixed(objective: Objective, optima: dict[str, float]) -> Objective:
 
 
 def _units(data: Dataset, objective: Objective) -> str:
-    metrics = objective.metrics()
-    if isinstance(objective, Weighted) and objective.normalize:
-        return "normalized: each metric divided by its optimum under the full policy"
-    if len(metrics) == 1:
-        return data.metric_units.get(metrics[0], metrics[0])
-    return "weighted sum of " + ", ".join(
-        f"{m} ({data.metric_units.get(m, m)})" for m in metrics
-    )
+    """Unit of the objective's value, for the table's attrs."""
+    units = data.metric_units
+
+    def unit(metric: str) -> str:
+        return units.get(metric, metric)
+
+    if isinstance(objective, Weighted):
+        if objective.normalize:
+            return "normalized: each metric divided by its optimum under the full policy"
+        return "weighted sum of " + ", ".join(f"{m} ({unit(m)})" for m in objective.weights)
+    if isinstance(objective, Maximize):
+        return unit(objective.metric)
+    if isinstance(objective, PovertyWeighted):
+        return f"poverty-weighted {objective.metric} ({unit(objective.metric)})"
+    if isinstance(objective, MinCost):
+        return data.money_unit
+    if isinstance(objective, GoalProgram):
+        return "weighted relative deviation from the goals"
+    return "objective units"
 
 
 def _binding_by_position(result: Result) -> dict[int, bool]:

@@ -38,6 +38,10 @@ class Result:
         ``optimal``, or ``time_limit`` when the solver stopped early with a feasible plan.
     objective : float
         Objective value (in the objective's units; unit-free for ``Weighted``).
+    sense : float
+        +1 when the objective is maximized, -1 when it is minimized (``MinCost``,
+        ``GoalProgram``); objective and shadow prices are reported in the objective's own
+        sign.
     """
 
     def __init__(
@@ -153,7 +157,7 @@ class Result:
                 "lower": lower,
                 "upper": upper,
                 "slack": slack,
-                "shadow_price": dual,
+                "shadow_price": dual + 0.0,
                 "binding": binding,
             }
         )
@@ -202,7 +206,7 @@ class Result:
         values = (
             np.full(self.lp.n_cells, np.nan) if dual is None else dual[: self.lp.n_cells]
         )
-        return pd.Series(self.sense * values, index=self.data.cells, name="reduced_cost")
+        return pd.Series(self.sense * values + 0.0, index=self.data.cells, name="reduced_cost")
 
     @property
     def at_capacity(self) -> pd.Series:
