@@ -98,8 +98,10 @@ def sweep(
     >>> import ikmopt as ik
     >>> data = ik.datasets.load()
     >>> s = ik.sweep(data, ik.default_policy(), "budget.total", [2000, 2500, 3000])
+    >>> s.table["status"].tolist()   # at 3000 the 0.5 % floors exceed Papua Pegunungan's capacity
+    ['optimal', 'optimal', 'InfeasibleError']
     >>> s.table["spend"].round().tolist()
-    [2000.0, 2500.0, 3000.0]
+    [2000.0, 2500.0, nan]
     """
     values = list(values)
     current = get_param(policy, param)
