@@ -7,6 +7,7 @@ is in the Methodology page of the documentation.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -134,14 +135,14 @@ def _group_block(
 
 
 # ---------------------------------------------------------------------- base class
-class Constraint:
+class Constraint(ABC):
     """Base class of policy constraints (a frozen dataclass in every subclass)."""
 
     family: ClassVar[str] = "constraint"
 
-    def emit(self, ctx: BuildContext) -> list[RowBlock]:  # pragma: no cover - abstract
+    @abstractmethod
+    def emit(self, ctx: BuildContext) -> list[RowBlock]:
         """Return the rows of this constraint for the dataset in ``ctx``."""
-        raise NotImplementedError
 
     def describe(self) -> str:
         """One-line human description, e.g. ``GroupShare(kti) min 40 %``."""
@@ -359,8 +360,9 @@ class _Share(Constraint):
 
     family: ClassVar[str] = "share"
 
-    def _spec(self) -> tuple[str, Any, Value, Value]:  # pragma: no cover - abstract
-        raise NotImplementedError
+    @abstractmethod
+    def _spec(self) -> tuple[str, Any, Value, Value]:
+        """(level, group value, min, max) of the share rule."""
 
     def _check(self) -> None:
         level, _, lo, hi = self._spec()

@@ -8,6 +8,7 @@ them on the same constraints first.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
@@ -33,7 +34,7 @@ __all__ = [
 ]
 
 
-class Objective:
+class Objective(ABC):
     """Base class of objectives.
 
     ``sense`` is +1 for objectives that maximize and -1 for those that minimize (the program
@@ -43,23 +44,25 @@ class Objective:
 
     sense: ClassVar[float] = 1.0
 
-    def metrics(self) -> tuple[str, ...]:  # pragma: no cover - abstract
+    @abstractmethod
+    def metrics(self) -> tuple[str, ...]:
         """Metrics the objective reads."""
-        raise NotImplementedError
 
     def needs_optima(self) -> tuple[str, ...]:
         """Metrics whose single-objective optimum must be known before building the cost."""
         return ()
 
-    def cost(
-        self, coef: Coefficients, optima: Mapping[str, float] | None = None
-    ) -> np.ndarray:  # pragma: no cover - abstract
-        """Objective coefficient of every cell, given each metric's coefficients."""
-        raise NotImplementedError
+    def cost(self, coef: Coefficients, optima: Mapping[str, float] | None = None) -> np.ndarray:
+        """Objective coefficient of every cell, given each metric's coefficients.
 
-    def describe(self) -> str:  # pragma: no cover - abstract
+        Objectives that need more than a cost on the cells (extra columns or rows) override
+        :meth:`apply` instead.
+        """
+        raise PolicyError(f"{self.describe()} has no cost on the cells alone; see apply()")
+
+    @abstractmethod
+    def describe(self) -> str:
         """One-line description."""
-        raise NotImplementedError
 
     def apply(self, ctx: Any, coef: Coefficients, optima: Mapping[str, float] | None) -> None:
         """Write the objective into the model being built (cell costs by default)."""
@@ -239,10 +242,6 @@ class PovertyWeighted(Objective):
         """Cell cost: the metric times its region's weight."""
         weights = self.region_weights(ctx.data)
         ctx.builder.cost[: ctx.data.n_cells] = coef(self.metric) * weights[ctx.data.region_codes]
-
-    def cost(self, coef: Coefficients, optima: Mapping[str, float] | None = None) -> np.ndarray:
-        """Not used: the weights need the dataset (see :meth:`apply`)."""
-        raise PolicyError("PovertyWeighted needs the dataset; use it through ik.optimize")
 
     def describe(self) -> str:
         """Human description."""
