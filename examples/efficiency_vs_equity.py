@@ -39,7 +39,7 @@ fair = ik.frontier(data, policy, x="gini_spend", y="jobs", n=7)
 print(fair.points[["gini_spend", "jobs", "value_added"]].round(3).to_string())
 
 # 3. what each rule of an equity-minded policy costs in jobs
-equity_policy = policy.add(ik.GiniCap(of="spend", max=0.35), ik.OutcomeEquity("jobs", 0.5))
+equity_policy = policy.add(ik.GiniCap(of="spend", max=0.30), ik.OutcomeEquity("jobs", 0.5))
 prices = ik.price_of(data, equity_policy)
 print(prices[["constraint", "cost", "cost_pct", "binding"]].round(2).to_string())
 

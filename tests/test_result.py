@@ -28,8 +28,13 @@ def test_aggregates_add_up(result: ik.Result) -> None:
     two = result.by(["island_group", "program"])
     assert two.index.names == ["island_group", "program"]
     assert two["spend"].sum() == pytest.approx(total)
-    # outcomes recomputed from the input table
-    jobs = (result.data.impacts["jobs"] * result.allocation).sum()
+    # outcomes recomputed from the input tables: each cell's spend runs through its
+    # segments (50 % of capacity at full returns, 30 % at 75 %, 20 % at 50 %)
+    cap = result.data.impacts["capacity"].to_numpy()
+    x = result.allocation.to_numpy()
+    effective = (np.clip(x, 0, 0.5 * cap) + 0.75 * np.clip(x - 0.5 * cap, 0, 0.3 * cap)
+                 + 0.5 * np.clip(x - 0.8 * cap, 0, 0.2 * cap))
+    jobs = (result.data.impacts["jobs"].to_numpy() * effective).sum()
     assert result.outcomes["jobs"] == pytest.approx(jobs)
 
 

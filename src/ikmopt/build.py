@@ -17,7 +17,7 @@ from .lp import LinearProgram, ModelBuilder, RowBlock
 from .objectives import Objective
 from .policy import Policy
 
-__all__ = ["BuildContext", "build", "objective_coefficients"]
+__all__ = ["BuildContext", "build", "objective_coefficients", "outcome_cost", "outcome_terms"]
 
 
 class BuildContext:
@@ -34,6 +34,28 @@ class BuildContext:
             return self.data.level_codes(level)
         except PolicyError as err:
             raise PolicyError(f"{owner}: {err}") from None
+
+    def terms(self, of: str, owner: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The outcome ``of`` (``"spend"`` or a metric) as linear terms over columns.
+
+        Returns ``(cell, col, val)``: for each term the cell it belongs to, its column and
+        its coefficient. Spend is the cell columns; a metric is ``a_c x_c`` on cells without
+        curves and ``a_c f_k y_ck`` on the segment columns of cells with curves.
+        """
+        coef = np.ones(self.data.n_cells) if of == "spend" else self.coefficients(of, owner)
+        return self.weighted_terms(coef, outcome=of != "spend")
+
+    def weighted_terms(
+        self, cell_coef: np.ndarray, outcome: bool = True
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Terms for per-cell coefficients of an outcome (or of spend, ``outcome=False``)."""
+        cell, col, factor = outcome_terms(self.builder.meta, self.data.n_cells, outcome)
+        return cell, col, cell_coef[cell] * factor
+
+    def set_outcome_cost(self, cell_coef: np.ndarray) -> None:
+        """Set the objective to ``sum_c cell_coef_c * (outcome of one unit in cell c)``."""
+        self.builder.cost[:] = outcome_cost(self.builder.meta, len(self.builder.cost),
+                                            self.data.n_cells, cell_coef)
 
     def coefficients(self, metric: str, owner: str) -> np.ndarray:
         """A metric's coefficients, with a PolicyError naming ``owner``."""
@@ -64,6 +86,51 @@ class BuildContext:
             np.zeros(1),
         )
         return self.builder.shared_column("total_spend", "T", 0.0, np.inf, definition)
+
+
+def outcome_terms(meta: Mapping, n_cells: int, outcome: bool = True) -> tuple[
+    np.ndarray, np.ndarray, np.ndarray
+]:
+    """``(cell, col, factor)`` of every outcome term (the identity without curves)."""
+    if not outcome or "outcome_terms" not in meta:
+        identity = np.arange(n_cells)
+        return identity, identity, np.ones(n_cells)
+    return meta["outcome_terms"]
+
+
+def outcome_cost(meta: Mapping, n_cols: int, n_cells: int, cell_coef: np.ndarray) -> np.ndarray:
+    """A cost vector over all columns that values each cell's outcome at ``cell_coef``."""
+    cell, col, factor = outcome_terms(meta, n_cells)
+    cost = np.zeros(n_cols)
+    np.add.at(cost, col, np.asarray(cell_coef, dtype=float)[cell] * factor)
+    return cost
+
+
+def _add_segments(data: Dataset, builder: ModelBuilder) -> None:
+    """Segment columns ``0 <= y_ck <= w_k`` and rows ``x_c - sum_k y_ck = 0`` (with curves)."""
+    curves = data.curves
+    if curves is None:
+        return
+    k = len(curves.cell)
+    labels = [f"{c}:{j}" for c, j in zip(curves.cell, curves.table.index.get_level_values(
+        "segment"), strict=True)]
+    seg = builder.add_columns("segment", labels, np.zeros(k), curves.width)
+    curved = curves.curved_cells
+    row_of = np.searchsorted(curved, curves.cell)
+    builder.add_rows(
+        RowBlock("definition", pd.Index([f"segments of cell {c}" for c in curved]),
+                 np.concatenate([np.arange(len(curved)), row_of]),
+                 np.concatenate([curved, seg]),
+                 np.concatenate([np.ones(len(curved)), -np.ones(k)]),
+                 np.zeros(len(curved)), np.zeros(len(curved)), kind="definition"),
+        constraint=-1,
+    )
+    linear = np.setdiff1d(np.arange(data.n_cells), curved)
+    builder.meta["outcome_terms"] = (
+        np.concatenate([linear, curves.cell]),
+        np.concatenate([linear, seg]),
+        np.concatenate([np.ones(len(linear)), curves.factor]),
+    )
 
 
 def objective_coefficients(data: Dataset, policy: Policy) -> Callable[[str], np.ndarray]:
@@ -114,6 +181,7 @@ def build(
     if not isinstance(policy, Policy):
         raise PolicyError(f"expected an ik.Policy, got {type(policy).__name__}")
     builder = ModelBuilder(data.cells, data.capacity)
+    _add_segments(data, builder)
     ctx = BuildContext(data, policy, builder)
     for block in policy.budget.emit(ctx):
         builder.add_rows(block, constraint=0)

@@ -111,24 +111,31 @@ def _group_block(
     codes: np.ndarray,
     categories: pd.Index,
     rows_for: np.ndarray,
-    weights: np.ndarray | None,
+    weights: np.ndarray | tuple[np.ndarray, np.ndarray, np.ndarray] | None,
     lower: np.ndarray,
     upper: np.ndarray,
     labels: pd.Index | None = None,
 ) -> RowBlock:
-    """Rows ``lower_k <= sum_{c in group k} w_c x_c <= upper_k`` for the groups ``rows_for``."""
+    """Rows ``lower_k <= sum_{c in group k} w_c x_c <= upper_k`` for the groups ``rows_for``.
+
+    ``weights`` is ``None`` (spend: every cell column with 1), or outcome terms
+    ``(cell, col, val)`` from :meth:`BuildContext.terms`.
+    """
     remap = np.full(len(categories) + 1, -1, dtype=np.int64)  # last slot: missing (-1) codes
     remap[rows_for] = np.arange(len(rows_for))
-    row = remap[codes]
+    if weights is None:
+        cell = col = np.arange(len(codes))
+        val = np.ones(len(codes))
+    else:
+        cell, col, val = weights
+    row = remap[codes[cell]]
     keep = row >= 0
-    cols = np.flatnonzero(keep)
-    vals = np.ones(len(cols)) if weights is None else weights[keep]
     return RowBlock(
         family=family,
         labels=categories[rows_for] if labels is None else labels,
         rows=row[keep],
-        cols=cols,
-        vals=vals,
+        cols=col[keep],
+        vals=val[keep],
         lower=lower[rows_for],
         upper=upper[rows_for],
     )
@@ -564,14 +571,14 @@ class Target(Constraint):
     def emit(self, ctx: BuildContext) -> list[RowBlock]:
         """One row (national) or one row per group."""
         name = f"Target({self.metric})"
-        coef = ctx.coefficients(self.metric, name)
+        terms = ctx.terms(self.metric, name)
         if self.by is None:
-            n = ctx.data.n_cells
+            _, cols, vals = terms
             lower = np.array([-np.inf if self.min is None else self.min])
             upper = np.array([np.inf if self.max is None else self.max])
             return [
-                RowBlock("target", pd.Index([self.metric]), np.zeros(n, dtype=np.int64),
-                         np.arange(n), coef, lower, upper)
+                RowBlock("target", pd.Index([self.metric]), np.zeros(len(cols), dtype=np.int64),
+                         cols, vals, lower, upper)
             ]
         codes, categories = ctx.level(self.by, name)
         lower = _per_group(name, "min", self.min, categories, -np.inf)
@@ -583,7 +590,7 @@ class Target(Constraint):
         rows_for = np.flatnonzero(np.isfinite(lower) | np.isfinite(upper))
         labels = pd.Index([f"{self.metric} {_group_label(self.by, categories[g])}"
                            for g in rows_for])
-        return [_group_block("target", codes, categories, rows_for, coef, lower, upper, labels)]
+        return [_group_block("target", codes, categories, rows_for, terms, lower, upper, labels)]
 
 
 # ---------------------------------------------------------------------- multi-year smoothness
@@ -683,13 +690,6 @@ def _group_label(level: str | tuple[str, ...], value: Any) -> str:
 
 
 # ---------------------------------------------------------------------- equity
-def _outcome_coefficients(ctx: BuildContext, of: str, owner: str) -> np.ndarray:
-    """Per-cell coefficient of the quantity an equity rule is about (1 for spend)."""
-    if of == "spend":
-        return np.ones(ctx.data.n_cells)
-    return ctx.coefficients(of, owner)
-
-
 def _group_weights(ctx: BuildContext, by: str, per: str, owner: str) -> tuple[
     np.ndarray, pd.Index, np.ndarray
 ]:
@@ -710,19 +710,20 @@ def _group_weights(ctx: BuildContext, by: str, per: str, owner: str) -> tuple[
 
 
 def _value_columns(ctx: BuildContext, family: str, codes: np.ndarray, groups: pd.Index,
-                   share: np.ndarray, coef: np.ndarray) -> tuple[np.ndarray, RowBlock]:
+                   share: np.ndarray, terms: tuple[np.ndarray, np.ndarray, np.ndarray]
+                   ) -> tuple[np.ndarray, RowBlock]:
     """Columns ``v_g = (sum_{c in g} a_c x_c) / s_g`` and the rows that define them."""
     labels = [str(g) for g in groups]
     cols = ctx.builder.add_columns(f"{family}_value", labels, np.zeros(len(groups)),
                                    np.full(len(groups), np.inf))
-    valid = codes >= 0
-    cells = np.flatnonzero(valid)
+    cell, col, val = terms
+    group = codes[cell]
+    valid = group >= 0
     k = len(groups)
-    rows = np.concatenate([codes[valid], np.arange(k)])
     block = RowBlock(
         "definition", pd.Index([f"{family} value {g}" for g in labels]),
-        rows, np.concatenate([cells, cols]),
-        np.concatenate([coef[valid] / share[codes[valid]], -np.ones(k)]),
+        np.concatenate([group[valid], np.arange(k)]), np.concatenate([col[valid], cols]),
+        np.concatenate([val[valid] / share[group[valid]], -np.ones(k)]),
         np.zeros(k), np.zeros(k), kind="definition",
     )
     return cols, block
@@ -790,9 +791,9 @@ class GiniCap(Constraint):
     def emit(self, ctx: BuildContext) -> list[RowBlock]:
         """Value columns per group, then the pairwise or Lorenz rows."""
         owner = f"GiniCap({self.of})"
-        coef = _outcome_coefficients(ctx, self.of, owner)
+        terms = ctx.terms(self.of, owner)
         codes, groups, share = _group_weights(ctx, self.by, self.per, owner)
-        v, definition = _value_columns(ctx, "gini", codes, groups, share, coef)
+        v, definition = _value_columns(ctx, "gini", codes, groups, share, terms)
         blocks = [definition]
         if self.method == "pairwise":
             blocks += self._pairwise(ctx, v, share, groups)
@@ -910,25 +911,25 @@ class OutcomeEquity(Constraint):
     def emit(self, ctx: BuildContext) -> list[RowBlock]:
         """One row per group: ``O_r - min_ratio * s_r * sum_g O_g >= 0``."""
         owner = f"OutcomeEquity({self.metric})"
-        coef = _outcome_coefficients(ctx, self.metric, owner)
+        cell, col, val = ctx.terms(self.metric, owner)
         codes, groups, share = _group_weights(ctx, self.by, self.per, owner)
         n = len(groups)
-        valid = codes >= 0
-        cells = np.flatnonzero(valid)
-        # O_r - ratio * s_r * sum_c a_c x_c >= 0 : dense in the cells; via a total column
+        group = codes[cell]
+        valid = group >= 0
+        # O_r - ratio * s_r * O >= 0, with the total O on one column (a single dense row)
         total = ctx.builder.shared_column(
             "outcome_total", f"{self.metric} by {self.by}", 0.0, np.inf,
             RowBlock("definition", pd.Index([f"total {self.metric}"]),
-                     np.zeros(len(cells) + 1, dtype=np.int64),
-                     np.concatenate([cells, [-1]]), np.concatenate([coef[valid], [-1.0]]),
+                     np.zeros(int(valid.sum()) + 1, dtype=np.int64),
+                     np.concatenate([col[valid], [-1]]), np.concatenate([val[valid], [-1.0]]),
                      np.zeros(1), np.zeros(1)),
         )
         return [
             RowBlock(
                 "outcome_equity", pd.Index([str(g) for g in groups]),
-                np.concatenate([codes[valid], np.arange(n)]),
-                np.concatenate([cells, np.full(n, total)]),
-                np.concatenate([coef[valid], -self.min_ratio * share]),
+                np.concatenate([group[valid], np.arange(n)]),
+                np.concatenate([col[valid], np.full(n, total)]),
+                np.concatenate([val[valid], -self.min_ratio * share]),
                 np.zeros(n), np.full(n, np.inf),
             )
         ]
@@ -936,14 +937,16 @@ class OutcomeEquity(Constraint):
 
 def per_capita_block(ctx: BuildContext, metric: str, per: str, by: str, owner: str) -> RowBlock:
     """Rows ``1e5 * sum_{c in g} a_c x_c / P_g`` per group (bounds left open)."""
-    coef = _outcome_coefficients(ctx, metric, owner)
+    cell, col, val = ctx.terms(metric, owner)
     codes, groups, _ = _group_weights(ctx, by, per, owner)
     valid = codes >= 0
     values = pd.to_numeric(ctx.data.regions[per], errors="coerce").to_numpy(dtype=float)
     pairs = np.unique(np.stack([codes[valid], ctx.data.region_codes[valid]]), axis=1)
     size = np.bincount(pairs[0], weights=values[pairs[1]], minlength=len(groups))
+    group = codes[cell]
+    keep = group >= 0
     k = len(groups)
     return RowBlock(
-        "per_capita", pd.Index([str(g) for g in groups]), codes[valid], np.flatnonzero(valid),
-        coef[valid] * 1e5 / size[codes[valid]], np.full(k, -np.inf), np.full(k, np.inf),
+        "per_capita", pd.Index([str(g) for g in groups]), group[keep], col[keep],
+        val[keep] * 1e5 / size[group[keep]], np.full(k, -np.inf), np.full(k, np.inf),
     )

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Hashable, Iterable, Mapping
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -19,6 +19,9 @@ import pandas as pd
 from .errors import DataError
 from .units import MONEY_UNIT, known_units, to_idr_bn_factor
 from .validation import FailureLog, check_numeric, misspelled, suggest
+
+if TYPE_CHECKING:
+    from .curves import Curves
 
 __all__ = ["Dataset"]
 
@@ -61,6 +64,10 @@ class Dataset:
         Provenance: one row per (table, column) with ``source``, ``year`` and ``note``.
     description : str, optional
         Free text shown in reports.
+    curves : pandas.DataFrame, optional
+        Diminishing returns: rows labelled by the cell levels and ``segment``, with
+        ``width`` (in ``money_unit``) and ``factor`` (multiplier of the cell's coefficients,
+        non-increasing from segment to segment). See :mod:`ikmopt.curves`.
 
     Raises
     ------
@@ -85,6 +92,7 @@ class Dataset:
         name: str = "custom",
         sources: pd.DataFrame | None = None,
         description: str = "",
+        curves: pd.DataFrame | None = None,
     ) -> None:
         log = FailureLog()
         regions = _labelled(log, "regions", regions, ("region",))
@@ -123,6 +131,23 @@ class Dataset:
             if sources is not None
             else pd.DataFrame(columns=["table", "column", "source", "year", "note"])
         )
+        self._curves = None
+        if curves is not None and len(curves):
+            from .curves import validate_curves
+
+            self._curves = validate_curves(log, curves, self.cells, factor)
+            log.raise_if_any(f"dataset '{name}'")
+
+    @property
+    def curves(self) -> Curves | None:
+        """Diminishing-returns segments (see :mod:`ikmopt.curves`), or ``None``."""
+        return self._curves
+
+    def effective_spend(self, spend: np.ndarray) -> np.ndarray:
+        """Spend weighted by the curves' factors (``spend`` itself without curves)."""
+        if self._curves is None:
+            return np.asarray(spend, dtype=float)
+        return self._curves.effective_spend(np.asarray(spend, dtype=float))
 
     # ------------------------------------------------------------------ constructors
     @classmethod
@@ -157,6 +182,8 @@ class Dataset:
         kwargs.setdefault("name", path.stem)
         if "sources" in sheets:
             kwargs.setdefault("sources", sheets["sources"])
+        if "curves" in sheets:
+            kwargs.setdefault("curves", sheets["curves"])
         return cls(sheets["regions"], sheets["programs"], sheets["impacts"], **kwargs)
 
     @classmethod
@@ -175,10 +202,10 @@ class Dataset:
         if not folder.is_dir():
             raise DataError(f"dataset folder '{folder}' does not exist")
         frames = {}
-        for table in (*TABLES, "sources"):
+        for table in (*TABLES, "sources", "curves"):
             file = folder / f"{table}.csv"
             if not file.is_file():
-                if table == "sources":
+                if table in ("sources", "curves"):
                     continue
                 raise DataError(
                     f"dataset folder '{folder}' lacks '{table}.csv'; a dataset folder needs "
@@ -191,6 +218,8 @@ class Dataset:
         kwargs.setdefault("name", folder.name)
         if "sources" in frames:
             kwargs.setdefault("sources", frames["sources"])
+        if "curves" in frames:
+            kwargs.setdefault("curves", frames["curves"])
         return cls(frames["regions"], frames["programs"], frames["impacts"], **kwargs)
 
     # ------------------------------------------------------------------ tables
@@ -384,7 +413,7 @@ class Dataset:
         ----------
         **tables
             Any of ``regions``, ``programs``, ``impacts``, ``metric_units``, ``name``,
-            ``sources``, ``description``.
+            ``sources``, ``description``, ``curves``.
         """
         base: dict[str, Any] = {
             "regions": self._regions,
@@ -394,6 +423,7 @@ class Dataset:
             "name": self._name,
             "sources": self._sources,
             "description": self._description,
+            "curves": None if self._curves is None else self._curves.table,
         }
         unknown = set(tables) - set(base)
         if unknown:
@@ -490,8 +520,12 @@ class Dataset:
                 f"{suggest(unknown[0], self._regions.index)}"
             )
         keep = ~self._impacts.index.get_level_values("region").isin(labels)
+        curves = None
+        if self._curves is not None:
+            table = self._curves.table
+            curves = table[~table.index.get_level_values("region").isin(labels)]
         return self.replace(
-            regions=self._regions.drop(index=labels), impacts=self._impacts[keep]
+            regions=self._regions.drop(index=labels), impacts=self._impacts[keep], curves=curves
         )
 
     # ------------------------------------------------------------------ export
@@ -504,6 +538,8 @@ class Dataset:
             self._impacts.to_excel(writer, sheet_name="impacts", merge_cells=False)
             if len(self._sources):
                 self._sources.to_excel(writer, sheet_name="sources", index=False)
+            if self._curves is not None:
+                self._curves.table.to_excel(writer, sheet_name="curves", merge_cells=False)
         return path
 
     def to_csv(self, folder: str | Path) -> Path:
@@ -515,6 +551,8 @@ class Dataset:
         self._impacts.to_csv(folder / "impacts.csv")
         if len(self._sources):
             self._sources.to_csv(folder / "sources.csv", index=False)
+        if self._curves is not None:
+            self._curves.table.to_csv(folder / "curves.csv")
         return folder
 
     def __repr__(self) -> str:
@@ -567,7 +605,7 @@ def _labelled(
     if not isinstance(frame, pd.DataFrame):
         log.add(table, "-", f"must be a pandas DataFrame, got {type(frame).__name__}")
         return pd.DataFrame()
-    if frame.empty:
+    if len(frame) == 0:
         log.add(table, "-", "table is empty (no rows)")
         return frame
     frame = frame.copy()

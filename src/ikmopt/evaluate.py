@@ -32,6 +32,8 @@ class Evaluation:
         self.data = data
         self._spend = spend
         self.accrual = accrual
+        # what earns outcomes: spend, weighted down by diminishing-returns curves if any
+        self._effective = data.effective_spend(spend)
 
     @cached_property
     def allocation(self) -> pd.Series:
@@ -43,7 +45,7 @@ class Evaluation:
         """Total of each metric, plus total ``spend`` (Rp bn)."""
         totals = {"spend": float(self._spend.sum())}
         for metric in self.data.metrics:
-            totals[metric] = float(self.data.coefficients(metric) @ self._spend)
+            totals[metric] = float(self.data.coefficients(metric) @ self._effective)
         return pd.Series(totals, name="outcome")
 
     @cached_property
@@ -58,7 +60,7 @@ class Evaluation:
             {
                 metric: float(
                     (self.data.coefficients(metric) * accrual.year_weights(self.data, metric))
-                    @ self._spend
+                    @ self._effective
                 )
                 for metric in self.data.metrics
             },
@@ -69,7 +71,7 @@ class Evaluation:
     def _cell_outcomes(self) -> pd.DataFrame:
         frame = {"spend": self._spend}
         for metric in self.data.metrics:
-            frame[metric] = self.data.coefficients(metric) * self._spend
+            frame[metric] = self.data.coefficients(metric) * self._effective
         return pd.DataFrame(frame, index=self.data.cells)
 
     def by(self, level: str | tuple[str, ...] | list[str] = "region") -> pd.DataFrame:

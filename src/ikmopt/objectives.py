@@ -65,8 +65,8 @@ class Objective(ABC):
         """One-line description."""
 
     def apply(self, ctx: Any, coef: Coefficients, optima: Mapping[str, float] | None) -> None:
-        """Write the objective into the model being built (cell costs by default)."""
-        ctx.builder.cost[: ctx.data.n_cells] = self.cost(coef, optima)
+        """Write the objective into the model being built (cell outcome costs by default)."""
+        ctx.set_outcome_cost(self.cost(coef, optima))
 
     def stages(self) -> list[Any]:
         """Objectives solved one after the other (one stage for most objectives)."""
@@ -76,12 +76,10 @@ class Objective(ABC):
         """Rows that keep this stage's objective near ``value`` in later stages."""
         from .lp import RowBlock
 
-        n = lp.n_cells
-        if np.any(lp.cost[n:]):
-            raise PolicyError(f"{self.describe()} cannot be followed by another stage")
+        cols = np.flatnonzero(lp.cost)  # the stage's objective, cells and segments
         return RowBlock(
-            "lexicographic", pd.Index([self.describe()]), np.zeros(n, dtype=np.int64),
-            np.arange(n), lp.cost[:n], np.array([value - tolerance * max(1.0, abs(value))]),
+            "lexicographic", pd.Index([self.describe()]), np.zeros(len(cols), dtype=np.int64),
+            cols, lp.cost[cols], np.array([value - tolerance * max(1.0, abs(value))]),
             np.array([np.inf]),
         )
 
@@ -241,7 +239,7 @@ class PovertyWeighted(Objective):
     def apply(self, ctx: Any, coef: Coefficients, optima: Mapping[str, float] | None) -> None:
         """Cell cost: the metric times its region's weight."""
         weights = self.region_weights(ctx.data)
-        ctx.builder.cost[: ctx.data.n_cells] = coef(self.metric) * weights[ctx.data.region_codes]
+        ctx.set_outcome_cost(coef(self.metric) * weights[ctx.data.region_codes])
 
     def describe(self) -> str:
         """Human description."""

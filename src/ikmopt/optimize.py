@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .build import build, objective_coefficients
+from .build import build, objective_coefficients, outcome_cost
 from .data import Dataset
 from .errors import PolicyError, SolverError
 from .lp import LinearProgram
@@ -109,10 +109,9 @@ def _optima(data, policy, stage, fixed, options) -> dict[str, float] | None:
     }
 
 
-def _cell_cost(lp: LinearProgram, cell_cost: np.ndarray) -> np.ndarray:
-    cost = np.zeros(lp.n_cols)
-    cost[: lp.n_cells] = cell_cost
-    return cost
+def _cell_cost(lp: LinearProgram, cell_coef: np.ndarray) -> np.ndarray:
+    """A cost over all columns that values each cell's outcome (curves included)."""
+    return outcome_cost(lp.meta, lp.n_cols, lp.n_cells, cell_coef)
 
 
 def verify(lp: LinearProgram, solution: Solution, tol: float = VERIFY_TOL) -> None:

@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .build import build, objective_coefficients
+from .build import build, objective_coefficients, outcome_cost
 from .data import Dataset
 from .errors import IkmoptError, PolicyError
 from .optimize import optimize, verify
@@ -167,9 +167,8 @@ def _warm_solve(data, policy, held, time_limit, verbose, algorithm):
         coef = objective_coefficients(data, policy)
         optima = {}
         for metric in metrics:
-            cost = np.zeros(base.n_cols)
-            cost[: base.n_cells] = coef(metric)
-            single = base.with_cost(cost)
+            single = base.with_cost(outcome_cost(base.meta, base.n_cols, base.n_cells,
+                                                 coef(metric)))
             held, _ = _held(held, single, verbose, algorithm, time_limit)
             optima[metric] = held.run().objective
     lp = build(data, policy, optima=optima)

@@ -10,7 +10,7 @@ import pandas as pd
 from ..data import Dataset
 from ..errors import DataError
 from ..validation import suggest
-from .derive import derive_impacts
+from .derive import default_curves, derive_impacts
 from .synthetic import synthetic
 
 __all__ = ["list", "load", "synthetic"]
@@ -20,7 +20,8 @@ _DESCRIPTIONS = {
         "All 38 provinces of Indonesia (BPS codes, island groups, KTI flag, Dukcapil "
         "population Dec 2024, March 2024 poverty rate, BPS micro and small manufacturing "
         "(IMK) establishments, workers and value added) x 6 IKM program instruments. Impact "
-        "coefficients and capacities are ILLUSTRATIVE defaults derived by a documented rule."
+        "coefficients, capacities and diminishing-returns curves are ILLUSTRATIVE defaults "
+        "derived by a documented rule."
     ),
 }
 
@@ -67,10 +68,12 @@ def load(name: str = "indonesia-provinces") -> Dataset:
     ).set_index("region")
     programs = pd.read_csv(folder / "programs.csv").set_index("program")
     sources = pd.read_csv(folder / "sources.csv")
+    impacts = derive_impacts(regions, programs)
     return Dataset(
         regions,
         programs,
-        derive_impacts(regions, programs),
+        impacts,
+        curves=default_curves(impacts),
         money_unit="IDR bn",
         metric_units={"jobs": "jobs", "value_added": "IDR bn per year"},
         name=name,

@@ -19,6 +19,11 @@ replaced by an analyst's own estimates. For province ``r`` and program ``p``:
 * ``capacity_rp = max(base_capacity_bn_p,
   coverage_p * imk_establishments_r * cost_per_unit_million_p * k_r / 1000)`` (Rp bn).
 
+Returns diminish within each cell (:func:`default_curves`): the first half of a cell's
+capacity earns its full coefficients, the next 30 % earns 75 % of them and the last 20 %
+earns 50 % — the best-prepared IKM units are reached first. This, too, is an illustrative
+default.
+
 Run ``python -m ikmopt.datasets`` to print the derived table.
 """
 
@@ -27,7 +32,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["NATIONAL_UMP_2024", "derive_impacts"]
+__all__ = ["CURVE_FACTORS", "CURVE_SHARES", "NATIONAL_UMP_2024", "default_curves",
+           "derive_impacts"]
+
+#: Share of a cell's capacity in each segment of the default curves, and their factors.
+CURVE_SHARES = (0.5, 0.3, 0.2)
+CURVE_FACTORS = (1.0, 0.75, 0.5)
 
 #: National UMP figure for 2024 given by the UMP source (Rp per month).
 NATIONAL_UMP_2024 = 3_125_999.0
@@ -78,3 +88,26 @@ def derive_impacts(regions: pd.DataFrame, programs: pd.DataFrame) -> pd.DataFram
         {"jobs": jobs.ravel(), "value_added": va.ravel(), "capacity": capacity.ravel()},
         index=index,
     )
+
+
+def default_curves(impacts: pd.DataFrame) -> pd.DataFrame:
+    """ILLUSTRATIVE diminishing returns: three segments per cell (see the module docstring).
+
+    Parameters
+    ----------
+    impacts : pandas.DataFrame
+        Indexed by the cell levels, with ``capacity``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The curves table: cell levels and ``segment`` as index, ``width`` and ``factor``.
+    """
+    k = len(CURVE_SHARES)
+    cells = impacts.index.repeat(k)
+    frame = cells.to_frame(index=False)
+    frame["segment"] = np.tile(np.arange(1, k + 1), len(impacts))
+    frame["width"] = np.repeat(impacts["capacity"].to_numpy(), k) * np.tile(CURVE_SHARES,
+                                                                              len(impacts))
+    frame["factor"] = np.tile(CURVE_FACTORS, len(impacts))
+    return frame.set_index([*impacts.index.names, "segment"])

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+import numpy as np
+
 from ..errors import PolicyError
 from ..lp import LinearProgram
 from .base import Solution, Status
@@ -56,12 +60,35 @@ def solve(
             raise PolicyError(f"time_limit must be a positive number of seconds, got {given!r}")
     if algorithm not in ALGORITHMS:
         raise PolicyError(f"algorithm must be one of {list(ALGORITHMS)}, got {algorithm!r}")
+    if solver not in SOLVERS:
+        raise PolicyError(f"unknown solver '{solver}'; choose one of {list(SOLVERS)}")
+    # Solvers judge optimality with absolute tolerances on reduced costs: a normalized
+    # objective (costs ~1e-4) would stop early. Scale the costs to about 1 by a power of two
+    # (exact in floating point) and scale objective and duals back.
+    scale = _cost_scale(lp.cost)
+    scaled = lp if scale == 1.0 else lp.with_cost(lp.cost * scale, lp.objective_offset * scale)
     if solver == "highs":
         from .highs import solve_highs
 
-        return solve_highs(lp, time_limit=time_limit, verbose=verbose, algorithm=algorithm)
-    if solver in ("cbc", "pulp-highs"):
+        solution = solve_highs(scaled, time_limit=time_limit, verbose=verbose,
+                               algorithm=algorithm)
+    else:
         from .pulp import solve_pulp
 
-        return solve_pulp(lp, solver, time_limit=time_limit, verbose=verbose)
-    raise PolicyError(f"unknown solver '{solver}'; choose one of {list(SOLVERS)}")
+        solution = solve_pulp(scaled, solver, time_limit=time_limit, verbose=verbose)
+    if scale == 1.0:
+        return solution
+    return replace(
+        solution,
+        objective=solution.objective / scale,
+        row_dual=None if solution.row_dual is None else solution.row_dual / scale,
+        col_dual=None if solution.col_dual is None else solution.col_dual / scale,
+    )
+
+
+def _cost_scale(cost: np.ndarray) -> float:
+    """A power of two that brings the largest absolute cost to [1, 2), or 1 for zero costs."""
+    largest = float(np.abs(cost).max(initial=0.0))
+    if largest == 0.0 or not np.isfinite(largest):
+        return 1.0
+    return float(2.0 ** -np.floor(np.log2(largest)))
