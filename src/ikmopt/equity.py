@@ -17,17 +17,20 @@ import numpy as np
 __all__ = ["cv", "gini", "theil"]
 
 
-def _prepare(values: np.ndarray, weights: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+def _prepare(
+    values: np.ndarray, weights: np.ndarray | None
+) -> tuple[np.ndarray, np.ndarray, float, float]:
+    """Values, weights, total weight and weighted mean (NaN when the total is not positive)."""
     y = np.asarray(values, dtype=float)
     w = np.ones_like(y) if weights is None else np.asarray(weights, dtype=float)
-    return y, w
+    total = float(w.sum())
+    mean = float((w * y).sum() / total) if total > 0 else float("nan")
+    return y, w, total, mean
 
 
 def gini(values: np.ndarray, weights: np.ndarray | None = None) -> float:
     """Population-weighted Gini coefficient of ``values`` (O(n log n), by sorting)."""
-    y, w = _prepare(values, weights)
-    total = w.sum()
-    mean = (w * y).sum() / total if total > 0 else np.nan
+    y, w, total, mean = _prepare(values, weights)
     if not mean > 0:
         return float("nan")
     order = np.argsort(y, kind="stable")
@@ -40,9 +43,7 @@ def gini(values: np.ndarray, weights: np.ndarray | None = None) -> float:
 
 def theil(values: np.ndarray, weights: np.ndarray | None = None) -> float:
     """Population-weighted Theil T index of ``values``."""
-    y, w = _prepare(values, weights)
-    total = w.sum()
-    mean = (w * y).sum() / total if total > 0 else np.nan
+    y, w, total, mean = _prepare(values, weights)
     if not mean > 0:
         return float("nan")
     ratio = y / mean
@@ -53,9 +54,7 @@ def theil(values: np.ndarray, weights: np.ndarray | None = None) -> float:
 
 def cv(values: np.ndarray, weights: np.ndarray | None = None) -> float:
     """Population-weighted coefficient of variation of ``values``."""
-    y, w = _prepare(values, weights)
-    total = w.sum()
-    mean = (w * y).sum() / total if total > 0 else np.nan
+    y, w, total, mean = _prepare(values, weights)
     if not mean > 0:
         return float("nan")
     return float(np.sqrt((w * (y - mean) ** 2).sum() / total) / mean)
