@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 import pytest
 
 import ikmopt as ik
@@ -217,7 +216,6 @@ def test_sweep_without_warm_start_and_with_cells(tiny: ik.Dataset) -> None:
     assert not cold.table["warm"].any()
     assert list(cold.allocation.columns) == ["value", "region", "program", "spend"]
     assert cold.table["jobs"].tolist() == pytest.approx([10 * 12 + 20 * 10, 620])
-    assert isinstance(cold.table, pd.DataFrame)
 
 
 def test_param_paths_reach_any_mapping_key(small: ik.Dataset) -> None:

@@ -31,6 +31,8 @@ CELL_LEVELS = ("region", "program", "sector", "year")
 RESERVED_IMPACT_COLUMNS = ("capacity", "unit")
 #: Tables of a dataset file set (Excel sheets or CSV files), in order.
 TABLES = ("regions", "programs", "impacts")
+#: Tables a file set may add: provenance and diminishing-returns curves.
+OPTIONAL_TABLES = ("sources", "curves")
 
 
 class Dataset:
@@ -154,7 +156,8 @@ class Dataset:
     def from_excel(cls, path: str | Path, **kwargs: Any) -> Dataset:
         """Read a workbook with one sheet per table: ``regions``, ``programs``, ``impacts``.
 
-        An optional ``sources`` sheet carries provenance. Keyword arguments go to
+        Optional ``sources`` and ``curves`` sheets carry provenance and diminishing
+        returns. Keyword arguments go to
         :class:`Dataset`.
 
         Raises
@@ -179,18 +182,14 @@ class Dataset:
                 f"Excel workbook '{path}' lacks sheet(s) {missing}; it has {list(sheets)}. "
                 f"A dataset workbook needs one sheet per table: {list(TABLES)}"
             )
-        kwargs.setdefault("name", path.stem)
-        if "sources" in sheets:
-            kwargs.setdefault("sources", sheets["sources"])
-        if "curves" in sheets:
-            kwargs.setdefault("curves", sheets["curves"])
-        return cls(sheets["regions"], sheets["programs"], sheets["impacts"], **kwargs)
+        return cls._from_tables(sheets, path.stem, kwargs)
 
     @classmethod
     def from_csv(cls, folder: str | Path, **kwargs: Any) -> Dataset:
         """Read ``regions.csv``, ``programs.csv`` and ``impacts.csv`` from a folder.
 
-        An optional ``sources.csv`` carries provenance. Keyword arguments go to
+        Optional ``sources.csv`` and ``curves.csv`` carry provenance and diminishing
+        returns. Keyword arguments go to
         :class:`Dataset`.
 
         Raises
@@ -202,10 +201,10 @@ class Dataset:
         if not folder.is_dir():
             raise DataError(f"dataset folder '{folder}' does not exist")
         frames = {}
-        for table in (*TABLES, "sources", "curves"):
+        for table in (*TABLES, *OPTIONAL_TABLES):
             file = folder / f"{table}.csv"
             if not file.is_file():
-                if table in ("sources", "curves"):
+                if table in OPTIONAL_TABLES:
                     continue
                 raise DataError(
                     f"dataset folder '{folder}' lacks '{table}.csv'; a dataset folder needs "
@@ -215,11 +214,16 @@ class Dataset:
                 frames[table] = pd.read_csv(file, dtype={"region": str, "program": str})
             except Exception as err:  # parser errors of every kind
                 raise DataError(f"cannot parse '{file}' as CSV: {err}") from err
-        kwargs.setdefault("name", folder.name)
-        if "sources" in frames:
-            kwargs.setdefault("sources", frames["sources"])
-        if "curves" in frames:
-            kwargs.setdefault("curves", frames["curves"])
+        return cls._from_tables(frames, folder.name, kwargs)
+
+    @classmethod
+    def _from_tables(cls, frames: Mapping[str, pd.DataFrame], name: str,
+                     kwargs: dict[str, Any]) -> Dataset:
+        """Build from read tables; optional tables fill keyword arguments not given."""
+        kwargs.setdefault("name", name)
+        for table in OPTIONAL_TABLES:
+            if table in frames:
+                kwargs.setdefault(table, frames[table])
         return cls(frames["regions"], frames["programs"], frames["impacts"], **kwargs)
 
     # ------------------------------------------------------------------ tables

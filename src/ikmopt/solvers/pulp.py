@@ -164,7 +164,7 @@ def solve_pulp(
     check_status(status, solver, message, has_point)
     x = clean_point(lp, np.array([v.varValue or 0.0 for v in variables], dtype=float))
     activity = lp.A @ x
-    _check_empty_rows(lp, per_row, activity, solver)
+    _check_empty_rows(lp, solver)
     if lp.is_mip or status is not Status.OPTIMAL:
         row_dual = np.full(lp.n_rows, np.nan)
         col_dual = np.full(lp.n_cols, np.nan)
@@ -224,7 +224,7 @@ def _status(prob: pulp.LpProblem, solver: str, log: str = "") -> tuple[Status, s
     return Status.ERROR, message, False
 
 
-def _check_empty_rows(lp: LinearProgram, per_row: list, activity: np.ndarray, solver: str) -> None:
+def _check_empty_rows(lp: LinearProgram, solver: str) -> None:
     """Rows without nonzeros never reach the solver; a bound excluding 0 is infeasible."""
     empty = np.flatnonzero(np.diff(lp.A.indptr) == 0)
     bad = empty[(lp.row_lower[empty] > 1e-9) | (lp.row_upper[empty] < -1e-9)]
