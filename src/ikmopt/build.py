@@ -17,7 +17,7 @@ from .lp import LinearProgram, ModelBuilder, RowBlock
 from .objectives import Objective
 from .policy import Policy
 
-__all__ = ["BuildContext", "build", "objective_coefficients", "outcome_cost", "outcome_terms"]
+__all__ = ["BuildContext", "build", "objective_coefficients", "outcome_cost", "unit_terms"]
 
 
 class BuildContext:
@@ -39,28 +39,41 @@ class BuildContext:
         """The outcome ``of`` (``"spend"`` or a metric) as linear terms over columns.
 
         Returns ``(cell, col, val)``: for each term the cell it belongs to, its column and
-        its coefficient. Spend is the cell columns; a metric is ``a_c x_c`` on cells without
-        curves and ``a_c f_k y_ck`` on the segment columns of cells with curves.
+        its coefficient. Spend is the cell columns plus each project's cost on its binary;
+        a metric is ``a_c x_c`` on cells without curves, ``a_c f_k y_ck`` on the segment
+        columns of cells with curves and the project's outcome on its binary.
         """
-        coef = np.ones(self.data.n_cells) if of == "spend" else self.coefficients(of, owner)
-        return self.weighted_terms(coef, outcome=of != "spend")
+        if of == "spend":
+            return self.weighted_terms(np.ones(self.data.n_cells + self.data.n_projects),
+                                       outcome=False)
+        return self.weighted_terms(self.coefficients(of, owner))
 
     def weighted_terms(
-        self, cell_coef: np.ndarray, outcome: bool = True
+        self, unit_coef: np.ndarray, outcome: bool = True
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Terms for per-cell coefficients of an outcome (or of spend, ``outcome=False``)."""
-        cell, col, factor = outcome_terms(self.builder.meta, self.data.n_cells, outcome)
-        return cell, col, cell_coef[cell] * factor
+        """Terms of per-unit coefficients of an outcome (or of spend, ``outcome=False``).
 
-    def set_outcome_cost(self, cell_coef: np.ndarray) -> None:
-        """Set the objective to ``sum_c cell_coef_c * (outcome of one unit in cell c)``."""
+        ``unit_coef`` has one value per cell, then one per project (see
+        :meth:`ikmopt.Dataset.unit_coefficients`).
+        """
+        unit, col, factor = unit_terms(self.builder.meta, self.data.n_cells, outcome)
+        return self.data.unit_cell[unit], col, np.asarray(unit_coef, dtype=float)[unit] * factor
+
+    def set_outcome_cost(self, unit_coef: np.ndarray) -> None:
+        """Set the objective to ``sum_u unit_coef_u * (outcome of unit u)``."""
         self.builder.cost[:] = outcome_cost(self.builder.meta, len(self.builder.cost),
-                                            self.data.n_cells, cell_coef)
+                                            self.data.n_cells, unit_coef)
+
+    def set_spend_cost(self, sign: float = -1.0) -> None:
+        """Set the objective to ``sign`` times total spend (projects included)."""
+        _, col, factor = unit_terms(self.builder.meta, self.data.n_cells, outcome=False)
+        self.builder.cost[:] = 0.0
+        np.add.at(self.builder.cost, col, sign * factor)
 
     def coefficients(self, metric: str, owner: str) -> np.ndarray:
-        """A metric's coefficients, with a PolicyError naming ``owner``."""
+        """A metric's coefficients per unit (cells, then projects), naming ``owner``."""
         try:
-            return self.data.coefficients(metric)
+            return self.data.unit_coefficients(metric)
         except PolicyError as err:
             raise PolicyError(f"{owner}: {err}") from None
 
@@ -74,35 +87,42 @@ class BuildContext:
         )
 
     def total_spend_column(self) -> int:
-        """Column ``T`` with the row ``sum_c x_c - T = 0`` (created once)."""
-        n = self.data.n_cells
+        """Column ``T`` with the row ``sum_c x_c + sum_p F_p z_p - T = 0`` (created once)."""
+        _, col, val = self.terms("spend", "total spend")
+        n = len(col)
         definition = RowBlock(
             "definition",
             pd.Index(["total spend"]),
             np.zeros(n + 1, dtype=np.int64),
-            np.concatenate([np.arange(n), [-1]]),
-            np.concatenate([np.ones(n), [-1.0]]),
+            np.concatenate([col, [-1]]),
+            np.concatenate([val, [-1.0]]),
             np.zeros(1),
             np.zeros(1),
         )
         return self.builder.shared_column("total_spend", "T", 0.0, np.inf, definition)
 
 
-def outcome_terms(meta: Mapping, n_cells: int, outcome: bool = True) -> tuple[
+def unit_terms(meta: Mapping, n_cells: int, outcome: bool = True) -> tuple[
     np.ndarray, np.ndarray, np.ndarray
 ]:
-    """``(cell, col, factor)`` of every outcome term (the identity without curves)."""
-    if not outcome or "outcome_terms" not in meta:
+    """``(unit, col, factor)`` of every outcome term, or of every spend term.
+
+    Units are the cells, then the projects. Outcome factors are the curves' segment factors
+    (1 without curves, and for projects); spend factors are 1 for cells and each project's
+    cost.
+    """
+    key = "outcome_terms" if outcome else "spend_terms"
+    if key not in meta:
         identity = np.arange(n_cells)
         return identity, identity, np.ones(n_cells)
-    return meta["outcome_terms"]
+    return meta[key]
 
 
-def outcome_cost(meta: Mapping, n_cols: int, n_cells: int, cell_coef: np.ndarray) -> np.ndarray:
-    """A cost vector over all columns that values each cell's outcome at ``cell_coef``."""
-    cell, col, factor = outcome_terms(meta, n_cells)
+def outcome_cost(meta: Mapping, n_cols: int, n_cells: int, unit_coef: np.ndarray) -> np.ndarray:
+    """A cost vector over all columns that values each unit's outcome at ``unit_coef``."""
+    unit, col, factor = unit_terms(meta, n_cells)
     cost = np.zeros(n_cols)
-    np.add.at(cost, col, np.asarray(cell_coef, dtype=float)[cell] * factor)
+    np.add.at(cost, col, np.asarray(unit_coef, dtype=float)[unit] * factor)
     return cost
 
 
@@ -133,15 +153,37 @@ def _add_segments(data: Dataset, builder: ModelBuilder) -> None:
     )
 
 
+def _add_projects(data: Dataset, builder: ModelBuilder) -> None:
+    """Binary columns ``z_p`` (build project ``p`` or not) and their spend and outcome terms."""
+    projects = data.projects
+    n = data.n_cells
+    if projects is None:
+        return
+    k = len(projects)
+    z = builder.add_columns("project", [str(p) for p in projects.labels], np.zeros(k),
+                            np.ones(k), integer=True)
+    units = np.arange(n, n + k)
+    unit, col, factor = unit_terms(builder.meta, n)
+    builder.meta["outcome_terms"] = (np.concatenate([unit, units]), np.concatenate([col, z]),
+                                     np.concatenate([factor, np.ones(k)]))
+    builder.meta["spend_terms"] = (np.concatenate([np.arange(n), units]),
+                                   np.concatenate([np.arange(n), z]),
+                                   np.concatenate([np.ones(n), projects.cost]))
+    builder.meta["project_columns"] = z
+
+
 def objective_coefficients(data: Dataset, policy: Policy) -> Callable[[str], np.ndarray]:
-    """Each metric's per-cell coefficients as the objective counts them (with accrual)."""
+    """Each metric's per-unit coefficients as the objective counts them (with accrual).
+
+    Units are the cells, then the projects (see :meth:`ikmopt.Dataset.unit_coefficients`).
+    """
     accrual = policy.accrual
 
     def coef(metric: str) -> np.ndarray:
-        if metric == "spend":
-            return np.ones(data.n_cells)
-        values = data.coefficients(metric)
-        return values if accrual is None else values * accrual.year_weights(data, metric)
+        values = data.unit_coefficients(metric)
+        if accrual is None:
+            return values
+        return values * accrual.year_weights(data, metric)[data.unit_cell]
 
     return coef
 
@@ -182,6 +224,7 @@ def build(
         raise PolicyError(f"expected an ik.Policy, got {type(policy).__name__}")
     builder = ModelBuilder(data.cells, data.capacity)
     _add_segments(data, builder)
+    _add_projects(data, builder)
     ctx = BuildContext(data, policy, builder)
     for block in policy.budget.emit(ctx):
         builder.add_rows(block, constraint=0)

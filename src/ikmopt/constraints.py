@@ -30,6 +30,7 @@ __all__ = [
     "GroupShare",
     "OutcomeEquity",
     "ProgramShare",
+    "ProjectCount",
     "Ramp",
     "RegionBounds",
     "Target",
@@ -111,23 +112,19 @@ def _group_block(
     codes: np.ndarray,
     categories: pd.Index,
     rows_for: np.ndarray,
-    weights: np.ndarray | tuple[np.ndarray, np.ndarray, np.ndarray] | None,
+    terms: tuple[np.ndarray, np.ndarray, np.ndarray],
     lower: np.ndarray,
     upper: np.ndarray,
     labels: pd.Index | None = None,
 ) -> RowBlock:
-    """Rows ``lower_k <= sum_{c in group k} w_c x_c <= upper_k`` for the groups ``rows_for``.
+    """Rows ``lower_k <= sum_{terms in group k} val <= upper_k`` for the groups ``rows_for``.
 
-    ``weights`` is ``None`` (spend: every cell column with 1), or outcome terms
-    ``(cell, col, val)`` from :meth:`BuildContext.terms`.
+    ``terms`` are ``(cell, col, val)`` from :meth:`BuildContext.terms` (spend or an
+    outcome); a term belongs to the group of its cell.
     """
     remap = np.full(len(categories) + 1, -1, dtype=np.int64)  # last slot: missing (-1) codes
     remap[rows_for] = np.arange(len(rows_for))
-    if weights is None:
-        cell = col = np.arange(len(codes))
-        val = np.ones(len(codes))
-    else:
-        cell, col, val = weights
+    cell, col, val = terms
     row = remap[codes[cell]]
     keep = row >= 0
     return RowBlock(
@@ -236,7 +233,7 @@ class Budget(Constraint):
             labels = pd.Index([_group_label(level, categories[p]) for p in positions])
             blocks.append(
                 _group_block(
-                    "budget", codes, categories, positions, None,
+                    "budget", codes, categories, positions, ctx.terms("spend", "Budget"),
                     np.full(len(categories), -np.inf), upper, labels,
                 )
             )
@@ -356,8 +353,8 @@ class RegionBounds(Constraint):
             pd.Index([_group_label(self.by, categories[g]) for g in rows_for])
             if isinstance(self.by, tuple) else None
         )
-        return [_group_block("region_bounds", codes, categories, rows_for, None, lower, upper,
-                             labels)]
+        return [_group_block("region_bounds", codes, categories, rows_for,
+                             ctx.terms("spend", name), lower, upper, labels)]
 
 
 # ---------------------------------------------------------------------- shares
@@ -420,7 +417,7 @@ class _Share(Constraint):
             if not len(rows_for):
                 continue
             block = _group_block(
-                "share", codes, categories, rows_for, None,
+                "share", codes, categories, rows_for, ctx.terms("spend", name),
                 np.zeros(len(categories)), np.zeros(len(categories)),
                 pd.Index([f"{_group_label(level, categories[g])} {sense}" for g in rows_for]),
             )
@@ -652,10 +649,11 @@ class Ramp(Constraint):
             return []
         delta = self.max_change or 0.0
         rho = self.max_rel_change or 0.0
-        valid = group >= 0
-        cols = np.flatnonzero(valid)
-        g, y = group[valid], year[valid]
-        # cells of year t enter row (g, t) with +1; cells of year t-1 enter it with -(1 +- rho)
+        cell, term_col, term_val = ctx.terms("spend", "Ramp")
+        valid = group[cell] >= 0
+        g, y = group[cell[valid]], year[cell[valid]]
+        cols, vals = term_col[valid], term_val[valid]
+        # spend of year t enters row (g, t) with +1; of year t-1 it enters with -(1 +- rho)
         now = y >= 1
         before = y <= n_pairs - 1
         rows = np.concatenate([g[now] * n_pairs + y[now] - 1, g[before] * n_pairs + y[before]])
@@ -668,9 +666,9 @@ class Ramp(Constraint):
         )
 
         def block(prev_coef: float, lower: float, upper: float, suffix: str) -> RowBlock:
-            vals = np.concatenate([np.ones(int(now.sum())), np.full(int(before.sum()), prev_coef)])
+            row_vals = np.concatenate([vals[now], prev_coef * vals[before]])
             return RowBlock(
-                "ramp", labels + suffix, rows, block_cols, vals,
+                "ramp", labels + suffix, rows, block_cols, row_vals,
                 np.full(n_rows, lower), np.full(n_rows, upper),
             )
 
@@ -680,6 +678,98 @@ class Ramp(Constraint):
             block(-(1.0 + rho), -np.inf, delta, " growth"),
             block(-(1.0 - rho), -delta, np.inf, " decline"),
         ]
+
+
+# ---------------------------------------------------------------------- discrete projects
+@dataclass(frozen=True)
+class ProjectCount(Constraint):
+    """How many discrete projects may (or must) be built, in total or per group.
+
+    ``min_g <= sum_{p in g} z_p <= max_g`` over the binary build decisions ``z_p`` of the
+    projects in group ``g`` (see :mod:`ikmopt.projects`).
+
+    Parameters
+    ----------
+    max, min : float or mapping, optional
+        A number for every group, or ``{group: count}`` for some groups.
+    by : str, optional
+        ``None`` counts all projects together. Otherwise any level of the cells
+        (``"region"``, ``"province"``, ``"island_group"``, ``"program"`` ...), a column of
+        the projects table (``"type"``, or a ``"site"`` shared by alternative designs), or
+        ``"project"`` itself: ``ProjectCount(min={"P-07": 1}, by="project")`` forces a
+        project in and ``max={"P-07": 0}`` keeps it out.
+
+    Examples
+    --------
+    >>> import ikmopt as ik
+    >>> ik.ProjectCount(max=1, by="region").describe()
+    'ProjectCount(by region) max 1'
+    """
+
+    max: Value = None
+    min: Value = None
+    by: str | None = None
+    family: ClassVar[str] = "project_count"
+
+    def __post_init__(self) -> None:
+        name = "ProjectCount"
+        object.__setattr__(self, "max", _values(name, "max", self.max))
+        object.__setattr__(self, "min", _values(name, "min", self.min))
+        if self.max is None and self.min is None:
+            raise PolicyError(f"{name} needs max= and/or min= (numbers of projects)")
+        if self.by is None and any(isinstance(v, Mapping) for v in (self.min, self.max)):
+            raise PolicyError(f"{name}: a mapping of counts needs by= (the level it is keyed by)")
+        if self.by is not None and not isinstance(self.by, str):
+            raise PolicyError(f"{name}: by must be a level name, got {self.by!r}")
+        _check_order(name, "min", self.min, "max", self.max)
+
+    def describe(self) -> str:
+        """Human description."""
+        where = "in total" if self.by is None else f"by {self.by}"
+        parts = [f"{k} {v:g}" if not isinstance(v, Mapping) else f"{k} {dict(v)}"
+                 for k, v in (("min", self.min), ("max", self.max)) if v is not None]
+        return f"ProjectCount({where}) " + ", ".join(parts)
+
+    def emit(self, ctx: BuildContext) -> list[RowBlock]:
+        """One row per group with a bound."""
+        from .projects import project_codes
+
+        name = f"ProjectCount(by={self.by})"
+        projects = ctx.data.projects
+        if projects is None:
+            raise PolicyError(
+                f"{name}: dataset '{ctx.data.name}' has no projects table; add one with "
+                "Dataset(..., projects=...) or drop this rule"
+            )
+        if self.by is None:
+            codes, groups = np.zeros(len(projects), dtype=np.int64), pd.Index(["all"])
+        elif self.by == "project" or (
+            self.by in projects.table.columns and self.by not in ctx.data.levels
+        ):
+            codes, groups = project_codes(projects, self.by, None)
+        else:
+            codes, groups = project_codes(projects, self.by, ctx.level(self.by, name))
+        lower = _per_group(name, "min", self.min, groups, -np.inf)
+        upper = _per_group(name, "max", self.max, groups, np.inf)
+        bad = lower > upper
+        if bad.any():
+            i = int(np.flatnonzero(bad)[0])
+            raise PolicyError(f"{name}: min above max for '{groups[i]}'")
+        available = np.bincount(codes[codes >= 0], minlength=len(groups))
+        short = np.flatnonzero(lower > available)
+        if len(short):
+            g = int(short[0])
+            raise PolicyError(
+                f"{name}: min {lower[g]:g} for '{groups[g]}' but only {available[g]} candidate "
+                "project(s) there; lower min or add projects"
+            )
+        rows_for = np.flatnonzero((np.isfinite(lower) | np.isfinite(upper)) & (available > 0))
+        cols = ctx.builder.meta["project_columns"]
+        labels = pd.Index([f"projects {_group_label(self.by or 'all', groups[g])}"
+                           if self.by else "projects" for g in rows_for])
+        terms = (np.arange(len(projects)), cols, np.ones(len(projects)))
+        return [_group_block("project_count", codes, groups, rows_for, terms, lower, upper,
+                             labels)]
 
 
 def _group_label(level: str | tuple[str, ...], value: Any) -> str:

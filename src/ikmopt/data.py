@@ -22,6 +22,7 @@ from .validation import FailureLog, check_numeric, misspelled, suggest
 
 if TYPE_CHECKING:
     from .curves import Curves
+    from .projects import Projects
 
 __all__ = ["Dataset"]
 
@@ -31,8 +32,8 @@ CELL_LEVELS = ("region", "program", "sector", "year")
 RESERVED_IMPACT_COLUMNS = ("capacity", "unit")
 #: Tables of a dataset file set (Excel sheets or CSV files), in order.
 TABLES = ("regions", "programs", "impacts")
-#: Tables a file set may add: provenance and diminishing-returns curves.
-OPTIONAL_TABLES = ("sources", "curves")
+#: Tables a file set may add: provenance, diminishing-returns curves, discrete projects.
+OPTIONAL_TABLES = ("sources", "curves", "projects")
 
 
 class Dataset:
@@ -70,6 +71,11 @@ class Dataset:
         Diminishing returns: rows labelled by the cell levels and ``segment``, with
         ``width`` (in ``money_unit``) and ``factor`` (multiplier of the cell's coefficients,
         non-increasing from segment to segment). See :mod:`ikmopt.curves`.
+    projects : pandas.DataFrame, optional
+        Discrete projects (build all or nothing): one row per ``project`` label with the
+        cell levels (``region``, ``program`` ...), ``cost`` (in ``money_unit``) and the
+        outcome of every metric when built (jobs, not jobs per Rp bn). Projects make the
+        program a MIP. See :mod:`ikmopt.projects`.
 
     Raises
     ------
@@ -95,6 +101,7 @@ class Dataset:
         sources: pd.DataFrame | None = None,
         description: str = "",
         curves: pd.DataFrame | None = None,
+        projects: pd.DataFrame | None = None,
     ) -> None:
         log = FailureLog()
         regions = _labelled(log, "regions", regions, ("region",))
@@ -117,6 +124,7 @@ class Dataset:
                 )
         log.raise_if_any(f"dataset '{name}'")
 
+        outcome_factors = {m: to_idr_bn_factor(u) or 1.0 for m, u in metric_units.items()}
         impacts = _convert_money(impacts, metrics, metric_units, factor)
         if "unit" in impacts.columns:
             impacts = impacts.drop(columns="unit")
@@ -139,6 +147,46 @@ class Dataset:
 
             self._curves = validate_curves(log, curves, self.cells, factor)
             log.raise_if_any(f"dataset '{name}'")
+        self._projects = None
+        if projects is not None:
+            from .projects import validate_projects
+
+            self._projects = validate_projects(
+                log, projects, self.cells, self._metrics, factor, outcome_factors
+            )
+            log.raise_if_any(f"dataset '{name}'")
+            if self._projects is not None and not len(self._projects):
+                self._projects = None
+
+    @property
+    def projects(self) -> Projects | None:
+        """Candidate discrete projects (see :mod:`ikmopt.projects`), or ``None``."""
+        return self._projects
+
+    @property
+    def n_projects(self) -> int:
+        """Number of candidate projects (0 without a projects table)."""
+        return 0 if self._projects is None else len(self._projects)
+
+    @cached_property
+    def unit_cell(self) -> np.ndarray:
+        """Cell of every *unit*: the cells themselves, then each project's cell."""
+        cells = np.arange(self.n_cells)
+        if self._projects is None:
+            return cells
+        return np.concatenate([cells, self._projects.cell])
+
+    def unit_coefficients(self, metric: str) -> np.ndarray:
+        """``metric`` per Rp bn of every cell, then its outcome for every project built."""
+        values = self.coefficients(metric)
+        if self._projects is None:
+            return values
+        return np.concatenate([values, self._projects.impacts[:, self._metrics.index(metric)]])
+
+    def unit_spend(self) -> np.ndarray:
+        """Spend of one unit of every unit: 1 (Rp bn) per cell, then each project's cost."""
+        ones = np.ones(self.n_cells)
+        return ones if self._projects is None else np.concatenate([ones, self._projects.cost])
 
     @property
     def curves(self) -> Curves | None:
@@ -211,7 +259,9 @@ class Dataset:
                     + ", ".join(f"{t}.csv" for t in TABLES)
                 )
             try:
-                frames[table] = pd.read_csv(file, dtype={"region": str, "program": str})
+                frames[table] = pd.read_csv(
+                    file, dtype={"region": str, "program": str, "project": str}
+                )
             except Exception as err:  # parser errors of every kind
                 raise DataError(f"cannot parse '{file}' as CSV: {err}") from err
         return cls._from_tables(frames, folder.name, kwargs)
@@ -417,7 +467,7 @@ class Dataset:
         ----------
         **tables
             Any of ``regions``, ``programs``, ``impacts``, ``metric_units``, ``name``,
-            ``sources``, ``description``, ``curves``.
+            ``sources``, ``description``, ``curves``, ``projects``.
         """
         base: dict[str, Any] = {
             "regions": self._regions,
@@ -428,6 +478,7 @@ class Dataset:
             "sources": self._sources,
             "description": self._description,
             "curves": None if self._curves is None else self._curves.table,
+            "projects": None if self._projects is None else self._projects.table,
         }
         unknown = set(tables) - set(base)
         if unknown:
@@ -528,8 +579,13 @@ class Dataset:
         if self._curves is not None:
             table = self._curves.table
             curves = table[~table.index.get_level_values("region").isin(labels)]
+        projects = None
+        if self._projects is not None:
+            table = self._projects.table
+            projects = table[~table["region"].isin(labels)]
         return self.replace(
-            regions=self._regions.drop(index=labels), impacts=self._impacts[keep], curves=curves
+            regions=self._regions.drop(index=labels), impacts=self._impacts[keep], curves=curves,
+            projects=projects,
         )
 
     # ------------------------------------------------------------------ export
@@ -544,6 +600,8 @@ class Dataset:
                 self._sources.to_excel(writer, sheet_name="sources", index=False)
             if self._curves is not None:
                 self._curves.table.to_excel(writer, sheet_name="curves", merge_cells=False)
+            if self._projects is not None:
+                self._projects.table.to_excel(writer, sheet_name="projects")
         return path
 
     def to_csv(self, folder: str | Path) -> Path:
@@ -557,6 +615,8 @@ class Dataset:
             self._sources.to_csv(folder / "sources.csv", index=False)
         if self._curves is not None:
             self._curves.table.to_csv(folder / "curves.csv")
+        if self._projects is not None:
+            self._projects.table.to_csv(folder / "projects.csv")
         return folder
 
     def __repr__(self) -> str:

@@ -6,6 +6,7 @@ are always measured the same way.
 
 from __future__ import annotations
 
+from collections.abc import Hashable, Iterable
 from functools import cached_property
 
 import numpy as np
@@ -15,6 +16,7 @@ from . import equity as eq
 from .accrual import Accrual
 from .data import Dataset
 from .errors import DataError
+from .validation import suggest
 
 __all__ = ["Evaluation", "evaluate"]
 
@@ -28,39 +30,66 @@ class Evaluation:
     Use :func:`evaluate` to create one.
     """
 
-    def __init__(self, data: Dataset, spend: np.ndarray, accrual: Accrual | None = None) -> None:
+    def __init__(self, data: Dataset, spend: np.ndarray, accrual: Accrual | None = None,
+                 built: np.ndarray | None = None) -> None:
         self.data = data
-        self._spend = spend
+        self._program_spend = np.asarray(spend, dtype=float)
         self.accrual = accrual
-        # what earns outcomes: spend, weighted down by diminishing-returns curves if any
-        self._effective = data.effective_spend(spend)
+        self._built = (np.zeros(data.n_projects) if built is None
+                       else np.asarray(built, dtype=float))
+        # what earns outcomes, per unit (cells, then projects): cell spend weighted down by
+        # diminishing-returns curves if any, and 1 for each project built
+        self._effective = np.concatenate([data.effective_spend(self._program_spend),
+                                          self._built])
+        units_spend = np.concatenate([self._program_spend, self._project_cost * self._built])
+        self._spend = np.bincount(data.unit_cell, weights=units_spend, minlength=data.n_cells)
+
+    @property
+    def program_spend(self) -> np.ndarray:
+        """Spend of every cell on its programs (projects excluded), Rp bn, in cell order."""
+        return self._program_spend
+
+    @property
+    def _project_cost(self) -> np.ndarray:
+        return np.zeros(0) if self.data.projects is None else self.data.projects.cost
 
     @cached_property
     def allocation(self) -> pd.Series:
-        """Spend per cell, Rp bn."""
+        """Spend per cell, Rp bn (the cost of the cell's projects built included)."""
         return pd.Series(self._spend, index=self.data.cells, name="spend")
+
+    @cached_property
+    def projects(self) -> pd.DataFrame:
+        """Every candidate project with ``built`` (True/False); empty without projects."""
+        if self.data.projects is None:
+            return pd.DataFrame(columns=["built"])
+        table = self.data.projects.table.copy()
+        table.insert(0, "built", self._built > 0.5)
+        return table
 
     @cached_property
     def outcomes(self) -> pd.Series:
         """Total of each metric, plus total ``spend`` (Rp bn)."""
         totals = {"spend": float(self._spend.sum())}
         for metric in self.data.metrics:
-            totals[metric] = float(self.data.coefficients(metric) @ self._effective)
+            totals[metric] = float(self.data.unit_coefficients(metric) @ self._effective)
         return pd.Series(totals, name="outcome")
 
     @cached_property
     def accrued(self) -> pd.Series:
         """Each metric counted over the horizon with survival and discounting.
 
-        ``sum_c w_m(t_c) a_mc x_c`` with the weights of :class:`~ikmopt.accrual.Accrual`;
-        equal to :attr:`outcomes` when no accrual is set.
+        ``sum_c w_m(t_c) a_mc x_c`` with the weights of :class:`~ikmopt.accrual.Accrual`
+        (a project counts with the weights of its cell's year); equal to :attr:`outcomes`
+        when no accrual is set.
         """
         accrual = self.accrual or Accrual()
+        cell = self.data.unit_cell
         return pd.Series(
             {
                 metric: float(
-                    (self.data.coefficients(metric) * accrual.year_weights(self.data, metric))
-                    @ self._effective
+                    (self.data.unit_coefficients(metric)
+                     * accrual.year_weights(self.data, metric)[cell]) @ self._effective
                 )
                 for metric in self.data.metrics
             },
@@ -69,9 +98,16 @@ class Evaluation:
 
     @cached_property
     def _cell_outcomes(self) -> pd.DataFrame:
+        cell, n = self.data.unit_cell, self.data.n_cells
         frame = {"spend": self._spend}
+        if self.data.projects is not None:
+            frame["project_spend"] = self._spend - self._program_spend
+            frame["projects_built"] = np.bincount(self.data.projects.cell, weights=self._built,
+                                                  minlength=n)
         for metric in self.data.metrics:
-            frame[metric] = self.data.coefficients(metric) * self._effective
+            frame[metric] = np.bincount(
+                cell, weights=self.data.unit_coefficients(metric) * self._effective, minlength=n
+            )
         return pd.DataFrame(frame, index=self.data.cells)
 
     def by(self, level: str | tuple[str, ...] | list[str] = "region") -> pd.DataFrame:
@@ -144,7 +180,10 @@ class Evaluation:
 
 
 def evaluate(
-    data: Dataset, allocation: pd.Series | np.ndarray, accrual: Accrual | None = None
+    data: Dataset,
+    allocation: pd.Series | np.ndarray,
+    accrual: Accrual | None = None,
+    projects: Iterable[Hashable] | pd.Series | None = None,
 ) -> Evaluation:
     """Measure any allocation on ``data``.
 
@@ -153,9 +192,14 @@ def evaluate(
     data : Dataset
     allocation : pandas.Series or numpy.ndarray
         Spend in Rp bn, indexed like ``data.cells`` (a subset is fine: missing cells spend
-        0), or an array in cell order.
+        0), or an array in cell order. With ``projects``, a cell's spend includes the cost
+        of its projects built.
     accrual : Accrual, optional
         Survival and discounting for :attr:`Evaluation.accrued`.
+    projects : iterable of labels or boolean Series, optional
+        The projects built (labels, or a Series of True/False indexed by project, such as
+        ``result.projects["built"]``). Their cost is taken out of their cell's spend, which
+        must cover it; their outcomes are added.
 
     Returns
     -------
@@ -165,7 +209,8 @@ def evaluate(
     Raises
     ------
     DataError
-        If the allocation has unknown cells, other index levels, or negative/NaN/inf values.
+        If the allocation has unknown cells, other index levels, or negative/NaN/inf values;
+        if ``projects`` names unknown projects or a cell's spend does not cover its projects.
 
     Examples
     --------
@@ -177,7 +222,41 @@ def evaluate(
     """
     if not isinstance(data, Dataset):
         raise DataError(f"evaluate() needs an ik.Dataset first, got {type(data).__name__}")
-    return Evaluation(data, _align(data, allocation), accrual)
+    spend = _align(data, allocation)
+    built = _built(data, projects)
+    if data.projects is None:
+        return Evaluation(data, spend, accrual)
+    project_spend = np.bincount(data.projects.cell, weights=data.projects.cost * built,
+                                minlength=data.n_cells)
+    program = spend - project_spend
+    short = program < -1e-9 * (1.0 + spend)
+    if short.any():
+        raise DataError(
+            "allocation spends less than the cost of the projects built in cell(s) "
+            f"{data.cells[short][:5].tolist()}; a cell's spend must include its projects' cost"
+        )
+    return Evaluation(data, np.maximum(program, 0.0), accrual, built)
+
+
+def _built(data: Dataset, projects: Iterable[Hashable] | pd.Series | None) -> np.ndarray:
+    """0/1 per candidate project from labels or a boolean Series."""
+    if projects is None:
+        return np.zeros(data.n_projects)
+    if data.projects is None:
+        raise DataError(f"projects= given, but dataset '{data.name}' has no projects table")
+    labels = data.projects.labels
+    if isinstance(projects, pd.Series):
+        values = projects.astype(bool)
+        chosen = values.index[values.to_numpy()]
+    else:
+        chosen = pd.Index([str(p) for p in projects])
+    position = labels.get_indexer(pd.Index(chosen).astype(str))
+    if (position < 0).any():
+        bad = list(pd.Index(chosen)[position < 0][:5])
+        raise DataError(f"projects= names unknown project(s) {bad}{suggest(str(bad[0]), labels)}")
+    built = np.zeros(len(labels))
+    built[position] = 1.0
+    return built
 
 
 def _align(data: Dataset, allocation: pd.Series | np.ndarray) -> np.ndarray:

@@ -159,6 +159,7 @@ class ModelBuilder:
         self._aux_family: list[str] = []
         self._aux_label: list[str] = []
         self._aux_key: dict[tuple[str, str], int] = {}
+        self._integer: list[np.ndarray] = []
         self._blocks: list[tuple[RowBlock, int]] = []
         self.cost = np.zeros(n)
         self._n_cols = n
@@ -170,11 +171,14 @@ class ModelBuilder:
         return len(self.cells)
 
     def add_columns(
-        self, family: str, labels: list[str], lower: np.ndarray, upper: np.ndarray
+        self, family: str, labels: list[str], lower: np.ndarray, upper: np.ndarray,
+        integer: bool = False,
     ) -> np.ndarray:
-        """Append auxiliary columns; return their positions."""
+        """Append auxiliary columns (integer ones with ``integer``); return their positions."""
         start = self._n_cols
         k = len(labels)
+        if integer:
+            self._integer.append(np.arange(start, start + k))
         self._lower.append(np.broadcast_to(np.asarray(lower, dtype=float), (k,)).copy())
         self._upper.append(np.broadcast_to(np.asarray(upper, dtype=float), (k,)).copy())
         self._aux_family.extend([family] * k)
@@ -217,7 +221,19 @@ class ModelBuilder:
             self._blocks.append((block, constraint))
 
     def build(self, integrality: np.ndarray | None = None) -> LinearProgram:
-        """Assemble the program (one sparse conversion, no per-row Python work)."""
+        """Assemble the program (one sparse conversion, no per-row Python work).
+
+        Columns added with ``integer=True`` are integer; ``integrality`` marks more.
+        """
+        if self._integer:
+            if integrality is None:
+                integrality = np.zeros(self._n_cols, dtype=bool)
+            integrality = np.asarray(integrality, dtype=bool).copy()
+            if len(integrality) < self._n_cols:
+                integrality = np.concatenate(
+                    [integrality, np.zeros(self._n_cols - len(integrality), dtype=bool)]
+                )
+            integrality[np.concatenate(self._integer)] = True
         offsets = np.cumsum([0] + [b.n_rows for b, _ in self._blocks])
         n_rows = int(offsets[-1])
         if self._blocks:

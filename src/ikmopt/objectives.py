@@ -239,7 +239,8 @@ class PovertyWeighted(Objective):
     def apply(self, ctx: Any, coef: Coefficients, optima: Mapping[str, float] | None) -> None:
         """Cell cost: the metric times its region's weight."""
         weights = self.region_weights(ctx.data)
-        ctx.set_outcome_cost(coef(self.metric) * weights[ctx.data.region_codes])
+        regions = ctx.data.region_codes[ctx.data.unit_cell]  # cells, then projects
+        ctx.set_outcome_cost(coef(self.metric) * weights[regions])
 
     def describe(self) -> str:
         """Human description."""
@@ -331,8 +332,11 @@ class _MaxMinFollowUp(Objective):
     def metrics(self) -> tuple[str, ...]:
         return self.first.metrics()
 
-    def cost(self, coef: Coefficients, optima: Mapping[str, float] | None = None) -> np.ndarray:
-        return np.asarray(coef(self.first.metric), dtype=float)
+    def apply(self, ctx: Any, coef: Coefficients, optima: Mapping[str, float] | None) -> None:
+        if self.first.metric == "spend":
+            ctx.set_spend_cost(1.0)
+        else:
+            ctx.set_outcome_cost(coef(self.first.metric))
 
     def describe(self) -> str:
         return f"then maximize total {self.first.metric}"
@@ -375,11 +379,11 @@ class MinCost(Objective):
         return tuple(t.metric for t in self.targets)
 
     def apply(self, ctx: Any, coef: Coefficients, optima: Mapping[str, float] | None) -> None:
-        """Cost -1 on every cell (maximize -spend) and the target rows."""
+        """Cost -1 on every Rp bn spent (maximize -spend, projects included), target rows."""
         for target in self.targets:
             for block in target.emit(ctx):
                 ctx.builder.add_rows(block, constraint=-1)
-        ctx.builder.cost[: ctx.data.n_cells] = -1.0
+        ctx.set_spend_cost(-1.0)
 
     def describe(self) -> str:
         """Human description."""

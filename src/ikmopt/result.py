@@ -59,7 +59,11 @@ class Result:
         self.lp = lp
         self.solution = solution
         self.optima = dict(optima or {})
-        self._evaluation = Evaluation(data, solution.x[: lp.n_cells].copy(), policy.accrual)
+        built = None
+        if "project_columns" in lp.meta:
+            built = np.round(solution.x[lp.meta["project_columns"]])
+        self._evaluation = Evaluation(data, solution.x[: lp.n_cells].copy(), policy.accrual,
+                                      built)
 
     # ------------------------------------------------------------------ status
     @property
@@ -85,8 +89,16 @@ class Result:
     # ------------------------------------------------------------------ plan and outcomes
     @property
     def allocation(self) -> pd.Series:
-        """Spend per cell, Rp bn (index: the dataset's cells)."""
+        """Spend per cell, Rp bn (index: the dataset's cells; projects built included)."""
         return self._evaluation.allocation
+
+    @property
+    def projects(self) -> pd.DataFrame:
+        """Every candidate project with ``built`` (True/False), cost, cell and outcomes.
+
+        Empty when the dataset has no projects table.
+        """
+        return self._evaluation.projects
 
     @property
     def outcomes(self) -> pd.Series:
@@ -120,9 +132,10 @@ class Result:
         Columns: ``constraint`` (the rule as written), ``family``, ``label``, ``activity``,
         ``lower``, ``upper``, ``slack`` (distance to the nearest bound), ``shadow_price``
         (change of the objective per unit increase of the row's binding bound; ``NaN`` for a
-        MIP) and ``binding``. Share rows (``GroupShare``, ``ProgramShare``) are expressed as
-        shares: activity is the share achieved, the bound is the share required and the
-        shadow price is per 1.0 (100 percentage points) of share.
+        MIP, that is a dataset with projects, where duals are not defined) and ``binding``.
+        Share rows (``GroupShare``, ``ProgramShare``) are expressed as shares: activity is
+        the share achieved, the bound is the share required and the shadow price is per 1.0
+        (100 percentage points) of share.
         """
         lp, sol = self.lp, self.solution
         rows = lp.rows
@@ -135,7 +148,7 @@ class Result:
         )
         share = (rows["kind"] == "share").to_numpy()
         if share.any():
-            total = float(sol.x[: lp.n_cells].sum())
+            total = float(self.outcomes["spend"])
             alpha = rows["param"].to_numpy()[share]
             with np.errstate(divide="ignore", invalid="ignore"):
                 activity[share] = activity[share] / total + alpha if total > 0 else np.nan
@@ -210,10 +223,10 @@ class Result:
 
     @property
     def at_capacity(self) -> pd.Series:
-        """Whether each cell spends its full capacity."""
+        """Whether each cell's program spend (projects excluded) reaches its capacity."""
         cap = self.data.capacity
         return pd.Series(
-            self.allocation.to_numpy() >= cap - BINDING_TOL * (1 + cap),
+            self._evaluation.program_spend >= cap - BINDING_TOL * (1 + cap),
             index=self.data.cells,
             name="at_capacity",
         )
@@ -255,16 +268,34 @@ class Result:
         lines.append(_text_table(by_region.head(shown)[region_cols]))
         lines += ["", "Program split"]
         lines.append(_text_table(self.by("program")[cols]))
+        if self.data.projects is not None:
+            lines += ["", self._projects_text(top)]
         binding = self.binding
         n_binding = 10 if top is None else top
-        lines += ["", f"Binding constraints ({len(binding)}; largest shadow prices first, "
-                  "objective change per unit of the bound)"]
+        if self.lp.is_mip:
+            lines += ["", f"Binding constraints ({len(binding)}; no shadow prices: a plan with "
+                      "discrete projects is a MIP, whose duals are not defined)"]
+        else:
+            lines += ["", f"Binding constraints ({len(binding)}; largest shadow prices first, "
+                      "objective change per unit of the bound)"]
         if len(binding):
-            show = binding.head(n_binding)[["family", "label", "activity", "shadow_price"]]
+            show = binding.head(n_binding)[["family", "label", "activity",
+                                            *([] if self.lp.is_mip else ["shadow_price"])]]
             lines.append(_text_table(show.set_index(["family", "label"])))
         gini = self.equity.get(("spend", "gini"), np.nan)
         lines += ["", f"Gini of spend per capita across regions: {gini:.3f}"]
         return "\n".join(lines)
+
+    def _projects_text(self, top: int | None) -> str:
+        table = self.projects
+        built = table[table["built"]]
+        shown = built if top is None else built.head(top)
+        head = (f"Projects built: {len(built)} of {len(table)}, Rp {built['cost'].sum():,.1f} bn"
+                + (f"; first {len(shown)} shown" if len(shown) < len(built) else ""))
+        if not len(built):
+            return head
+        columns = [*self.data.levels, "cost", *self.data.metrics[:2]]
+        return head + "\n" + _text_table(shown[columns])
 
     def __repr__(self) -> str:
         out = self.outcomes
@@ -299,6 +330,8 @@ class Result:
             "by_region": self.by("region").reset_index(),
             "by_program": self.by("program").reset_index(),
             "outcomes": self.outcomes.rename_axis("metric").reset_index(),
+            **({"projects": self.projects.reset_index()} if self.data.projects is not None
+               else {}),
             "constraints": self.constraints,
             "equity": equity,
             "policy": pd.DataFrame({"rule": self.policy.describe()}),

@@ -10,7 +10,7 @@ import pandas as pd
 from ..data import Dataset
 from ..errors import DataError
 from ..validation import suggest
-from .derive import default_curves, derive_impacts
+from .derive import default_curves, derive_impacts, example_projects
 from .synthetic import synthetic
 
 __all__ = ["list", "load", "synthetic"]
@@ -33,13 +33,16 @@ def list() -> pd.DataFrame:
     ).set_index("name")
 
 
-def load(name: str = "indonesia-provinces") -> Dataset:
+def load(name: str = "indonesia-provinces", *, projects: bool = False) -> Dataset:
     """Load a bundled dataset by name.
 
     Parameters
     ----------
     name : str, default "indonesia-provinces"
         See :func:`list`.
+    projects : bool, default False
+        Add the ILLUSTRATIVE candidate projects (one new sentra IKM per province, see
+        :func:`ikmopt.datasets.derive.example_projects`), which makes every plan a MIP.
 
     Returns
     -------
@@ -74,6 +77,7 @@ def load(name: str = "indonesia-provinces") -> Dataset:
         programs,
         impacts,
         curves=default_curves(impacts),
+        projects=example_projects(regions) if projects else None,
         money_unit="IDR bn",
         metric_units={"jobs": "jobs", "value_added": "IDR bn per year"},
         name=name,

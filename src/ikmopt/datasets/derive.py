@@ -24,6 +24,14 @@ capacity earns its full coefficients, the next 30 % earns 75 % of them and the l
 earns 50 % — the best-prepared IKM units are reached first. This, too, is an illustrative
 default.
 
+Candidate discrete projects (:func:`example_projects`, loaded with
+``ik.datasets.load(..., projects=True)``) are one new sentra IKM per province, also
+ILLUSTRATIVE: cost ``SENTRA_COST_BN * k_r`` (Rp 7 bn is the DAK fisik IKM of 2023 per
+recipient region, Rp 395 bn for 56 regions), ``SENTRA_UNITS`` IKM units housed (270,197 units
+in 12,186 sentra in 2017), ``SENTRA_JOBS_PER_UNIT`` new jobs per unit at the national unit
+size, so ``jobs_r = 22 * 5 * w_r / w̄`` and ``value_added_r = jobs_r * v_r / 1000`` (Rp bn a
+year: the output of the new jobs at local productivity).
+
 Run ``python -m ikmopt.datasets`` to print the derived table.
 """
 
@@ -32,8 +40,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["CURVE_FACTORS", "CURVE_SHARES", "NATIONAL_UMP_2024", "default_curves",
-           "derive_impacts"]
+__all__ = ["CURVE_FACTORS", "CURVE_SHARES", "NATIONAL_UMP_2024", "SENTRA_COST_BN",
+           "SENTRA_JOBS_PER_UNIT", "SENTRA_UNITS", "default_curves", "derive_impacts",
+           "example_projects"]
 
 #: Share of a cell's capacity in each segment of the default curves, and their factors.
 CURVE_SHARES = (0.5, 0.3, 0.2)
@@ -41,6 +50,53 @@ CURVE_FACTORS = (1.0, 0.75, 0.5)
 
 #: National UMP figure for 2024 given by the UMP source (Rp per month).
 NATIONAL_UMP_2024 = 3_125_999.0
+
+#: Example projects (ILLUSTRATIVE): cost of a new sentra IKM at the national cost level
+#: (DAK fisik IKM 2023 per recipient region, Rp 395 bn / 56), units it houses (270,197 units
+#: in 12,186 sentra, 2017) and new jobs per housed unit (an assumption).
+SENTRA_COST_BN = 7.0
+SENTRA_UNITS = 22
+SENTRA_JOBS_PER_UNIT = 5.0
+
+
+def _region_factors(regions: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Unit size relative to the national one, value added per worker (Rp million), cost index."""
+    establishments = regions["imk_establishments"].to_numpy(dtype=float)
+    workers = regions["imk_workers"].to_numpy(dtype=float)
+    value_added = regions["imk_value_added_million_rp"].to_numpy(dtype=float)
+    size_ratio = (workers / establishments) / (workers.sum() / establishments.sum())
+    cost_index = 0.5 + 0.5 * regions["ump_2024"].to_numpy(dtype=float) / NATIONAL_UMP_2024
+    return size_ratio, value_added / workers, cost_index
+
+
+def example_projects(regions: pd.DataFrame) -> pd.DataFrame:
+    """ILLUSTRATIVE candidate projects: one new sentra IKM per province (module docstring).
+
+    Parameters
+    ----------
+    regions : pandas.DataFrame
+        Indexed by region, with ``bps_code`` and the columns :func:`derive_impacts` reads.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``project`` (``sentra-<bps_code>``), with ``region``, ``program``
+        (``sentra``), ``type``, ``cost`` (Rp bn), ``jobs`` and ``value_added`` (Rp bn a year).
+    """
+    size_ratio, va_per_worker, cost_index = _region_factors(regions)
+    jobs = SENTRA_UNITS * SENTRA_JOBS_PER_UNIT * size_ratio
+    index = pd.Index("sentra-" + regions["bps_code"].astype(str), name="project")
+    return pd.DataFrame(
+        {
+            "region": regions.index.to_numpy(),
+            "program": "sentra",
+            "type": "new sentra IKM",
+            "cost": SENTRA_COST_BN * cost_index,
+            "jobs": jobs,
+            "value_added": jobs * va_per_worker / 1000.0,
+        },
+        index=index,
+    )
 
 
 def derive_impacts(regions: pd.DataFrame, programs: pd.DataFrame) -> pd.DataFrame:
@@ -55,12 +111,8 @@ def derive_impacts(regions: pd.DataFrame, programs: pd.DataFrame) -> pd.DataFram
         Indexed by program, with the five assumption columns named in the module docstring.
     """
     establishments = regions["imk_establishments"].to_numpy(dtype=float)
-    workers = regions["imk_workers"].to_numpy(dtype=float)
-    value_added = regions["imk_value_added_million_rp"].to_numpy(dtype=float)
-    unit_size = workers / establishments
-    national_size = workers.sum() / establishments.sum()
-    va_per_worker = value_added / workers
-    cost_index = 0.5 + 0.5 * regions["ump_2024"].to_numpy(dtype=float) / NATIONAL_UMP_2024
+    unit_size = regions["imk_workers"].to_numpy(dtype=float) / establishments
+    relative_size, va_per_worker, cost_index = _region_factors(regions)
 
     cost = programs["cost_per_unit_million"].to_numpy(dtype=float)
     job_gain = programs["job_gain_per_unit"].to_numpy(dtype=float)
@@ -70,7 +122,7 @@ def derive_impacts(regions: pd.DataFrame, programs: pd.DataFrame) -> pd.DataFram
 
     # region x program grids (outer products), flattened in region-major order
     units_per_bn = 1000.0 / np.outer(cost_index, cost)
-    size_ratio = (unit_size / national_size)[:, None]
+    size_ratio = relative_size[:, None]
     jobs = units_per_bn * job_gain[None, :] * size_ratio
     va = (
         units_per_bn

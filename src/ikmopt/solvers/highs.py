@@ -13,7 +13,7 @@ import highspy
 import numpy as np
 
 from ..lp import LinearProgram
-from .base import Solution, Status, check_status, clean_point, silenced
+from .base import MIP_REL_GAP, Solution, Status, check_status, clean_point, silenced
 
 __all__ = ["solve_highs"]
 
@@ -91,6 +91,8 @@ def solve_highs(
     """Solve with highspy and return a :class:`Solution` in ikmopt's conventions."""
     h = new_highs(verbose)
     h.setOptionValue("solver", choose_algorithm(lp, algorithm))
+    if lp.is_mip:
+        h.setOptionValue("mip_rel_gap", MIP_REL_GAP)
     if time_limit is not None:
         h.setOptionValue("time_limit", float(time_limit))
     for key, value in (options or {}).items():

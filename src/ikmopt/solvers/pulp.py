@@ -21,7 +21,7 @@ import pulp
 import scipy.sparse.linalg as spla
 
 from ..lp import LinearProgram
-from .base import Solution, Status, check_status, clean_point, silenced
+from .base import MIP_REL_GAP, Solution, Status, check_status, clean_point, silenced
 
 __all__ = ["model_names", "solve_pulp", "to_pulp", "write_lp", "write_mps"]
 
@@ -131,10 +131,11 @@ def _solver(name: str, lp: LinearProgram, time_limit: float | None, verbose: boo
         options = [] if mip else ["boundPropLevel off", "singletonBounds off"]
         return pulp.COIN_CMD(
             path=cbcbox.cbc_bin_path(), msg=False, logPath=str(log), timeLimit=time_limit,
-            mip=mip, threads=1, options=options,
+            mip=mip, threads=1, options=options, gapRel=MIP_REL_GAP if mip else None,
         )
     if name == "pulp-highs":
-        return pulp.HiGHS(msg=verbose, timeLimit=time_limit, mip=mip, threads=1)
+        return pulp.HiGHS(msg=verbose, timeLimit=time_limit, mip=mip, threads=1,
+                          gapRel=MIP_REL_GAP if mip else None)
     raise ValueError(name)
 
 
