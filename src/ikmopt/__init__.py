@@ -13,6 +13,7 @@ from importlib.metadata import PackageNotFoundError, version
 
 from . import datasets, equity
 from .accrual import Accrual
+from .batch import InProcessExecutor, ScenarioResult, ScenarioResults, run_scenarios
 from .build import build
 from .constraints import (
     Budget,
@@ -53,6 +54,7 @@ from .optimize import optimize
 from .policy import Policy
 from .price import price_of
 from .result import Result
+from .scenarios import Scenario, ScenarioError, load_scenario, load_scenarios
 from .solvers import SOLVERS, Solution, Status, solve
 from .sweep import Sweep, sweep
 
@@ -74,6 +76,7 @@ __all__ = [
     "GoalProgram",
     "GroupShare",
     "IkmoptError",
+    "InProcessExecutor",
     "InfeasibleError",
     "Lexicographic",
     "LinearProgram",
@@ -90,6 +93,10 @@ __all__ = [
     "Ramp",
     "RegionBounds",
     "Result",
+    "Scenario",
+    "ScenarioError",
+    "ScenarioResult",
+    "ScenarioResults",
     "Solution",
     "SolverError",
     "Status",
@@ -104,8 +111,11 @@ __all__ = [
     "equity",
     "evaluate",
     "frontier",
+    "load_scenario",
+    "load_scenarios",
     "optimize",
     "price_of",
+    "run_scenarios",
     "solve",
     "sweep",
 ]

@@ -1,0 +1,597 @@
+"""Scenario files: a dataset, data overrides, a policy and solver options in one YAML file.
+
+A scenario file maps 1:1 onto the Python classes through one :data:`REGISTRY`: every
+constraint or objective is a one-key mapping whose key is the class name in snake case
+(``group_share:`` for :class:`~ikmopt.GroupShare`) and whose value holds the class's own
+keyword arguments. Data overrides map onto the :class:`~ikmopt.Dataset` methods that make
+what-if copies (``scale``, ``with_capacity``, ``with_cost``, ``drop_regions``). Nothing
+parses strings a second way: the classes validate their arguments as they do in Python.
+
+.. code-block:: yaml
+
+    name: kti-push
+    extends: baseline.yaml          # inherit every key, then change some
+    dataset: indonesia-provinces    # or {name: ..., projects: true} or {path: my-data/}
+    data:
+      - scale: {metric: jobs, factor: 0.8, where: {program: training}}
+    budget: {total: 2500}
+    constraints:
+      - region_bounds: {min_share: 0.005}
+      - group_share: {group: kti, min: 0.45}
+    objective:
+      weighted: {jobs: 1.0, value_added: 0.5}
+    set:                            # precise changes by parameter path, after extends
+      constraints[1].min: 0.45
+    solver: {solver: highs, time_limit: 60}
+
+Files are read with ``yaml.safe_load`` only; errors name the file and the key path (for
+example ``constraints[2].group_share.min``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import glob
+import hashlib
+import inspect
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from . import constraints as _c
+from . import objectives as _o
+from .accrual import Accrual
+from .data import Dataset
+from .errors import IkmoptError, PolicyError
+from .params import set_param
+from .policy import Policy
+from .validation import suggest
+
+__all__ = [
+    "DATA_OPS",
+    "REGISTRY",
+    "Scenario",
+    "ScenarioError",
+    "load_scenario",
+    "load_scenarios",
+]
+
+
+class ScenarioError(PolicyError):
+    """A scenario file or key that makes no sense; names the file and the key path.
+
+    Attributes
+    ----------
+    file : str or None
+        The scenario file.
+    key : str
+        Key path inside the file, e.g. ``constraints[2].group_share.min``.
+    """
+
+    def __init__(self, message: str, file: str | None = None, key: str = "") -> None:
+        self.file = file
+        self.key = key
+        self.detail = message
+        where = " ".join(p for p in (f"{file}:" if file else "", f"{key}:" if key else "") if p)
+        super().__init__(f"{where} {message}" if where else message)
+
+    def __reduce__(self):  # keep file and key through pickling (batches use processes)
+        return (type(self), (self.detail, self.file, self.key))
+
+
+def _snake(name: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+
+
+_CONSTRAINTS = (_c.RegionBounds, _c.GroupShare, _c.ProgramShare, _c.Target, _c.Ramp,
+                _c.GiniCap, _c.OutcomeEquity, _c.ProjectCount)
+_OBJECTIVES = (_o.Maximize, _o.Weighted, _o.PovertyWeighted, _o.MaxMin, _o.MinCost,
+               _o.Lexicographic, _o.GoalProgram)
+
+#: Scenario keys of every constraint and objective class: ``{"constraints": {key: cls},
+#: "objective": {key: cls}}``. The file reference in the docs is generated from it.
+REGISTRY: dict[str, dict[str, type]] = {
+    "constraints": {_snake(cls.__name__): cls for cls in _CONSTRAINTS},
+    "objective": {_snake(cls.__name__): cls for cls in _OBJECTIVES},
+}
+
+#: Data overrides: scenario key -> Dataset method (applied in the order given).
+DATA_OPS: dict[str, Callable[..., Dataset]] = {
+    "scale": Dataset.scale,
+    "with_capacity": Dataset.with_capacity,
+    "with_cost": Dataset.with_cost,
+    "drop_regions": Dataset.drop_regions,
+}
+
+#: Top-level keys of a scenario file.
+TOP_KEYS = ("name", "description", "extends", "dataset", "data", "budget", "constraints",
+            "objective", "accrual", "set", "solver")
+#: Keys of the ``solver:`` mapping (keyword arguments of :func:`ikmopt.optimize`).
+SOLVER_KEYS = ("solver", "time_limit", "algorithm")
+#: Arguments whose YAML list becomes a tuple.
+_TUPLE_ARGS = ("by", "regions")
+
+
+# ---------------------------------------------------------------------- parsing
+class _Reader:
+    """Turns plain YAML values into policy objects, keeping the key path for errors."""
+
+    def __init__(self, file: str | None) -> None:
+        self.file = file
+
+    def fail(self, key: str, message: str) -> ScenarioError:
+        return ScenarioError(message, self.file, key)
+
+    def mapping(self, value: Any, key: str, what: str) -> Mapping:
+        if not isinstance(value, Mapping):
+            raise self.fail(key, f"must be a mapping ({what}), got {_kind(value)}")
+        return value
+
+    def call(self, cls: type, args: Any, key: str) -> Any:
+        """Build ``cls(**args)`` with its errors named by ``key``."""
+        if args is None:
+            args = {}
+        args = dict(self.mapping(args, key, f"keyword arguments of {cls.__name__}"))
+        allowed, open_kwargs = _parameters(cls)
+        for name in args:
+            if not isinstance(name, str):
+                raise self.fail(key, f"argument names must be text, got {name!r}")
+            if name not in allowed and not open_kwargs:
+                raise self.fail(
+                    f"{key}.{name}",
+                    f"unknown argument of {cls.__name__}{suggest(name, allowed)}; "
+                    f"allowed: {sorted(allowed)}",
+                )
+        if cls in (_o.MinCost, _o.GoalProgram) and "targets" in args:
+            args["targets"] = [
+                self.call(_c.Target, t, f"{key}.targets[{i}]")
+                for i, t in enumerate(self.sequence(args["targets"], f"{key}.targets"))
+            ]
+        if cls is _o.Lexicographic and "objectives" in args:
+            args["objectives"] = [
+                self.one_of("objective", o, f"{key}.objectives[{i}]")
+                for i, o in enumerate(self.sequence(args["objectives"], f"{key}.objectives"))
+            ]
+        for name in _TUPLE_ARGS:
+            if isinstance(args.get(name), list):
+                args[name] = tuple(args[name])
+        try:
+            return cls(**args)
+        except IkmoptError as err:
+            raise self.fail(key, str(err)) from None
+        except TypeError as err:
+            raise self.fail(key, f"{cls.__name__}: {err}") from None
+
+    def sequence(self, value: Any, key: str) -> list:
+        if not isinstance(value, list):
+            raise self.fail(key, f"must be a list, got {_kind(value)}")
+        return value
+
+    def one_of(self, section: str, value: Any, key: str) -> Any:
+        """A one-key mapping ``{registry_key: arguments}`` of ``section``."""
+        known = REGISTRY[section]
+        if isinstance(value, str) and value in known:  # a class without arguments
+            value = {value: {}}
+        if not isinstance(value, Mapping) or len(value) != 1:
+            raise self.fail(
+                key, f"must be one mapping {{kind: arguments}} with a kind from {sorted(known)}"
+                f", got {_kind(value)}",
+            )
+        (kind, args), = value.items()
+        if kind not in known:
+            raise self.fail(
+                f"{key}.{kind}",
+                f"unknown {'constraint' if section == 'constraints' else section} "
+                f"'{kind}'{suggest(str(kind), known)}; known: {sorted(known)}",
+            )
+        return self.call(known[kind], args, f"{key}.{kind}")
+
+    def policy(self, raw: Mapping) -> Policy:
+        if "budget" not in raw:
+            raise self.fail("budget", "is required, e.g. budget: {total: 2500}")
+        budget = self.call(_c.Budget, raw["budget"], "budget")
+        constraints = [
+            self.one_of("constraints", c, f"constraints[{i}]")
+            for i, c in enumerate(self.sequence(raw.get("constraints") or [], "constraints"))
+        ]
+        objective = (self.one_of("objective", raw["objective"], "objective")
+                     if raw.get("objective") is not None else _o.Maximize("jobs"))
+        accrual = (self.call(Accrual, raw["accrual"], "accrual")
+                   if raw.get("accrual") is not None else None)
+        policy = Policy(budget=budget, constraints=constraints, objective=objective,
+                        accrual=accrual)
+        changes = self.mapping(raw.get("set") or {}, "set", "{parameter path: value}")
+        for path, value in changes.items():
+            try:
+                policy = set_param(policy, str(path), value)
+            except IkmoptError as err:
+                raise self.fail(f"set.{path}", str(err)) from None
+        return policy
+
+    def data_ops(self, raw: Any) -> tuple[dict, ...]:
+        ops = []
+        for i, op in enumerate(self.sequence(raw or [], "data")):
+            key = f"data[{i}]"
+            if not isinstance(op, Mapping) or len(op) != 1:
+                raise self.fail(key, "must be one mapping {operation: arguments} with an "
+                                f"operation from {sorted(DATA_OPS)}, got {_kind(op)}")
+            (name, args), = op.items()
+            if name not in DATA_OPS:
+                raise self.fail(f"{key}.{name}", f"unknown data operation '{name}'"
+                                f"{suggest(str(name), DATA_OPS)}; known: {sorted(DATA_OPS)}")
+            if name == "drop_regions":
+                if isinstance(args, Mapping):
+                    args = args.get("regions")
+                args = {"regions": args if isinstance(args, list) else [args]}
+            args = dict(self.mapping(args, f"{key}.{name}", f"arguments of {name}"))
+            allowed = [p for p in inspect.signature(DATA_OPS[name]).parameters if p != "self"]
+            for arg in args:
+                if arg not in allowed:
+                    raise self.fail(f"{key}.{name}.{arg}", f"unknown argument of {name}"
+                                    f"{suggest(str(arg), allowed)}; allowed: {allowed}")
+            ops.append({name: args})
+        return tuple(ops)
+
+    def dataset(self, raw: Any) -> dict:
+        if raw is None:
+            return {"name": "indonesia-provinces"}
+        if isinstance(raw, str):
+            return {"name": raw}
+        spec = dict(self.mapping(raw, "dataset", "a bundled name, {name: ...} or {path: ...}"))
+        allowed = {"name", "path", "projects"}
+        for k in spec:
+            if k not in allowed:
+                raise self.fail(f"dataset.{k}", f"unknown key{suggest(str(k), allowed)}; "
+                                f"allowed: {sorted(allowed)}")
+        if ("name" in spec) == ("path" in spec):
+            raise self.fail("dataset", "give exactly one of name: (a bundled dataset) and "
+                            "path: (a folder of CSV files or an Excel workbook)")
+        return spec
+
+    def solver(self, raw: Any) -> dict:
+        spec = dict(self.mapping(raw or {}, "solver", "options of ik.optimize"))
+        for k in spec:
+            if k not in SOLVER_KEYS:
+                raise self.fail(f"solver.{k}", "unknown solver option"
+                                f"{suggest(str(k), SOLVER_KEYS)}; allowed: {list(SOLVER_KEYS)}")
+        return spec
+
+
+def _parameters(cls: type) -> tuple[set[str], bool]:
+    """Keyword arguments a class accepts, and whether it takes any (``**kwargs``)."""
+    params = inspect.signature(cls).parameters
+    names = {n for n, p in params.items() if p.kind is not inspect.Parameter.VAR_KEYWORD}
+    return names, any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values())
+
+
+def _kind(value: Any) -> str:
+    return f"{type(value).__name__} {value!r}"[:80]
+
+
+# ---------------------------------------------------------------------- the scenario
+@dataclass(frozen=True)
+class Scenario:
+    """One what-if: where the data come from, how to change them, the policy and options.
+
+    Parameters
+    ----------
+    name : str
+    policy : Policy
+    dataset : mapping, default ``{"name": "indonesia-provinces"}``
+        ``{"name": bundled_name}`` (with optional ``projects: true``) or ``{"path": ...}``
+        (a folder of CSV files or an Excel workbook; relative to the scenario file).
+    data : tuple of mappings
+        Data overrides in order, each ``{operation: arguments}`` with an operation of
+        :data:`DATA_OPS`.
+    solver : mapping
+        Keyword arguments of :func:`ikmopt.optimize` (``solver``, ``time_limit``,
+        ``algorithm``).
+    description : str
+    source : str, optional
+        The file the scenario was read from (not compared, not written).
+
+    Examples
+    --------
+    >>> import ikmopt as ik
+    >>> s = ik.Scenario.from_dict({"name": "cut", "budget": {"total": 2125}})
+    >>> s.policy.budget.total
+    2125.0
+    >>> ik.Scenario.from_yaml(s.to_yaml()) == s
+    True
+    """
+
+    name: str
+    policy: Policy
+    dataset: Mapping[str, Any] = field(default_factory=lambda: {"name": "indonesia-provinces"})
+    data: tuple[Mapping[str, Any], ...] = ()
+    solver: Mapping[str, Any] = field(default_factory=dict)
+    description: str = ""
+    source: str | None = field(default=None, compare=False)
+
+    # ------------------------------------------------------------------ reading
+    @classmethod
+    def from_dict(cls, raw: Mapping[str, Any], *, file: str | None = None,
+                  name: str | None = None) -> Scenario:
+        """Build a scenario from plain values (as a YAML file holds them).
+
+        Raises
+        ------
+        ScenarioError
+            Naming ``file`` and the key path of the first problem.
+        """
+        reader = _Reader(file)
+        raw = reader.mapping(raw, "", "a scenario")
+        for key in raw:
+            if key not in TOP_KEYS:
+                raise reader.fail(str(key), f"unknown top-level key{suggest(str(key), TOP_KEYS)}"
+                                  f"; allowed: {list(TOP_KEYS)}")
+        if "extends" in raw:
+            raise reader.fail("extends", "only scenario files can extend another file "
+                              "(use ik.load_scenario)")
+        scenario_name = raw.get("name", name)
+        if not isinstance(scenario_name, str) or not scenario_name.strip():
+            raise reader.fail("name", f"must be a non-empty text, got {_kind(scenario_name)}")
+        description = raw.get("description") or ""
+        if not isinstance(description, str):
+            raise reader.fail("description", f"must be text, got {_kind(description)}")
+        return cls(
+            name=scenario_name.strip(),
+            policy=reader.policy(raw),
+            dataset=reader.dataset(raw.get("dataset")),
+            data=reader.data_ops(raw.get("data")),
+            solver=reader.solver(raw.get("solver")),
+            description=description,
+            source=file,
+        )
+
+    @classmethod
+    def from_yaml(cls, text: str, *, file: str | None = None) -> Scenario:
+        """Read a scenario from YAML text (safe loader; no ``extends``)."""
+        return cls.from_dict(_safe_load(text, file), file=file)
+
+    # ------------------------------------------------------------------ writing
+    def to_dict(self) -> dict[str, Any]:
+        """Plain values that :meth:`from_dict` turns back into an equal scenario."""
+        out: dict[str, Any] = {"name": self.name}
+        if self.description:
+            out["description"] = self.description
+        out["dataset"] = (self.dataset["name"] if set(self.dataset) == {"name"}
+                          else dict(self.dataset))
+        if self.data:
+            out["data"] = [_plain(op) for op in self.data]
+        policy = self.policy
+        out["budget"] = _args(policy.budget)
+        if policy.constraints:
+            out["constraints"] = [_tagged(c) for c in policy.constraints]
+        out["objective"] = _tagged(policy.objective)
+        if policy.accrual is not None:
+            out["accrual"] = _args(policy.accrual)
+        if self.solver:
+            out["solver"] = dict(self.solver)
+        return out
+
+    def to_yaml(self, path: str | Path | None = None) -> str:
+        """The scenario as YAML text; written to ``path`` too when given."""
+        text = yaml.safe_dump(self.to_dict(), sort_keys=False, allow_unicode=True)
+        if path is not None:
+            Path(path).write_text(text, encoding="utf-8")
+        return text
+
+    @property
+    def digest(self) -> str:
+        """SHA-256 of the scenario's inputs: its YAML and, for a dataset path, the files."""
+        h = hashlib.sha256(self.to_yaml().encode())
+        if "path" in self.dataset:
+            path = self._dataset_path()
+            files = sorted(path.rglob("*")) if path.is_dir() else [path]
+            for f in files:
+                if f.is_file():
+                    h.update(f.name.encode())
+                    h.update(f.read_bytes())
+        return h.hexdigest()
+
+    # ------------------------------------------------------------------ running
+    def _dataset_path(self) -> Path:
+        path = Path(str(self.dataset["path"]))
+        if not path.is_absolute() and self.source:
+            path = Path(self.source).parent / path
+        return path
+
+    def load_data(self) -> Dataset:
+        """The scenario's dataset with its overrides applied.
+
+        Raises
+        ------
+        ScenarioError
+            If the dataset cannot be read or an override does not fit it (naming the key).
+        """
+        from . import datasets
+
+        try:
+            if "path" in self.dataset:
+                path = self._dataset_path()
+                data = (Dataset.from_excel(path) if path.suffix.lower() in (".xlsx", ".xls")
+                        else Dataset.from_csv(path))
+            else:
+                data = datasets.load(str(self.dataset["name"]),
+                                     projects=bool(self.dataset.get("projects", False)))
+        except IkmoptError as err:
+            raise ScenarioError(str(err), self.source, "dataset") from None
+        for i, op in enumerate(self.data):
+            (name, args), = op.items()
+            try:
+                data = DATA_OPS[name](data, **args)
+            except (IkmoptError, TypeError) as err:
+                raise ScenarioError(str(err), self.source, f"data[{i}].{name}") from None
+        return data
+
+    def run(self, **options: Any):
+        """Load the data and optimize; ``options`` override the scenario's solver options."""
+        from .optimize import optimize
+
+        return optimize(self.load_data(), self.policy, **{**self.solver, **options})
+
+    def replace(self, **changes: Any) -> Scenario:
+        """A copy with some fields changed."""
+        return dataclasses.replace(self, **changes)
+
+
+def _plain(value: Any) -> Any:
+    """Tuples to lists, mappings to dicts, numpy numbers to Python numbers."""
+    if isinstance(value, Mapping):
+        return {(_plain(k) if not isinstance(k, tuple) else list(k)): _plain(v)
+                for k, v in value.items()}
+    if isinstance(value, tuple | list):
+        return [_plain(v) for v in value]
+    if hasattr(value, "item") and callable(value.item):
+        return value.item()
+    return value
+
+
+def _args(obj: Any) -> dict[str, Any]:
+    """The constructor arguments of a policy object that differ from their defaults."""
+    if isinstance(obj, _o.Weighted):
+        out = dict(obj.weights)
+        if not obj.normalize:
+            out["normalize"] = False
+        return out
+    out = {}
+    for f in dataclasses.fields(obj):
+        if not f.init:
+            continue
+        value = getattr(obj, f.name)
+        default = (f.default if f.default is not dataclasses.MISSING
+                   else f.default_factory() if f.default_factory is not dataclasses.MISSING
+                   else dataclasses.MISSING)
+        if value == default:
+            continue
+        if f.name == "targets":
+            value = [_args(t) for t in value]
+        elif f.name == "objectives":
+            value = [_tagged(o) for o in value]
+        out[f.name] = _plain(value)
+    return out
+
+
+def _tagged(obj: Any) -> dict[str, Any]:
+    key = _snake(type(obj).__name__)
+    return {key: _args(obj)}
+
+
+def _safe_load(text: str, file: str | None) -> Any:
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        where = f"line {mark.line + 1}" if mark is not None else ""
+        problem = getattr(err, "problem", None) or str(err).splitlines()[0]
+        raise ScenarioError(f"not valid YAML ({problem}); only plain YAML is read (safe "
+                            "loader: no Python tags)", file, where) from None
+
+
+# ---------------------------------------------------------------------- files
+def _read_raw(path: Path, seen: tuple[Path, ...] = ()) -> dict[str, Any]:
+    """The file's mapping with ``extends`` resolved (mappings merged, lists replaced)."""
+    file = str(path)
+    if not path.is_file():
+        raise ScenarioError(f"scenario file does not exist (looked in {path.resolve()})",
+                            file)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        raise ScenarioError(f"cannot read the file: {err}", file) from None
+    raw = _safe_load(text, file)
+    if raw is None:
+        raise ScenarioError("the file is empty; a scenario needs at least budget:", file)
+    if not isinstance(raw, Mapping):
+        raise ScenarioError(f"a scenario file must hold a mapping, got {_kind(raw)}", file)
+    raw = dict(raw)
+    parent = raw.pop("extends", None)
+    if parent is None:
+        return raw
+    if not isinstance(parent, str):
+        raise ScenarioError(f"must name a scenario file, got {_kind(parent)}", file, "extends")
+    base_path = (path.parent / parent).resolve()
+    if base_path in seen or base_path == path.resolve():
+        raise ScenarioError(f"extends '{parent}' goes round in a circle", file, "extends")
+    try:
+        base = _read_raw(base_path, (*seen, path.resolve()))
+    except ScenarioError as err:
+        raise ScenarioError(f"in the file it extends: {err}", file, "extends") from None
+    base.pop("name", None)
+    dataset = base.get("dataset")
+    if isinstance(dataset, Mapping) and "path" in dataset:
+        # a relative dataset path stays relative to the file that wrote it
+        base["dataset"] = {**dataset,
+                           "path": str((base_path.parent / str(dataset["path"])).resolve())}
+    return _merge(base, raw)
+
+
+def _merge(base: Mapping, child: Mapping) -> dict:
+    out = dict(base)
+    for key, value in child.items():
+        if isinstance(value, Mapping) and isinstance(out.get(key), Mapping) and key != "dataset":
+            out[key] = _merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read one scenario file (``extends`` resolved; the name defaults to the file stem).
+
+    Raises
+    ------
+    ScenarioError
+        Naming the file and the key path.
+
+    Examples
+    --------
+    >>> import ikmopt as ik
+    >>> ik.load_scenario("examples/scenarios/baseline.yaml").policy.budget.total
+    2500.0
+    """
+    path = Path(path)
+    return Scenario.from_dict(_read_raw(path), file=str(path), name=path.stem)
+
+
+def scenario_files(where: str | Path | Iterable[str | Path]) -> list[Path]:
+    """Scenario files of a folder (``*.yaml``, ``*.yml``), a glob pattern or a list."""
+    if isinstance(where, str | Path):
+        path = Path(where)
+        if path.is_dir():
+            return sorted([*path.glob("*.yaml"), *path.glob("*.yml")])
+        if any(ch in str(where) for ch in "*?["):
+            return sorted(Path(p) for p in glob.glob(str(where)))
+        return [path]
+    return [Path(p) for p in where]
+
+
+def load_scenarios(where: str | Path | Iterable[str | Path]) -> list[Scenario]:
+    """Read every scenario of a folder, a glob pattern or a list of files.
+
+    Raises
+    ------
+    ScenarioError
+        For the first file that fails (use :func:`ikmopt.run_scenarios` with file paths to
+        record bad files and run the others), or if no file matches.
+    """
+    files = scenario_files(where)
+    if not files:
+        raise ScenarioError(f"no scenario files found in {where!s}")
+    scenarios = [load_scenario(f) for f in files]
+    _check_names(scenarios)
+    return scenarios
+
+
+def _check_names(scenarios: list[Scenario]) -> None:
+    seen: dict[str, str | None] = {}
+    for s in scenarios:
+        if s.name in seen:
+            raise ScenarioError(f"two scenarios are named '{s.name}' ({seen[s.name]} and "
+                                f"{s.source}); names must be unique in a batch", s.source, "name")
+        seen[s.name] = s.source
