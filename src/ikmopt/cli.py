@@ -79,8 +79,78 @@ def _parser() -> argparse.ArgumentParser:
                        help="show only the N regions with the largest spend (default: all)")
     solve.add_argument("--verbose", action="store_true", help="show the solver log")
 
+    solve.add_argument("scenario", nargs="?", type=Path, default=None,
+                       help="a scenario YAML file (default: the default policy; --data and "
+                            "--budget then do not apply)")
+
+    run = sub.add_parser("run", help="solve scenario files in parallel, writing each result",
+                         description="Solve scenario files (or folders of them) in worker "
+                                     "processes; a failing scenario is reported and the others "
+                                     "finish.")
+    run.add_argument("scenarios", nargs="+", type=Path, help="scenario files or folders")
+    run.add_argument("--out", type=Path, required=True, help="folder for the results")
+    run.add_argument("--workers", type=_count, default=None,
+                     help="worker processes (default: number of CPUs)")
+    run.add_argument("--resume", action="store_true",
+                     help="skip scenarios already solved in --out with the same inputs")
+    run.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+
+    compare = sub.add_parser("compare", help="compare the scenarios of a results folder")
+    compare.add_argument("folder", type=Path, help="a folder written by 'ikmopt run'")
+    compare.add_argument("--baseline", default=None,
+                         help="scenario to compare against (default: the first)")
+
+    validate = sub.add_parser("validate", help="check scenario files without solving")
+    validate.add_argument("scenarios", nargs="+", type=Path, help="scenario files or folders")
+
     sub.add_parser("datasets", help="list the bundled datasets")
     return parser
+
+
+def _scenario_files(paths: Sequence[Path]) -> list[Path]:
+    from .scenarios import scenario_files
+
+    files = [f for p in paths for f in scenario_files(p)]
+    if not files:
+        raise OSError(f"no scenario files (*.yaml) in {', '.join(map(str, paths))}")
+    return files
+
+
+def _run(args: argparse.Namespace) -> int:
+    from .batch import run_scenarios
+
+    batch = run_scenarios(_scenario_files(args.scenarios), workers=args.workers,
+                          progress=not args.no_progress, out=args.out, resume=args.resume)
+    print(f"{len(batch.ok)} of {len(batch)} scenarios solved; results in {args.out}")
+    for row in batch.errors.itertuples():
+        print(f"ikmopt: scenario '{row.scenario}' failed ({row.error_type}): {row.error}",
+              file=sys.stderr)
+    return 0 if batch.errors.empty else EXIT_USER_ERROR
+
+
+def _compare(args: argparse.Namespace) -> int:
+    from .batch import ScenarioResults
+
+    results = ScenarioResults.read(args.folder)
+    print(results.compare(args.baseline))
+    for row in results.errors.itertuples():
+        print(f"(scenario '{row.scenario}' failed: {row.error})")
+    return 0
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from .scenarios import load_scenario
+
+    bad = 0
+    for file in _scenario_files(args.scenarios):
+        try:
+            load_scenario(file).validate()
+        except IkmoptError as err:
+            bad += 1
+            print(f"ikmopt: {err}", file=sys.stderr)
+        else:
+            print(f"{file}: ok")
+    return EXIT_USER_ERROR if bad else 0
 
 
 def _load_data(spec: str) -> Dataset:
@@ -118,11 +188,16 @@ def _check_writable(*paths: Path | None) -> None:
 
 def _solve(args: argparse.Namespace) -> int:
     _check_writable(args.out, args.lp)
-    data = _load_data(args.data)
-    policy = default_policy(args.budget)
-    result = optimize(
-        data, policy, solver=args.solver, time_limit=args.time_limit, verbose=args.verbose
-    )
+    options = {"solver": args.solver, "time_limit": args.time_limit, "verbose": args.verbose}
+    if args.scenario is not None:
+        from .scenarios import load_scenario
+
+        scenario = load_scenario(args.scenario)
+        data, policy = scenario.load_data(), scenario.policy
+        options = {**options, **scenario.solver}
+    else:
+        data, policy = _load_data(args.data), default_policy(args.budget)
+    result = optimize(data, policy, **options)
     with pd.option_context("display.width", 120, "display.max_columns", 20):
         print(result.summary(top=args.top))
     for path in _write_outputs(result, args.out, args.lp):
@@ -136,6 +211,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "solve":
             return _solve(args)
+        if args.command == "run":
+            return _run(args)
+        if args.command == "compare":
+            return _compare(args)
+        if args.command == "validate":
+            return _validate(args)
         if args.command == "datasets":
             print(datasets.list().to_string())
             return 0

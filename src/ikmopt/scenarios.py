@@ -253,7 +253,15 @@ class _Reader:
         return spec
 
     def solver(self, raw: Any) -> dict:
+        from .solvers import ALGORITHMS, SOLVERS
+
         spec = dict(self.mapping(raw or {}, "solver", "options of ik.optimize"))
+        if "solver" in spec and spec["solver"] not in SOLVERS:
+            raise self.fail("solver.solver", f"unknown solver {spec['solver']!r}; choose one "
+                            f"of {list(SOLVERS)}")
+        if "algorithm" in spec and spec["algorithm"] not in ALGORITHMS:
+            raise self.fail("solver.algorithm", f"unknown algorithm {spec['algorithm']!r}; "
+                            f"choose one of {list(ALGORITHMS)}")
         for k in spec:
             if k not in SOLVER_KEYS:
                 raise self.fail(f"solver.{k}", "unknown solver option"
@@ -429,6 +437,22 @@ class Scenario:
                 raise ScenarioError(str(err), self.source, f"data[{i}].{name}") from None
         return data
 
+    def validate(self) -> None:
+        """Check everything short of solving: the data, the overrides, the policy against them.
+
+        Raises
+        ------
+        ScenarioError
+            Naming the file and the key at fault.
+        """
+        from .build import build
+
+        data = self.load_data()
+        try:
+            build(data, self.policy)
+        except IkmoptError as err:
+            raise ScenarioError(str(err), self.source, _policy_key(self, str(err))) from None
+
     def run(self, **options: Any):
         """Load the data and optimize; ``options`` override the scenario's solver options."""
         from .optimize import optimize
@@ -438,6 +462,17 @@ class Scenario:
     def replace(self, **changes: Any) -> Scenario:
         """A copy with some fields changed."""
         return dataclasses.replace(self, **changes)
+
+
+def _policy_key(scenario: Scenario, message: str) -> str:
+    """The key path of the rule a build error names (``constraints[2].group_share``)."""
+    for i, c in enumerate(scenario.policy.constraints):
+        name = type(c).__name__
+        if message.startswith(name) or message.startswith(c.describe()):
+            return f"constraints[{i}].{_snake(name)}"
+    if message.startswith("Budget"):
+        return "budget"
+    return "objective" if scenario.policy.objective.describe() in message else "constraints"
 
 
 def _plain(value: Any) -> Any:
