@@ -53,6 +53,7 @@ from .objectives import (
 from .optimize import optimize
 from .policy import Policy
 from .price import price_of
+from .replan import Replan, replan
 from .result import Result
 from .scenarios import Scenario, ScenarioError, load_scenario, load_scenarios
 from .solvers import SOLVERS, Solution, Status, solve
@@ -92,6 +93,7 @@ __all__ = [
     "ProjectCount",
     "Ramp",
     "RegionBounds",
+    "Replan",
     "Result",
     "Scenario",
     "ScenarioError",
@@ -115,6 +117,7 @@ __all__ = [
     "load_scenarios",
     "optimize",
     "price_of",
+    "replan",
     "run_scenarios",
     "solve",
     "sweep",
