@@ -199,9 +199,12 @@ def test_evaluate_round_trip_with_projects():
     by_label = ik.evaluate(data, result.allocation, projects=["A1", "B1"])
     assert by_label.outcomes["jobs"] == pytest.approx(270)
     # the same money without the projects earns only what training earns (A: 2 bn)
-    assert ik.evaluate(data, result.allocation.where(
+    training = result.allocation.where(
         result.allocation.index.get_level_values("program") == "t", 0.0)
-    ).outcomes["jobs"] == pytest.approx(20)
+    assert ik.evaluate(data, training, projects=[]).outcomes["jobs"] == pytest.approx(20)
+    # forgetting projects= is not silent
+    with pytest.warns(UserWarning, match="pass projects="):
+        ik.evaluate(data, result.allocation)
 
 
 def test_evaluate_rejects_bad_projects():
@@ -297,7 +300,7 @@ def test_project_count_errors_name_the_problem():
         ik.ProjectCount(min=2, max=1)
     with pytest.raises(ik.PolicyError, match="needs max= and/or min="):
         ik.ProjectCount()
-    with pytest.raises(ik.PolicyError, match="unknown level"):
+    with pytest.raises(ik.PolicyError, match=r"unknown level.*projects column: \['project'"):
         ik.optimize(data, policy(ik.ProjectCount(max=1, by="nowhere")))
 
 
@@ -313,3 +316,14 @@ def test_gini_cap_counts_project_spend():
     assert gini <= 0.3 + 1e-7
     # the uncapped plan (A1 + B1 + Rp 2 bn in A) is more unequal than the cap allows
     assert results[0].objective < ik.optimize(data, policy()).objective
+
+
+def test_by_works_when_levels_equal_cells():
+    # two cells grouped by two levels: pandas must not read the key list as one key
+    data = ik.Dataset(pd.DataFrame({"population": [1.0]}, index=["A"]),
+                      pd.DataFrame({"name": ["t", "s"]}, index=["t", "s"]),
+                      pd.DataFrame({"region": ["A", "A"], "program": ["t", "s"],
+                                    "jobs": [1.0, 2.0], "capacity": [1.0, 1.0]}))
+    result = ik.optimize(data, ik.Policy(budget=ik.Budget(total=1)))
+    table = result.by(("region", "program"))
+    assert table["spend"].tolist() == pytest.approx([0.0, 1.0])

@@ -748,7 +748,13 @@ class ProjectCount(Constraint):
         ):
             codes, groups = project_codes(projects, self.by, None)
         else:
-            codes, groups = project_codes(projects, self.by, ctx.level(self.by, name))
+            try:
+                cell_codes = ctx.data.level_codes(self.by)
+            except PolicyError as err:
+                extra = [c for c in projects.table.columns if c not in ctx.data.levels]
+                raise PolicyError(f"{name}: {err}; or a projects column: "
+                                  f"{['project', *extra]}") from None
+            codes, groups = project_codes(projects, self.by, cell_codes)
         lower = _per_group(name, "min", self.min, groups, -np.inf)
         upper = _per_group(name, "max", self.max, groups, np.inf)
         bad = lower > upper

@@ -204,8 +204,8 @@ class Dataset:
     def from_excel(cls, path: str | Path, **kwargs: Any) -> Dataset:
         """Read a workbook with one sheet per table: ``regions``, ``programs``, ``impacts``.
 
-        Optional ``sources`` and ``curves`` sheets carry provenance and diminishing
-        returns. Keyword arguments go to
+        Optional ``sources``, ``curves`` and ``projects`` sheets carry provenance,
+        diminishing returns and discrete projects. Keyword arguments go to
         :class:`Dataset`.
 
         Raises
@@ -236,8 +236,8 @@ class Dataset:
     def from_csv(cls, folder: str | Path, **kwargs: Any) -> Dataset:
         """Read ``regions.csv``, ``programs.csv`` and ``impacts.csv`` from a folder.
 
-        Optional ``sources.csv`` and ``curves.csv`` carry provenance and diminishing
-        returns. Keyword arguments go to
+        Optional ``sources.csv``, ``curves.csv`` and ``projects.csv`` carry provenance,
+        diminishing returns and discrete projects. Keyword arguments go to
         :class:`Dataset`.
 
         Raises
@@ -650,7 +650,8 @@ class Dataset:
         )
         return (
             f"<ikmopt.Dataset '{self.name}': {dims}; {self.n_cells} cells; "
-            f"metrics {list(self.metrics)}; money in {MONEY_UNIT}>"
+            + (f"{self.n_projects} projects; " if self.n_projects else "")
+            + f"metrics {list(self.metrics)}; money in {MONEY_UNIT}>"
         )
 
     def __eq__(self, other: object) -> bool:

@@ -6,6 +6,7 @@ are always measured the same way.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Hashable, Iterable
 from functools import cached_property
 
@@ -130,7 +131,11 @@ class Evaluation:
         for name in levels:
             codes, categories = self.data.level_codes(name)
             keys.append(pd.Categorical.from_codes(codes, categories=categories))
-        table = self._cell_outcomes.groupby(keys, observed=True, sort=True).sum()
+        # group on key columns by name: a list of as many arrays as there are cells would
+        # be read by pandas as one key
+        names = [f"__key{i}" for i in range(len(keys))]
+        frame = self._cell_outcomes.assign(**dict(zip(names, keys, strict=True)))
+        table = frame.groupby(names, observed=True, sort=True).sum()
         table.index.names = levels
         total = self._spend.sum()
         table["share"] = table["spend"] / total if total > 0 else np.nan
@@ -226,6 +231,13 @@ def evaluate(
     built = _built(data, projects)
     if data.projects is None:
         return Evaluation(data, spend, accrual)
+    if projects is None:
+        warnings.warn(
+            f"dataset '{data.name}' has projects but projects= was not given: all spend is "
+            "counted as program spend and no project as built; pass projects= (for a "
+            "result, result.projects['built']) to count the projects",
+            UserWarning, stacklevel=2,
+        )
     project_spend = np.bincount(data.projects.cell, weights=data.projects.cost * built,
                                 minlength=data.n_cells)
     program = spend - project_spend

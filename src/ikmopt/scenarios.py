@@ -31,6 +31,7 @@ example ``constraints[2].group_share.min``).
 from __future__ import annotations
 
 import dataclasses
+import functools
 import glob
 import hashlib
 import inspect
@@ -417,16 +418,13 @@ class Scenario:
         ScenarioError
             If the dataset cannot be read or an override does not fit it (naming the key).
         """
-        from . import datasets
-
         try:
             if "path" in self.dataset:
                 path = self._dataset_path()
-                data = (Dataset.from_excel(path) if path.suffix.lower() in (".xlsx", ".xls")
-                        else Dataset.from_csv(path))
+                data = _read_dataset("path", str(path.resolve()), False, _stamp(path))
             else:
-                data = datasets.load(str(self.dataset["name"]),
-                                     projects=bool(self.dataset.get("projects", False)))
+                data = _read_dataset("name", str(self.dataset["name"]),
+                                     bool(self.dataset.get("projects", False)), 0.0)
         except IkmoptError as err:
             raise ScenarioError(str(err), self.source, "dataset") from None
         for i, op in enumerate(self.data):
@@ -462,6 +460,26 @@ class Scenario:
     def replace(self, **changes: Any) -> Scenario:
         """A copy with some fields changed."""
         return dataclasses.replace(self, **changes)
+
+
+def _stamp(path: Path) -> float:
+    """Latest modification time of a dataset file or folder (0 if it does not exist)."""
+    if path.is_dir():
+        return max((f.stat().st_mtime for f in path.iterdir()), default=0.0)
+    return path.stat().st_mtime if path.exists() else 0.0
+
+
+@functools.lru_cache(maxsize=8)
+def _read_dataset(kind: str, where: str, projects: bool, stamp: float) -> Dataset:
+    """Read a dataset once per process (datasets are immutable; ``stamp`` sees edits)."""
+    from . import datasets
+
+    if kind == "name":
+        return datasets.load(where, projects=projects)
+    path = Path(where)
+    if path.suffix.lower() in (".xlsx", ".xls"):
+        return Dataset.from_excel(path)
+    return Dataset.from_csv(path)
 
 
 def _policy_key(scenario: Scenario, message: str) -> str:

@@ -161,6 +161,7 @@ class HeldModel:
         self.verbose = verbose
         self.h = new_highs(verbose)
         self.h.setOptionValue("solver", choose_algorithm(lp, algorithm))
+        self.h.setOptionValue("mip_rel_gap", MIP_REL_GAP)  # ignored by LPs
         if time_limit is not None:
             self.h.setOptionValue("time_limit", float(time_limit))
         with silenced(not verbose):
