@@ -14,6 +14,14 @@ Tables from the package data
     with the package. Every column is shown, in file order; cell text is written verbatim,
     with ``|`` and ``<`` escaped and line breaks turned into spaces.
 
+The scenario file reference
+    The What-if scenarios page contains ``<!-- scenario-reference -->``, replaced by tables
+    built from :mod:`ikmopt.scenarios` (``TOP_KEYS``, ``SOLVER_KEYS``, ``REGISTRY`` and
+    ``DATA_OPS``): for every constraint, objective and data override its scenario key, the
+    Python class or method, its arguments with their defaults (``inspect.signature``) and
+    the first line of its docstring. A key added to the registry appears without editing
+    the page.
+
 Two fixes to the API reference rendered from the docstrings
     * Sphinx-style roles such as ``:class:`~ikmopt.lp.LinearProgram``` (which Markdown shows
       as ``:class:LinearProgram``) become optional cross-references: a link where the target
@@ -30,6 +38,7 @@ from __future__ import annotations
 
 import csv
 import html
+import inspect
 import io
 import logging
 import re
@@ -48,6 +57,10 @@ TABLES: dict[str, str] = {
 
 #: The page that must contain every placeholder (a missing one is a build warning).
 DATA_PAGE = "data.md"
+
+#: Placeholder of the scenario file reference, and the page that must contain it.
+SCENARIO_REFERENCE = "<!-- scenario-reference -->"
+SCENARIO_PAGE = "scenarios.md"
 
 
 # ------------------------------------------------------------------ tables from package data
@@ -80,9 +93,62 @@ def markdown_table(csv_text: str) -> str:
     return "\n".join(lines)
 
 
+# ------------------------------------------------------------------ scenario file reference
+def _first_line(obj) -> str:
+    """First line of a docstring as a table cell; reST ````code```` becomes ```code```."""
+    doc = (inspect.getdoc(obj) or "").strip()
+    line = doc.splitlines()[0] if doc else ""
+    parts = line.replace("``", "`").split("`")
+    # even parts are prose (escaped), odd parts are code spans (kept verbatim)
+    return "`".join(part.replace("|", "\\|").replace("<", "&lt;") if i % 2 == 0 else part
+                    for i, part in enumerate(parts))
+
+
+def _arguments(func, skip: int = 0) -> str:
+    """``name`` or ``name=default`` for each keyword argument, in code font."""
+    params = list(inspect.signature(func).parameters.values())[skip:]
+    shown = []
+    for p in params:
+        if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD):
+            continue
+        text = p.name if p.default is p.empty else f"{p.name}={p.default!r}"
+        shown.append(f"`{_cell(text)}`")
+    return ", ".join(shown) or "(none)"
+
+
+def scenario_reference() -> str:
+    """Markdown tables of every key a scenario file accepts, from ``ikmopt.scenarios``."""
+    from ikmopt import scenarios
+
+    out = [
+        "Top-level keys: " + ", ".join(f"`{k}`" for k in scenarios.TOP_KEYS) + ".",
+        "",
+        "Keys of `solver:` (keyword arguments of `ikmopt.optimize`): "
+        + ", ".join(f"`{k}`" for k in scenarios.SOLVER_KEYS) + ".",
+    ]
+    titles = {"constraints": "Constraints (`constraints:` list)",
+              "objective": "Objectives (`objective:`)"}
+    for section, classes in scenarios.REGISTRY.items():
+        out += ["", f"### {titles.get(section, section)}", "",
+                "| key | class | arguments | what it does |", "|---|---|---|---|"]
+        for key, cls in classes.items():
+            out.append(f"| `{key}` | `{cls.__name__}` | {_arguments(cls)} "
+                       f"| {_first_line(cls)} |")
+    out += ["", "### Data overrides (`data:` list)", "",
+            "| key | method | arguments | what it does |", "|---|---|---|---|"]
+    for key, method in scenarios.DATA_OPS.items():
+        out.append(f"| `{key}` | `Dataset.{method.__name__}` | {_arguments(method, skip=1)} "
+                   f"| {_first_line(method)} |")
+    return "\n".join(out)
+
+
 def on_page_markdown(markdown: str, page, config, files) -> str:
     """Replace the table placeholders with tables built from the package data."""
     src = page.file.src_uri
+    if SCENARIO_REFERENCE in markdown:
+        markdown = markdown.replace(SCENARIO_REFERENCE, scenario_reference())
+    elif src == SCENARIO_PAGE:
+        log.warning("%s: placeholder %s not found", src, SCENARIO_REFERENCE)
     for placeholder, name in TABLES.items():
         if placeholder not in markdown:
             if src == DATA_PAGE:
