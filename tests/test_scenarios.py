@@ -249,3 +249,21 @@ def test_cli_run_compare_validate(tmp_path, capsys):
     assert "jbos" in capsys.readouterr().err
     assert main(["solve", str(EXAMPLES / "kti-push.yaml"), "--top", "2"]) == 0
     assert "status optimal" in capsys.readouterr().out
+
+
+def test_comparison_plot_draws_one_bar_per_scenario():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    batch = ik.run_scenarios([EXAMPLES / "baseline.yaml", EXAMPLES / "budget-cut.yaml"],
+                             ik.InProcessExecutor(), progress=False)
+    comparison = batch.compare()
+    ax = comparison.plot("jobs")
+    widths = [bar.get_width() for bar in ax.patches]
+    expected = comparison.outcomes.query("metric == 'jobs'")["pct"].tolist()
+    assert widths == pytest.approx(expected)
+    with pytest.raises(ik.PolicyError, match="no outcome 'jbos'"):
+        comparison.plot("jbos")
+    plt.close("all")
