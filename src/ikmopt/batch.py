@@ -387,7 +387,9 @@ def _with_baseline(frame: pd.DataFrame, keys: list[str], value: str,
     base = frame[frame["scenario"] == baseline].set_index(keys)[value]
     joined = frame.join(base.rename("baseline"), on=keys) if keys else frame.assign(
         baseline=float(base.iloc[0]))
-    joined["diff"] = joined[value] - joined["baseline"]
+    diff = joined[value] - joined["baseline"]
+    # float noise (a full budget spent two ways) is no difference
+    joined["diff"] = diff.where(diff.abs() > 1e-9 * (1 + joined["baseline"].abs()), 0.0)
     with np.errstate(divide="ignore", invalid="ignore"):
         joined["pct"] = np.where(joined["baseline"] != 0,
                                  100 * joined["diff"] / joined["baseline"].abs(), np.nan)

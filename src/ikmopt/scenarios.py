@@ -609,7 +609,13 @@ def load_scenario(path: str | Path) -> Scenario:
     2500.0
     """
     path = Path(path)
-    return Scenario.from_dict(_read_raw(path), file=str(path), name=path.stem)
+    raw = _read_raw(path)
+    dataset = raw.get("dataset")
+    if isinstance(dataset, Mapping) and "path" in dataset:
+        # resolved now, so worker processes started elsewhere find the same files
+        raw["dataset"] = {**dataset,
+                          "path": str((path.parent / str(dataset["path"])).resolve())}
+    return Scenario.from_dict(raw, file=str(path), name=path.stem)
 
 
 def scenario_files(where: str | Path | Iterable[str | Path]) -> list[Path]:
