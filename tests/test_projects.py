@@ -181,8 +181,7 @@ def test_result_reports_projects_and_no_duals(tmp_path):
     text = result.summary()
     assert "Projects built: 2 of 4, Rp 18.0 bn" in text
     assert "no shadow prices" in text
-    # program spend of a project cell is 0, so it is not "at capacity" (capacity 0 there)
-    # only because of the project: A's sentra cell has capacity 0 and program spend 0
+    # a cell's spend includes its project; project_spend tells the two apart
     frame = result.to_frame()
     assert frame.loc[("A", "s"), "spend"] == pytest.approx(10)
     assert frame.loc[("A", "s"), "project_spend"] == pytest.approx(10)
