@@ -256,19 +256,26 @@ def run_scenarios(
     futures: dict[Future, Scenario] = {}
     bar = tqdm(total=len(pending) + len(done), initial=len(done), disable=not progress,
                desc="scenarios", unit="scenario")
+
+    def collect(future: Future) -> None:
+        scenario = futures.pop(future)
+        try:
+            res = future.result()
+        except Exception as err:  # a worker crash or an unexpected error: record it
+            res = _failed(scenario.name, err, scenario.source)
+        if folder is not None:
+            res.write(folder)
+        results[scenario.name] = res
+        bar.update(1)
+
     try:
         for scenario in pending:
-            futures[submit(solve_scenario, scenario)] = scenario
-        for future in as_completed(futures):
-            scenario = futures[future]
-            try:
-                res = future.result()
-            except Exception as err:  # a worker crash or an unexpected error: record it
-                res = _failed(scenario.name, err, scenario.source)
-            if folder is not None:
-                res.write(folder)
-            results[scenario.name] = res
-            bar.update(1)
+            future = submit(solve_scenario, scenario)
+            futures[future] = scenario
+            if future.done():  # an in-process executor finishes at submit: write it now
+                collect(future)
+        for future in as_completed(list(futures)):
+            collect(future)
     except BaseException:
         for future in futures:
             future.cancel()
