@@ -1,16 +1,28 @@
 """Benchmark: parallel efficiency of ``ik.run_scenarios`` from 1 to N worker processes.
 
-A synthetic regency-scale dataset (514 regencies x 8 programs x 5 years, the "M" size of
-``run.py``) is written to a CSV folder once; ``--scenarios`` scenario files vary its budget.
-The same batch is run in-process (the baseline: no pool at all), then with 1, 2, ...
-``--workers`` spawned worker processes; pool start-up is inside the timings.
+Two workloads, each a folder of scenario files that vary the budget:
 
-    parallel efficiency(n) = time(1 worker) / (n * time(n workers))
+* ``provinces`` - the bundled ``indonesia-provinces`` data (38 provinces x 6 programs,
+  diminishing-returns curves, the ``kti-push`` example's rules): tens of milliseconds per
+  solve, the everyday what-if batch;
+* ``regencies`` - the synthetic 514-regency x 8-program x 5-year data (the "M" size of
+  ``run.py``) written to CSV: about 0.2 s per solve, large enough to stress memory.
+
+Each workload is timed
+
+* in this process (no pool; the reference for the pool's own overhead);
+* as the **machine ceiling**: the same batch run in-process by 1, then by N independent
+  OS processes at once (no pool, nothing shared). ``ceiling(N) = time(1) / time(N)`` is
+  the best throughput N processes can reach on these cores for this work (shared caches
+  and memory bandwidth slow large LP solves down);
+* with pools of 1..N spawned workers, pool start-up included::
+
+      parallel efficiency(N) = time(1 worker) / (N * time(N workers))
 
 Usage, from the repository root::
 
-    python benchmarks/batch.py                      # 24 scenarios, 1 and 2 workers
-    python benchmarks/batch.py --scenarios 40 --workers 4
+    python benchmarks/batch.py                       # 240 + 48 scenarios, 1 and 2 workers
+    python benchmarks/batch.py --scenarios 24 --regency-scenarios 6   # a quick check
 
 Writes ``benchmarks/results/batch-<UTC timestamp>.json``.
 """
@@ -21,6 +33,8 @@ import argparse
 import json
 import os
 import platform
+import subprocess
+import sys
 import tempfile
 import time
 from datetime import UTC, datetime
@@ -29,53 +43,109 @@ from pathlib import Path
 import ikmopt as ik
 
 RESULTS = Path(__file__).resolve().parent / "results"
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "scenarios"
+
+# one OS process running a batch in-process; prints its wall time
+_SERIAL = """
+import sys, time, ikmopt as ik
+start = time.perf_counter()
+ik.run_scenarios(sys.argv[1:], ik.InProcessExecutor(), progress=False)
+print(time.perf_counter() - start)
+"""
 
 
-def scenario_files(folder: Path, n: int) -> list[Path]:
+def province_files(folder: Path, n: int) -> list[Path]:
+    """``n`` variants of the ``kti-push`` example: budgets from Rp 2,000 to 2,500 bn."""
+    files = []
+    for i in range(n):
+        total = 2_000 + 500 * i / max(1, n - 1)
+        path = folder / f"province-{i:03d}.yaml"
+        path.write_text(f"extends: {EXAMPLES / 'kti-push.yaml'}\nname: province-{i:03d}\n"
+                        f"budget: {{total: {total}}}\n")
+        files.append(path)
+    return files
+
+
+def regency_files(folder: Path, n: int) -> list[Path]:
     """``n`` scenarios on the M dataset: budgets from Rp 20,000 bn to Rp 30,000 bn."""
     data = ik.datasets.synthetic(n_regions=514, n_programs=8, n_sectors=0, n_years=5)
     data.to_csv(folder / "data")
     files = []
     for i in range(n):
         total = 20_000 + 10_000 * i / max(1, n - 1)
-        text = (f"name: budget-{i:03d}\ndataset: {{path: data}}\nbudget: {{total: {total}}}\n"
+        text = (f"name: regency-{i:03d}\ndataset: {{path: data}}\nbudget: {{total: {total}}}\n"
                 "constraints:\n  - region_bounds: {min: 1.0}\n"
                 "  - group_share: {group: kti, min: 0.40}\nobjective: {maximize: {metric: jobs}}\n")
-        path = folder / f"budget-{i:03d}.yaml"
+        path = folder / f"regency-{i:03d}.yaml"
         path.write_text(text)
         files.append(path)
     return files
 
 
-def timed(files: list[Path], **kwargs) -> tuple[float, int]:
+def pooled(files: list[Path], **kwargs) -> float:
     start = time.perf_counter()
     batch = ik.run_scenarios(files, progress=False, **kwargs)
-    return time.perf_counter() - start, len(batch.ok)
+    if len(batch.ok) != len(files):
+        raise SystemExit(f"only {len(batch.ok)} of {len(files)} scenarios solved")
+    return time.perf_counter() - start
+
+
+def side_by_side(files: list[Path], n: int) -> float:
+    """Wall time of ``n`` independent processes each running the whole batch in-process."""
+    start = time.perf_counter()
+    procs = [subprocess.Popen([sys.executable, "-c", _SERIAL, *map(str, files)],
+                              stdout=subprocess.DEVNULL) for _ in range(n)]
+    if any(p.wait() for p in procs):
+        raise SystemExit("a side-by-side batch process failed")
+    return time.perf_counter() - start
+
+
+def measure(workload: str, files: list[Path], max_workers: int) -> list[dict]:
+    k = len(files)
+    rows = [{"workload": workload, "run": "in-process",
+             "seconds": pooled(files, executor=ik.InProcessExecutor())}]
+    alone = side_by_side(files, 1)
+    for n in range(2, max_workers + 1):
+        rows.append({"workload": workload, "run": f"ceiling {n}",
+                     "seconds": side_by_side(files, n), "efficiency": alone})
+    one = None
+    for n in range(1, max_workers + 1):
+        seconds = pooled(files, workers=n)
+        one = seconds if n == 1 else one
+        rows.append({"workload": workload, "run": f"{n} worker{'s' * (n > 1)}",
+                     "seconds": seconds, "efficiency": one / (n * seconds)})
+    for r in rows:
+        r["scenarios"] = k
+        if r["run"].startswith("ceiling"):
+            r["efficiency"] = r["efficiency"] / r["seconds"]  # n times the work in that time
+            r["s_per_scenario"] = r["seconds"] / (k * int(r["run"].split()[1]))
+        else:
+            r["s_per_scenario"] = r["seconds"] / k
+    return rows
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--scenarios", type=int, default=24)
+    parser.add_argument("--scenarios", type=int, default=240,
+                        help="scenarios in the provinces workload")
+    parser.add_argument("--regency-scenarios", type=int, default=48,
+                        help="scenarios in the regencies workload (0 skips it)")
     parser.add_argument("--workers", type=int, default=2, help="largest pool size")
     args = parser.parse_args()
+    rows: list[dict] = []
     with tempfile.TemporaryDirectory(prefix="ikmopt-batch-") as tmp:
-        files = scenario_files(Path(tmp), args.scenarios)
-        serial, ok = timed(files, executor=ik.InProcessExecutor())
-        rows = [{"workers": "in-process", "seconds": serial, "solved": ok,
-                 "s_per_scenario": serial / args.scenarios, "efficiency": None}]
-        one = None
-        for n in range(1, args.workers + 1):
-            seconds, ok = timed(files, workers=n)
-            one = seconds if n == 1 else one
-            rows.append({"workers": n, "seconds": seconds, "solved": ok,
-                         "s_per_scenario": seconds / args.scenarios,
-                         "efficiency": one / (n * seconds)})
-    print(f"{'workers':>11} {'seconds':>9} {'solved':>7} {'s/scenario':>11} {'efficiency':>11}")
+        folder = Path(tmp)
+        rows += measure("provinces", province_files(folder, args.scenarios), args.workers)
+        if args.regency_scenarios:
+            rows += measure("regencies", regency_files(folder, args.regency_scenarios),
+                            args.workers)
+    print(f"{'workload':>10} {'run':>11} {'scenarios':>9} {'seconds':>8} {'s/scenario':>11} "
+          f"{'efficiency':>11}")
     for r in rows:
-        eff = "" if r["efficiency"] is None else f"{100 * r['efficiency']:.0f} %"
-        print(f"{r['workers']!s:>11} {r['seconds']:>9.2f} {r['solved']:>7} "
+        eff = "" if r.get("efficiency") is None else f"{100 * r['efficiency']:.0f} %"
+        print(f"{r['workload']:>10} {r['run']:>11} {r['scenarios']:>9} {r['seconds']:>8.2f} "
               f"{r['s_per_scenario']:>11.3f} {eff:>11}")
-    result = {"rows": rows, "scenarios": args.scenarios,
+    result = {"rows": rows,
               "meta": {"python": platform.python_version(), "cpus": os.cpu_count(),
                        "ikmopt": ik.__version__,
                        "date": datetime.now(UTC).isoformat(timespec="seconds")}}

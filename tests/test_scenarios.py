@@ -268,3 +268,17 @@ def test_comparison_plot_draws_one_bar_per_scenario():
     with pytest.raises(ik.PolicyError, match="no outcome 'jbos'"):
         comparison.plot("jbos")
     plt.close("all")
+
+
+def test_inputs_hash_follows_the_dataset_files(tmp_path):
+    """Editing a dataset file changes the inputs hash, so ``resume`` re-solves."""
+    folder = tmp_path / "data"
+    ik.datasets.load().to_csv(folder)
+    file = tmp_path / "s.yaml"
+    file.write_text("dataset: {path: data}\nbudget: {total: 2500}\n")
+    scenario = ik.load_scenario(file)
+    before = scenario.digest
+    assert ik.load_scenario(file).digest == before  # stable across loads
+    regions = folder / "regions.csv"
+    regions.write_text(regions.read_text().replace("Aceh", "Aceh ", 1))
+    assert ik.load_scenario(file).digest != before
