@@ -97,3 +97,19 @@ def test_curves_round_trip_through_csv(tmp_path) -> None:
     assert ik.optimize(again, ik.Policy(ik.Budget(total=20))).objective == pytest.approx(200)
     dropped = data.drop_regions(["B"])
     assert set(dropped.curves.table.index.get_level_values("region")) == {"A"}
+
+
+@pytest.mark.parametrize("solver", ["highs", "cbc"])
+def test_more_capacity_stretches_the_curve(solver: str) -> None:
+    # A's capacity doubles (20 -> 40): its segments become 20 bn at 10 jobs/bn and 20 bn
+    # at 5. With 40 bn, A's first 20 bn (200 jobs) beat B's first segment (10 bn, 100), so
+    # the best plan is A 20 at 10 plus B 10 at 10 plus 10 more at 5 (either cell): 350.
+    data = _two_regions().with_capacity(factor=2.0, where={"region": "A"})
+    assert data.curves.table["width"].tolist() == [20.0, 20.0, 10.0, 10.0]
+    ev = ik.evaluate(data, np.array([40.0, 0.0]))
+    assert ev.outcomes["jobs"] == pytest.approx(300.0)  # 20*10 + 20*5; nothing is wasted
+    result = ik.optimize(data, ik.Policy(ik.Budget(total=40)), solver=solver)
+    assert result.objective == pytest.approx(350.0)
+    # setting a value stretches by new / old capacity too
+    set_to = _two_regions().with_capacity(value=30.0, where={"region": "B"})
+    assert set_to.curves.table["width"].tolist() == [10.0, 10.0, 15.0, 15.0]

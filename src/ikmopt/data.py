@@ -1,7 +1,8 @@
 """The :class:`Dataset`: validated regions, programs and impacts tables.
 
 A dataset is immutable: what-if work derives modified copies (:meth:`Dataset.scale`,
-:meth:`Dataset.with_capacity`, :meth:`Dataset.drop_regions`). Validation happens once, in the
+:meth:`Dataset.with_capacity`, :meth:`Dataset.drop_regions`,
+:meth:`Dataset.add_regions`). Validation happens once, in the
 constructor, and every problem is reported at once in a :class:`~ikmopt.errors.DataError`.
 Nothing downstream re-checks the tables.
 """
@@ -537,6 +538,8 @@ class Dataset:
         impacts = self._impacts.copy()
         rows = self.mask(where)
         impacts.loc[rows, metric] = impacts.loc[rows, metric].to_numpy() * factor
+        if metric == "capacity":
+            return self._with_capacities(impacts)
         return self.replace(impacts=impacts)
 
     def with_capacity(
@@ -548,7 +551,9 @@ class Dataset:
     ) -> Dataset:
         """Return a copy with capacities of the selected cells scaled (``factor``) or set.
 
-        Exactly one of ``factor`` and ``value`` (Rp bn) must be given.
+        Exactly one of ``factor`` and ``value`` (Rp bn) must be given. Diminishing-returns
+        segments stretch with the capacity (widths times new / old capacity), so the extra
+        room earns returns on the same curve instead of nothing.
         """
         if (factor is None) == (value is None):
             raise DataError("with_capacity() needs exactly one of factor= and value=")
@@ -557,7 +562,23 @@ class Dataset:
         value = _finite_number(value, "capacity value")
         impacts = self._impacts.copy()
         impacts.loc[self.mask(where), "capacity"] = float(value)
-        return self.replace(impacts=impacts)
+        return self._with_capacities(impacts)
+
+    def _with_capacities(self, impacts: pd.DataFrame) -> Dataset:
+        """A copy with new capacities; diminishing-returns segments stretch with them.
+
+        A cell's curve describes how returns fall as the cell fills up, so its segment
+        widths are scaled by new capacity / old capacity (a cell whose capacity was 0 keeps
+        its segments).
+        """
+        if self._curves is None:
+            return self.replace(impacts=impacts)
+        old = self._impacts["capacity"].to_numpy()
+        new = impacts["capacity"].to_numpy()
+        ratio = np.divide(new, old, out=np.ones_like(new, dtype=float), where=old > 0)
+        table = self._curves.table.copy()
+        table["width"] = self._curves.width * ratio[self._curves.cell]
+        return self.replace(impacts=impacts, curves=table)
 
     def with_cost(self, factor: float, where: Mapping[str, Any] | None = None) -> Dataset:
         """Return a copy where delivering the selected cells costs ``factor`` times as much.
@@ -611,6 +632,109 @@ class Dataset:
         return self.replace(
             regions=self._regions.drop(index=labels), impacts=self._impacts[keep], curves=curves,
             projects=projects,
+        )
+
+    def add_regions(
+        self,
+        regions: pd.DataFrame | Iterable[Mapping[str, Any]] | str | Path,
+        impacts: pd.DataFrame | Iterable[Mapping[str, Any]] | str | Path,
+        *,
+        curves: pd.DataFrame | Iterable[Mapping[str, Any]] | str | Path | None = None,
+        projects: pd.DataFrame | Iterable[Mapping[str, Any]] | str | Path | None = None,
+        money_unit: str = MONEY_UNIT,
+    ) -> Dataset:
+        """Return a copy with new regions (and their cells) added after the existing ones.
+
+        The new tables are validated on their own first (against this dataset's programs
+        and metric units), then appended. Each table may be a DataFrame, a list of records
+        (one mapping per row, as in a scenario file) or the path of a CSV file.
+
+        Parameters
+        ----------
+        regions : table
+            One row per new region, with every column the dataset's regions table has
+            (``population``, ``kti``, ``island_group`` ...) and no other.
+        impacts : table
+            The new regions' cells: ``region``, ``program`` (and ``sector``/``year`` when
+            the dataset has them), ``capacity`` and every metric.
+        curves, projects : table, optional
+            Diminishing-returns segments and candidate projects of the new cells. A new
+            cell without curve segments has straight-line returns.
+        money_unit : str, default "IDR bn"
+            Unit of the new tables' money columns.
+
+        Raises
+        ------
+        DataError
+            If a new region already exists, a table is malformed, or its columns, metrics
+            or cell levels differ from the dataset's; the message names the table and
+            the columns.
+
+        Examples
+        --------
+        >>> import ikmopt as ik
+        >>> data = ik.datasets.synthetic(n_regions=3, n_programs=2, n_sectors=0, n_years=0)
+        >>> new = data.regions.iloc[[0]].rename(index=lambda r: "R-new")
+        >>> cells = data.impacts.xs(data.regions.index[0], level="region", drop_level=False)
+        >>> cells = cells.rename(index=lambda r: "R-new", level="region")
+        >>> data.add_regions(new, cells).regions.index.tolist()[-1]
+        'R-new'
+        """
+        try:
+            tables = {name: _table(value, name) for name, value in
+                      (("regions", regions), ("impacts", impacts), ("curves", curves),
+                       ("projects", projects)) if value is not None}
+        except DataError as err:
+            raise DataError(f"add_regions: {err}") from None
+        lacking = [m for m in (*self._metrics, "capacity")
+                   if m not in tables["impacts"].columns]
+        if lacking:
+            raise DataError(f"add_regions: table 'impacts' lacks column(s) {lacking}; the new "
+                            f"cells need 'capacity' and every metric of the dataset "
+                            f"{list(self._metrics)}")
+        try:
+            added = Dataset(tables["regions"], self._programs, tables["impacts"],
+                            money_unit=money_unit, metric_units=self._metric_units,
+                            name=f"{self._name} (added regions)", curves=tables.get("curves"),
+                            projects=tables.get("projects"))
+        except DataError as err:
+            raise DataError(f"add_regions: {err}", getattr(err, "failure_cases", None)) \
+                from None
+        problems = []
+        taken = added.regions.index.intersection(self._regions.index)
+        if len(taken):
+            problems.append(f"region(s) {list(taken)} already exist; drop_regions first to "
+                            "replace them")
+        missing = self._regions.columns.difference(added.regions.columns)
+        extra = added.regions.columns.difference(self._regions.columns)
+        if len(missing):
+            problems.append(f"table 'regions' lacks column(s) {list(missing)}: give a value "
+                            "for each new region")
+        if len(extra):
+            problems.append(f"table 'regions' has column(s) {list(extra)} the dataset does "
+                            f"not have; its columns are {list(self._regions.columns)}")
+        if added.metrics != self._metrics:
+            problems.append(f"table 'impacts' has metrics {list(added.metrics)}; the dataset "
+                            f"has {list(self._metrics)}")
+        if added.levels != self.levels:
+            problems.append(f"table 'impacts' has cell levels {list(added.levels)}; the "
+                            f"dataset has {list(self.levels)}")
+        new_regions = added.regions[self._regions.columns.intersection(added.regions.columns)]
+        new_regions, mismatched = _like(new_regions, self._regions)
+        problems += [f"table 'regions', column '{c}': the new values do not match the "
+                     f"dataset's {self._regions[c].dtype} column" for c in mismatched]
+        if problems:
+            raise DataError("add_regions: " + "; ".join(problems))
+
+        def both(mine: Any, theirs: Any) -> pd.DataFrame | None:
+            parts = [t.table for t in (mine, theirs) if t is not None]
+            return pd.concat(parts) if parts else None
+
+        return self.replace(
+            regions=pd.concat([self._regions, new_regions[self._regions.columns]]),
+            impacts=pd.concat([self._impacts, added.impacts[self._impacts.columns]]),
+            curves=both(self._curves, added.curves), projects=both(self._projects,
+                                                                   added.projects),
         )
 
     # ------------------------------------------------------------------ export
@@ -667,6 +791,48 @@ class Dataset:
 
 
 # ---------------------------------------------------------------------- helpers
+def _like(new: pd.DataFrame, old: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """``new`` with each column in the type of ``old``'s, and the columns that do not fit.
+
+    Codes read as numbers become text; text in a number column, or a yes/no column that is
+    not boolean, does not fit.
+    """
+    out, bad = new.copy(), []
+    for column in new.columns:
+        want, have = old[column].dtype, new[column]
+        if pd.api.types.is_bool_dtype(want):
+            ok = pd.api.types.is_bool_dtype(have.dtype)
+        elif pd.api.types.is_numeric_dtype(want):
+            ok = pd.api.types.is_numeric_dtype(have.dtype) and not pd.api.types.is_bool_dtype(
+                have.dtype)
+        else:  # text: labels and codes
+            out[column] = have.where(have.isna(), have.astype(str)).astype(want)
+            ok = True
+        if not ok:
+            bad.append(str(column))
+    return out, bad
+
+
+def _table(value: Any, name: str) -> pd.DataFrame:
+    """A table given as a DataFrame, a list of records or the path of a CSV file."""
+    if isinstance(value, pd.DataFrame):
+        return value
+    if isinstance(value, str | Path):
+        path = Path(value)
+        if not path.is_file():
+            raise DataError(f"table '{name}': CSV file '{path}' does not exist")
+        try:
+            return pd.read_csv(path, dtype={"region": str, "program": str, "project": str})
+        except Exception as err:  # parser errors of every kind
+            raise DataError(f"table '{name}': cannot parse '{path}' as CSV: {err}") from err
+    if isinstance(value, Iterable) and not isinstance(value, Mapping):
+        rows = list(value)
+        if rows and all(isinstance(r, Mapping) for r in rows):
+            return pd.DataFrame(rows)
+    raise DataError(f"table '{name}' must be a DataFrame, a list of records (one mapping per "
+                    f"row) or a CSV path, got {type(value).__name__}")
+
+
 def _finite_number(value: Any, what: str) -> float:
     try:
         number = float(value)

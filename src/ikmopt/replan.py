@@ -3,18 +3,21 @@
 Given spending to date per cell, :func:`replan` solves the policy again with every cell's
 spend held at or above what it has already received (``x_c >= s_c``, rows of the family
 ``committed``), under the original or a new budget total (a cut or a top-up), and puts the
-original plan, the spending to date and the revised plan side by side.
+original plan, the spending to date and the revised plan side by side. Discrete projects
+already contracted (``built=``) are forced in at their full cost; the others stay
+candidates for the money left.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
 
-from .constraints import Constraint
+from .constraints import Constraint, ProjectCount
 from .data import Dataset
 from .errors import DataError, PolicyError
 from .evaluate import _align
@@ -22,6 +25,7 @@ from .lp import RowBlock
 from .optimize import optimize
 from .policy import Policy
 from .result import Result
+from .validation import suggest
 
 __all__ = ["Committed", "Replan", "replan"]
 
@@ -69,13 +73,44 @@ class Replan:
     original: Result
     revised: Result
     spent: pd.Series
+    built: tuple[str, ...] = ()
+
+    @property
+    def committed(self) -> pd.Series:
+        """Money committed per cell: program spending to date plus contracted projects."""
+        data = self.revised.data
+        values = self.spent.to_numpy(copy=True)
+        if data.projects is not None and self.built:
+            taken = data.projects.labels.isin(self.built)
+            values += np.bincount(data.projects.cell[taken], weights=data.projects.cost[taken],
+                                  minlength=data.n_cells)
+        return pd.Series(values, index=data.cells, name="committed")
+
+    @property
+    def projects(self) -> pd.DataFrame:
+        """Each candidate project in the original plan, the contracts and the revised plan.
+
+        Columns ``cost``, ``planned`` (built in the original plan), ``contracted`` (given
+        in ``built``) and ``revised`` (built in the revised plan). Empty when the dataset
+        has no projects.
+        """
+        table = self.revised.projects
+        if table.empty:
+            return pd.DataFrame(columns=["cost", "planned", "contracted", "revised"])
+        return pd.DataFrame({
+            "cost": table["cost"],
+            "planned": self.original.projects["built"],
+            "contracted": table.index.isin(self.built),
+            "revised": table["built"],
+        }, index=table.index)
 
     def compare(self, level: str = "region") -> pd.DataFrame:
         """Plan versus actual by ``level``: original plan, spent to date, revised plan.
 
         Columns ``planned``, ``spent``, ``realisation`` (spent / planned), ``revised``,
         ``remaining`` (revised - spent, still to spend) and ``change`` (revised - planned),
-        all Rp bn except the realisation share.
+        all Rp bn except the realisation share. Money counts projects: ``spent`` includes
+        the full cost of contracted projects (see :attr:`committed`).
         """
         data = self.revised.data
         codes, groups = data.level_codes(level)
@@ -85,7 +120,7 @@ class Replan:
             return np.bincount(codes[valid], weights=values[valid], minlength=len(groups))
 
         planned = by(self.original.allocation.to_numpy())
-        spent = by(self.spent.to_numpy())
+        spent = by(self.committed.to_numpy())
         revised = by(self.revised.allocation.to_numpy())
         with np.errstate(divide="ignore", invalid="ignore"):
             realisation = np.where(planned > 0, spent / planned, np.nan)
@@ -102,6 +137,7 @@ def replan(
     spent: pd.Series | np.ndarray,
     *,
     total: float | None = None,
+    built: Iterable[str] = (),
     **options: Any,
 ) -> Replan:
     """Re-optimize the rest of the year around the spending to date.
@@ -112,10 +148,13 @@ def replan(
     policy : Policy
         The policy of the original plan.
     spent : pandas.Series or numpy.ndarray
-        Spending to date (realisasi) per cell, Rp bn, indexed like ``data.cells`` (missing
-        cells have spent nothing).
+        Program spending to date (realisasi) per cell, Rp bn, indexed like ``data.cells``
+        (missing cells have spent nothing); without the projects in ``built``.
     total : float, optional
         New budget total for the year (a cut or a top-up); default: the policy's.
+    built : iterable of str, optional
+        Labels of discrete projects already contracted. They are built in the revised plan
+        at their full cost; the other candidates compete for the money left.
     **options
         Passed to :func:`ikmopt.optimize` (``solver``, ``time_limit`` ...).
 
@@ -126,7 +165,8 @@ def replan(
     Raises
     ------
     DataError
-        If ``spent`` has unknown cells, negative values or spending above a cell's capacity.
+        If ``spent`` has unknown cells, negative values or spending above a cell's capacity,
+        or ``built`` names a project the dataset does not have.
     PolicyError
         If more has been spent than the new total allows.
     InfeasibleError
@@ -143,9 +183,15 @@ def replan(
     >>> round(revised.revised.outcomes["spend"])
     2300
     """
-    if data.projects is not None:
-        raise PolicyError("replan() does not handle discrete projects yet; fix built projects "
-                          "with ProjectCount(min=..., by='project') and re-optimize")
+    built = tuple(dict.fromkeys(str(b) for b in ([built] if isinstance(built, str)
+                                                  else built)))
+    labels = pd.Index([]) if data.projects is None else data.projects.labels
+    unknown = [b for b in built if b not in labels]
+    if unknown:
+        where = ("the dataset has no projects table" if data.projects is None
+                 else f"known: {labels[:8].tolist()}{' ...' if len(labels) > 8 else ''}")
+        raise DataError(f"built names unknown project(s) {unknown}{suggest(unknown[0], labels)};"
+                        f" {where}")
     values = _align(data, spent)
     over = values > data.capacity * (1 + 1e-9) + 1e-9
     if over.any():
@@ -154,9 +200,17 @@ def replan(
     budget = policy.budget
     if total is not None:
         budget = replace(budget, total=total)
-    if budget.total is not None and values.sum() > budget.total * (1 + 1e-9):
-        raise PolicyError(f"Rp {values.sum():,.1f} bn is already spent, more than the total "
-                          f"of Rp {budget.total:,.1f} bn; raise total=")
+    contracted = 0.0
+    if built:
+        contracted = float(data.projects.cost[labels.isin(built)].sum())
+    if budget.total is not None and values.sum() + contracted > budget.total * (1 + 1e-9):
+        raise PolicyError(f"Rp {values.sum() + contracted:,.1f} bn is already spent or "
+                          f"contracted, more than the total of Rp {budget.total:,.1f} bn; "
+                          "raise total=")
     original = optimize(data, policy, **options)
-    revised = optimize(data, policy.replace(budget=budget).add(Committed(values)), **options)
-    return Replan(original, revised, pd.Series(values, index=data.cells, name="spent"))
+    revised_policy = policy.replace(budget=budget).add(Committed(values))
+    if built:
+        revised_policy = revised_policy.add(
+            ProjectCount(min=dict.fromkeys(built, 1), by="project"))
+    revised = optimize(data, revised_policy, **options)
+    return Replan(original, revised, pd.Series(values, index=data.cells, name="spent"), built)

@@ -40,7 +40,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
@@ -49,9 +49,12 @@ from . import objectives as _o
 from .accrual import Accrual
 from .data import Dataset
 from .errors import IkmoptError, PolicyError
-from .params import set_param
+from .params import get_param, parse_path, set_param
 from .policy import Policy
 from .validation import suggest
+
+if TYPE_CHECKING:
+    from .sweep import Sweep
 
 __all__ = [
     "DATA_OPS",
@@ -107,7 +110,10 @@ DATA_OPS: dict[str, Callable[..., Dataset]] = {
     "with_capacity": Dataset.with_capacity,
     "with_cost": Dataset.with_cost,
     "drop_regions": Dataset.drop_regions,
+    "add_regions": Dataset.add_regions,
 }
+#: Arguments of ``add_regions`` that may name a CSV file (relative to the scenario file).
+_TABLE_ARGS = ("regions", "impacts", "curves", "projects")
 
 #: Top-level keys of a scenario file.
 TOP_KEYS = ("name", "description", "extends", "dataset", "data", "budget", "constraints",
@@ -396,13 +402,22 @@ class Scenario:
     def digest(self) -> str:
         """SHA-256 of the scenario's inputs: its YAML and, for a dataset path, the files."""
         h = hashlib.sha256(self.to_yaml().encode())
-        if "path" in self.dataset:
-            h.update(_files_sha256(_file_stamps(self._dataset_path())))
+        paths = [self._dataset_path()] if "path" in self.dataset else []
+        for op in self.data:  # CSV tables of added regions
+            (name, args), = op.items()
+            paths += [self._table_path(v) for k, v in args.items()
+                      if name == "add_regions" and k in _TABLE_ARGS and isinstance(v, str)]
+        for path in paths:
+            h.update(_files_sha256(_file_stamps(path)))
         return h.hexdigest()
 
     # ------------------------------------------------------------------ running
     def _dataset_path(self) -> Path:
-        path = Path(str(self.dataset["path"]))
+        return self._table_path(str(self.dataset["path"]))
+
+    def _table_path(self, where: str) -> Path:
+        """A data path, relative to the scenario file when it is not absolute."""
+        path = Path(where)
         if not path.is_absolute() and self.source:
             path = Path(self.source).parent / path
         return path
@@ -426,6 +441,9 @@ class Scenario:
             raise ScenarioError(str(err), self.source, "dataset") from None
         for i, op in enumerate(self.data):
             (name, args), = op.items()
+            if name == "add_regions":
+                args = {k: self._table_path(v) if k in _TABLE_ARGS and isinstance(v, str)
+                        else v for k, v in args.items()}
             try:
                 data = DATA_OPS[name](data, **args)
             except (IkmoptError, TypeError) as err:
@@ -457,6 +475,144 @@ class Scenario:
     def replace(self, **changes: Any) -> Scenario:
         """A copy with some fields changed."""
         return dataclasses.replace(self, **changes)
+
+    # ------------------------------------------------------------------ parameters
+    def get(self, path: str) -> Any:
+        """The value at a parameter path.
+
+        A path into the policy as in :func:`ikmopt.params.get_param` (``budget.total``,
+        ``constraints[1].min``), or into a data override: ``data[0].factor`` (or
+        ``data[0].scale.factor``, naming the operation) and ``data[1].where.program``.
+
+        Raises
+        ------
+        ScenarioError
+            If the path names nothing in the scenario (naming the part that fails).
+        """
+        tokens = parse_path(path)
+        if tokens[0] != "data":
+            try:
+                return get_param(self.policy, path)
+            except PolicyError as err:
+                raise ScenarioError(str(err), self.source, path) from None
+        _, _, args, keys = self._data_path(path, tokens)
+        obj: Any = args
+        for key in keys:
+            obj = _data_child(obj, key, path, self.source)
+        return obj
+
+    def set(self, path: str, value: Any) -> Scenario:
+        """A copy with the value at ``path`` (see :meth:`get`) replaced.
+
+        Policy values are re-validated through the constructors; data-override values when
+        the data are loaded (:meth:`load_data`, :meth:`validate`).
+
+        Examples
+        --------
+        >>> import ikmopt as ik
+        >>> s = ik.load_scenario("examples/scenarios/training-cost-shock.yaml")
+        >>> s.get("data[0].factor"), s.set("data[0].factor", 1.5).get("data[0].factor")
+        (1.2, 1.5)
+        """
+        tokens = parse_path(path)
+        if tokens[0] != "data":
+            try:
+                return self.replace(policy=set_param(self.policy, path, value))
+            except PolicyError as err:
+                raise ScenarioError(str(err), self.source, path) from None
+        i, name, args, keys = self._data_path(path, tokens)
+        if not keys:
+            raise ScenarioError(f"name an argument of {name}, e.g. data[{i}].{name}.factor",
+                                self.source, path)
+        new_args = copy.deepcopy(dict(args))
+        parent: Any = new_args
+        for key in keys[:-1]:
+            parent = _data_child(parent, key, path, self.source)
+        if not isinstance(parent, dict) or (len(keys) == 1 and keys[0] not in _op_args(name)):
+            allowed = _op_args(name)
+            raise ScenarioError(f"{name} has no argument '{keys[-1]}'"
+                                f"{suggest(str(keys[-1]), allowed)}; allowed: {allowed}",
+                                self.source, path)
+        parent[str(keys[-1])] = value
+        ops = list(self.data)
+        ops[i] = {name: new_args}
+        return self.replace(data=tuple(ops))
+
+    def _data_path(self, path: str, tokens: list) -> tuple[int, str, Mapping, list]:
+        """(position, operation, its arguments, the keys below them) of a ``data[...]`` path."""
+        if len(tokens) < 2 or not isinstance(tokens[1], int):
+            raise ScenarioError("a data path starts with data[position], e.g. data[0].factor",
+                                self.source, path)
+        i = tokens[1]
+        if not -len(self.data) <= i < len(self.data):
+            raise ScenarioError(f"the scenario has {len(self.data)} data override(s), no "
+                                f"data[{i}]", self.source, path)
+        i %= len(self.data)
+        (name, args), = self.data[i].items()
+        keys = tokens[2:]
+        if keys and keys[0] == name:
+            keys = keys[1:]
+        return i, name, args, keys
+
+    def sweep(self, param: str, values: Iterable[float], **options: Any) -> Sweep:
+        """Solve the scenario once per value of one of its numbers.
+
+        Parameters
+        ----------
+        param : str
+            A path as for :meth:`get`: ``budget.total``, ``constraints[1].min``,
+            ``objective.weights.jobs`` or a data override such as ``data[0].factor`` (a
+            metric scale, a cost shock, a capacity factor).
+        values : iterable of float
+        **options
+            As for :func:`ikmopt.sweep` (``warm``, ``allocation_by`` ...); they override
+            the scenario's solver options.
+
+        Returns
+        -------
+        Sweep
+            One row per value; a value that cannot be applied or solved is recorded with
+            its error and the others go on. Re-solves are warm-started on one HiGHS model
+            whether the policy or the data change.
+
+        Raises
+        ------
+        ScenarioError
+            If ``param`` does not name a number of the scenario.
+
+        Examples
+        --------
+        >>> import ikmopt as ik
+        >>> s = ik.load_scenario("examples/scenarios/training-cost-shock.yaml")
+        >>> sw = s.sweep("data[0].factor", [1.0, 1.5])
+        >>> bool(sw.table["jobs"].iloc[0] > sw.table["jobs"].iloc[1])
+        True
+        """
+        from .sweep import sweep_values
+
+        current = self.get(param)
+        if isinstance(current, bool) or not isinstance(current, int | float):
+            raise ScenarioError(f"sweep: '{param}' is {current!r}, not a number",
+                                self.source, param)
+
+        def make(value: float) -> tuple[Dataset, Policy]:
+            varied = self.set(param, value)
+            return varied.load_data(), varied.policy
+
+        return sweep_values(param, values, make, **{**self.solver, **options})
+
+
+def _op_args(name: str) -> list[str]:
+    return [p for p in inspect.signature(DATA_OPS[name]).parameters if p != "self"]
+
+
+def _data_child(obj: Any, key: Any, path: str, file: str | None) -> Any:
+    if isinstance(obj, Mapping) and str(key) in obj:
+        return obj[str(key)]
+    if isinstance(obj, list | tuple) and isinstance(key, int) and -len(obj) <= key < len(obj):
+        return obj[key]
+    have = list(obj) if isinstance(obj, Mapping) else type(obj).__name__
+    raise ScenarioError(f"parameter path {path!r}: no '{key}' here (found {have})", file, path)
 
 
 def _stamp(path: Path) -> float:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -18,7 +18,10 @@ from .params import get_param, set_param
 from .policy import Policy
 from .result import Result
 
-__all__ = ["Sweep", "sweep"]
+if TYPE_CHECKING:
+    from .scenarios import Scenario
+
+__all__ = ["Sweep", "sweep", "sweep_values"]
 
 
 @dataclass(frozen=True)
@@ -52,10 +55,10 @@ class Sweep:
 
 
 def sweep(
-    data: Dataset,
-    policy: Policy,
-    param: str,
-    values: Iterable[float],
+    data: Dataset | Scenario,
+    policy: Policy | str,
+    param: str | Iterable[float],
+    values: Iterable[float] | None = None,
     *,
     solver: str = "highs",
     warm: bool = True,
@@ -66,13 +69,18 @@ def sweep(
 ) -> Sweep:
     """Solve ``policy`` once per value of one parameter.
 
+    ``sweep(data, policy, param, values)`` varies a number of the policy;
+    ``sweep(scenario, param, values)`` varies any number of a :class:`~ikmopt.Scenario`,
+    its data overrides included (see :meth:`ikmopt.Scenario.sweep`).
+
     Parameters
     ----------
-    data : Dataset
+    data : Dataset or Scenario
     policy : Policy
     param : str
         Path of the number to vary: ``"budget.total"``, ``"constraints[1].min"``,
-        ``"budget.by.program.sentra"``, ``"objective.weights.jobs"``, ``"accrual.discount"``.
+        ``"budget.by.program.sentra"``, ``"objective.weights.jobs"``, ``"accrual.discount"``;
+        for a scenario also ``"data[0].factor"`` (an argument of its first data override).
     values : iterable of float
     solver : str, default "highs"
         With ``"highs"`` and ``warm=True`` one HiGHS model is held and only the bounds,
@@ -103,16 +111,47 @@ def sweep(
     >>> s.table["spend"].round().tolist()
     [2000.0, 2500.0, nan]
     """
-    values = list(values)
+    from .scenarios import Scenario
+
+    options = {"solver": solver, "warm": warm, "allocation_by": allocation_by,
+               "time_limit": time_limit, "verbose": verbose, "algorithm": algorithm}
+    if isinstance(data, Scenario):
+        if values is not None or not isinstance(policy, str):
+            raise PolicyError("with a scenario, call sweep(scenario, param, values)")
+        return data.sweep(policy, param, **options)  # type: ignore[arg-type]
+    if values is None or not isinstance(param, str):
+        raise PolicyError("call sweep(data, policy, param, values)")
     current = get_param(policy, param)
     if isinstance(current, bool) or not isinstance(current, int | float):
         raise PolicyError(f"sweep: '{param}' is {current!r}, not a number")
+    return sweep_values(param, values, lambda value: (data, set_param(policy, param, value)),
+                        **options)
+
+
+def sweep_values(
+    param: str,
+    values: Iterable[float],
+    make: Callable[[float], tuple[Dataset, Policy]],
+    *,
+    solver: str = "highs",
+    warm: bool = True,
+    allocation_by: str | tuple[str, ...] | None = "region",
+    time_limit: float | None = None,
+    verbose: bool = False,
+    algorithm: str = "auto",
+) -> Sweep:
+    """Solve ``make(value)`` (a dataset and a policy) for each value; see :func:`sweep`.
+
+    The engine behind :func:`sweep` and :meth:`ikmopt.Scenario.sweep`: what varies may be
+    the policy, the data or both. A value that cannot be built or solved is recorded in
+    the table with its error; the others go on.
+    """
     held = None
     rows, allocations, prices = [], [], []
-    for value in values:
+    for value in list(values):
         start = time.perf_counter()
         try:
-            varied = set_param(policy, param, value)
+            data, varied = make(value)
             if solver == "highs" and warm and len(varied.objective.stages()) == 1:
                 result, held, was_warm = _warm_solve(data, varied, held, time_limit, verbose,
                                                      algorithm)
@@ -121,8 +160,6 @@ def sweep(
                                   verbose=verbose, algorithm=algorithm)
                 was_warm = False
         except (IkmoptError, ValueError) as err:
-            if isinstance(err, PolicyError) and not rows:
-                raise
             rows.append({"value": value, "status": type(err).__name__, "objective": np.nan,
                          "warm": False, "solve_s": time.perf_counter() - start,
                          "error": str(err)})
