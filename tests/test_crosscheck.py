@@ -58,11 +58,12 @@ def instances(draw: st.DrawFn) -> tuple[ik.Dataset, ik.Policy]:
     if draw(st.booleans()):
         constraints.append(ik.RegionBounds(max=round(total * draw(st.floats(0.2, 0.9)), 3)))
     if regions["kti"].any() and draw(st.booleans()):
-        constraints.append(ik.GroupShare("kti", min=draw(st.floats(0.0, 0.7))))
+        constraints.append(ik.GroupShare("kti", min=round(draw(st.floats(0.0, 0.7)), 3)))
     if draw(st.booleans()):
-        constraints.append(ik.ProgramShare(by="channel", min={"DAK": draw(st.floats(0, 0.5))})
+        dak = round(draw(st.floats(0, 0.5)), 3)
+        constraints.append(ik.ProgramShare(by="channel", min={"DAK": dak})
                            if "DAK" in set(programs["channel"]) else
-                           ik.ProgramShare("P0", max=draw(st.floats(0.3, 1.0))))
+                           ik.ProgramShare("P0", max=round(draw(st.floats(0.3, 1.0)), 3)))
     if draw(st.booleans()):
         constraints.append(ik.Target("value_added", min=round(total * draw(st.floats(0, 2)), 3)))
     objective = draw(

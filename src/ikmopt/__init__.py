@@ -29,11 +29,13 @@ from .constraints import (
 )
 from .data import Dataset
 from .defaults import default_policy
+from .diagnose import Diagnosis, diagnose
 from .errors import (
     DataError,
     IkmoptError,
     InfeasibleError,
     PolicyError,
+    ScalingWarning,
     SolverError,
     UnboundedError,
 )
@@ -71,6 +73,7 @@ __all__ = [
     "Constraint",
     "DataError",
     "Dataset",
+    "Diagnosis",
     "Evaluation",
     "Frontier",
     "GiniCap",
@@ -95,6 +98,7 @@ __all__ = [
     "RegionBounds",
     "Replan",
     "Result",
+    "ScalingWarning",
     "Scenario",
     "ScenarioError",
     "ScenarioResult",
@@ -110,6 +114,7 @@ __all__ = [
     "build",
     "datasets",
     "default_policy",
+    "diagnose",
     "equity",
     "evaluate",
     "frontier",

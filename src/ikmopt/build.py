@@ -13,6 +13,7 @@ import pandas as pd
 
 from .data import Dataset
 from .errors import PolicyError
+from .hygiene import check_scaling
 from .lp import LinearProgram, ModelBuilder, RowBlock
 from .objectives import Objective
 from .policy import Policy
@@ -240,4 +241,6 @@ def build(
     needed = objective.needs_optima()
     if not needed or (optima is not None and all(m in optima for m in needed)):
         objective.apply(ctx, objective_coefficients(data, policy), optima)
-    return builder.build()
+    lp = builder.build()
+    check_scaling(lp, f"dataset '{data.name}'")
+    return lp

@@ -221,8 +221,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(datasets.list().to_string())
             return 0
     except InfeasibleError as err:
-        print(f"ikmopt: infeasible: {err}", file=sys.stderr)
-        if err.diagnosis is not None:
+        if err.diagnosis is None:
+            print(f"ikmopt: infeasible: {err}", file=sys.stderr)
+        else:  # the first line, then the relaxation and the conflicting rules
+            print(f"ikmopt: infeasible: {str(err).splitlines()[0]}", file=sys.stderr)
             print(err.diagnosis, file=sys.stderr)
         return EXIT_USER_ERROR
     except (IkmoptError, OSError) as err:

@@ -16,6 +16,7 @@ __all__ = [
     "IkmoptError",
     "InfeasibleError",
     "PolicyError",
+    "ScalingWarning",
     "SolverError",
     "UnboundedError",
 ]
@@ -89,3 +90,11 @@ class UnboundedError(SolverError):
 
     def __init__(self, message: str) -> None:
         super().__init__(message, status="unbounded")
+
+
+class ScalingWarning(UserWarning):
+    """The program's numbers span so many orders of magnitude that solvers lose accuracy.
+
+    Usually money in the wrong unit (rupiah where Rp billion is expected): the message says
+    what to rescale.
+    """

@@ -6,7 +6,7 @@ import numpy as np
 
 from .build import build, objective_coefficients, outcome_cost
 from .data import Dataset
-from .errors import PolicyError, SolverError
+from .errors import InfeasibleError, PolicyError, SolverError
 from .lp import LinearProgram
 from .policy import Policy
 from .result import Result
@@ -54,7 +54,9 @@ def optimize(
     PolicyError
         If the policy does not fit the data.
     InfeasibleError
-        If no allocation satisfies every constraint.
+        If no allocation satisfies every constraint. Its ``diagnosis`` (a
+        :class:`~ikmopt.diagnose.Diagnosis`) gives the smallest relaxation that makes a plan
+        possible and the rules that conflict; the message lists the relaxation.
     UnboundedError
         If the objective has no upper limit.
     SolverError
@@ -80,6 +82,17 @@ def optimize(
         )
     options = {"solver": solver, "time_limit": time_limit, "verbose": verbose,
                "algorithm": algorithm}
+    try:
+        return _optimize(data, policy, options)
+    except InfeasibleError as err:
+        if err.diagnosis is not None:
+            raise
+        from .diagnose import attach
+
+        raise attach(err, data, policy, options) from None
+
+
+def _optimize(data: Dataset, policy: Policy, options: dict) -> Result:
     stages = policy.objective.stages()
     fixed: list = []
     tolerance = getattr(policy.objective, "tolerance", 1e-6)
