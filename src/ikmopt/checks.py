@@ -7,7 +7,10 @@ from typing import Any
 
 from .errors import PolicyError
 
-__all__ = ["number"]
+__all__ = ["HUGE", "number"]
+
+#: Numbers this large are infinity to the solvers (HiGHS and CBC use 1e20).
+HUGE = 1e20
 
 
 def number(owner: str, name: str, value: Any, *, lo: float = 0.0, hi: float = math.inf) -> float:
@@ -23,10 +26,15 @@ def number(owner: str, name: str, value: Any, *, lo: float = 0.0, hi: float = ma
     lo, hi : float
         Allowed range, inclusive.
     """
+    if isinstance(value, bool):  # True is 1.0 to Python, never a budget or a share
+        raise PolicyError(f"{owner}: {name} must be a number, got {value!r}")
     try:
         result = float(value)
     except (TypeError, ValueError):
         raise PolicyError(f"{owner}: {name} must be a number, got {value!r}") from None
+    if math.isfinite(result) and abs(result) >= HUGE:
+        raise PolicyError(f"{owner}: {name} is {value!r}, beyond {HUGE:g}, which solvers treat "
+                          "as infinity; check the unit (money is in Rp billion)")
     if not math.isfinite(result) or result < lo or result > hi:
         span = f">= {lo:g}" if hi == math.inf else f"between {lo:g} and {hi:g}"
         raise PolicyError(f"{owner}: {name} must be {span}, got {value!r}")

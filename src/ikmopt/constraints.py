@@ -376,6 +376,11 @@ class _Share(Constraint):
         if self.min is None and self.max is None:
             raise PolicyError(f"{name} needs min= or max= (a share between 0 and 1)")
         _check_order(name, "min", self.min, "max", self.max)
+        if isinstance(self.min, Mapping) and sum(self.min.values()) > 1 + 1e-12:
+            # the groups of one level do not overlap: their floors cannot exceed the whole
+            raise PolicyError(f"{name}: min shares {dict(self.min)} add up to "
+                              f"{sum(self.min.values()):.4g}, more than 1; only an empty plan "
+                              "could meet them")
 
     def emit(self, ctx: BuildContext) -> list[RowBlock]:
         """Rows ``sum_G x - alpha * T >= 0`` (min) and ``<= 0`` (max), T = total spend."""
@@ -876,9 +881,11 @@ class GiniCap(Constraint):
             raise PolicyError(
                 f"GiniCap: method must be 'pairwise' or 'lorenz', got {self.method!r}"
             )
-        if int(self.quantiles) < 2:
-            raise PolicyError(f"GiniCap: quantiles must be at least 2, got {self.quantiles}")
-        object.__setattr__(self, "quantiles", int(self.quantiles))
+        q = self.quantiles
+        if isinstance(q, bool) or not isinstance(q, int | float) or q != q // 1 or q < 2:
+            raise PolicyError(f"GiniCap: quantiles must be a whole number of at least 2, got "
+                              f"{q!r}")
+        object.__setattr__(self, "quantiles", int(q))
 
     def describe(self) -> str:
         """Human description."""

@@ -114,6 +114,10 @@ class Dataset:
         regions = _validate_regions(log, regions)
         _check_unique(log, "programs", programs.index)
         impacts, metrics = _validate_impacts(log, impacts, regions.index, programs.index)
+        if metric_units is not None and not isinstance(metric_units, Mapping):
+            raise DataError(f"dataset '{name}': metric_units must be a mapping {{metric: unit}}, "
+                            f"e.g. {{'jobs': 'persons'}}; got {type(metric_units).__name__} "
+                            f"{metric_units!r}")
         metric_units = dict(metric_units or {})
         for metric in metric_units:
             if metric not in metrics:
@@ -143,6 +147,9 @@ class Dataset:
             else pd.DataFrame(columns=["table", "column", "source", "year", "note"])
         )
         self._curves = None
+        if curves is not None and not isinstance(curves, pd.DataFrame):
+            raise DataError(f"dataset '{name}': table 'curves' must be a pandas DataFrame, got "
+                            f"{type(curves).__name__} (read a CSV file with pandas.read_csv)")
         if curves is not None and len(curves):
             from .curves import validate_curves
 
@@ -247,6 +254,10 @@ class Dataset:
             If the folder or one of the files does not exist or cannot be parsed.
         """
         folder = Path(folder)
+        if folder.is_file():
+            raise DataError(f"'{folder}' is a file, not a dataset folder: give the folder that "
+                            "holds regions.csv, programs.csv and impacts.csv (or use "
+                            "Dataset.from_excel for a workbook)")
         if not folder.is_dir():
             raise DataError(f"dataset folder '{folder}' does not exist")
         frames = {}
@@ -259,12 +270,7 @@ class Dataset:
                     f"dataset folder '{folder}' lacks '{table}.csv'; a dataset folder needs "
                     + ", ".join(f"{t}.csv" for t in TABLES)
                 )
-            try:
-                frames[table] = pd.read_csv(
-                    file, dtype={"region": str, "program": str, "project": str}
-                )
-            except Exception as err:  # parser errors of every kind
-                raise DataError(f"cannot parse '{file}' as CSV: {err}") from err
+            frames[table] = _read_csv(file, table)
         return cls._from_tables(frames, folder.name, kwargs)
 
     @classmethod
@@ -504,6 +510,9 @@ class Dataset:
         """
         from .errors import PolicyError
 
+        if where is not None and not isinstance(where, Mapping):
+            raise DataError(f"where= must be a mapping {{level: value(s)}}, e.g. "
+                            f"{{'program': 'training'}}; got {type(where).__name__} {where!r}")
         selected = np.ones(self.n_cells, dtype=bool)
         for level, values in (where or {}).items():
             try:
@@ -537,7 +546,8 @@ class Dataset:
         factor = _finite_number(factor, f"scale factor for '{metric}'")
         impacts = self._impacts.copy()
         rows = self.mask(where)
-        impacts.loc[rows, metric] = impacts.loc[rows, metric].to_numpy() * factor
+        with np.errstate(over="ignore"):  # an overflow becomes inf, which validation reports
+            impacts.loc[rows, metric] = impacts.loc[rows, metric].to_numpy() * factor
         if metric == "capacity":
             return self._with_capacities(impacts)
         return self.replace(impacts=impacts)
@@ -740,8 +750,14 @@ class Dataset:
     # ------------------------------------------------------------------ export
     def to_excel(self, path: str | Path) -> Path:
         """Write the tables to a workbook readable by :meth:`from_excel`."""
+        from .files import write_files
+
         path = Path(path)
-        with pd.ExcelWriter(path) as writer:
+        write_files(path.parent, {path.name: self._write_excel})
+        return path
+
+    def _write_excel(self, path: Path) -> None:
+        with pd.ExcelWriter(path, engine="openpyxl") as writer:
             self._regions.to_excel(writer, sheet_name="regions")
             self._programs.to_excel(writer, sheet_name="programs")
             self._impacts.to_excel(writer, sheet_name="impacts", merge_cells=False)
@@ -751,22 +767,23 @@ class Dataset:
                 self._curves.table.to_excel(writer, sheet_name="curves", merge_cells=False)
             if self._projects is not None:
                 self._projects.table.to_excel(writer, sheet_name="projects")
-        return path
 
     def to_csv(self, folder: str | Path) -> Path:
         """Write the tables to a folder readable by :meth:`from_csv`."""
-        folder = Path(folder)
-        folder.mkdir(parents=True, exist_ok=True)
-        self._regions.to_csv(folder / "regions.csv")
-        self._programs.to_csv(folder / "programs.csv")
-        self._impacts.to_csv(folder / "impacts.csv")
+        from .files import write_files
+
+        writers: dict[str, Any] = {
+            "regions.csv": self._regions.to_csv,
+            "programs.csv": self._programs.to_csv,
+            "impacts.csv": self._impacts.to_csv,
+        }
         if len(self._sources):
-            self._sources.to_csv(folder / "sources.csv", index=False)
+            writers["sources.csv"] = lambda path: self._sources.to_csv(path, index=False)
         if self._curves is not None:
-            self._curves.table.to_csv(folder / "curves.csv")
+            writers["curves.csv"] = self._curves.table.to_csv
         if self._projects is not None:
-            self._projects.table.to_csv(folder / "projects.csv")
-        return folder
+            writers["projects.csv"] = self._projects.table.to_csv
+        return write_files(folder, writers)
 
     def __repr__(self) -> str:
         dims = " x ".join(
@@ -813,6 +830,28 @@ def _like(new: pd.DataFrame, old: pd.DataFrame) -> tuple[pd.DataFrame, list[str]
     return out, bad
 
 
+def _read_csv(file: Path, table: str) -> pd.DataFrame:
+    """Read one table's CSV file; labels stay text and a repeated header is an error.
+
+    pandas would rename a second ``jobs`` column to ``jobs.1`` (a new metric), so the
+    header is checked first.
+    """
+    import csv
+
+    try:
+        with file.open(newline="", encoding="utf-8-sig") as handle:
+            header = next(csv.reader(handle), [])
+        frame = pd.read_csv(file, dtype={"region": str, "program": str, "project": str})
+    except Exception as err:  # parser and decoding errors of every kind
+        raise DataError(f"cannot parse '{file}' as CSV (table '{table}'): {err}") from err
+    names = [h.strip() for h in header]
+    repeated = sorted({h for h in names if names.count(h) > 1})
+    if repeated:
+        raise DataError(f"table '{table}' ({file.name}): column(s) {repeated} appear more than "
+                        "once in the header; keep one")
+    return frame
+
+
 def _table(value: Any, name: str) -> pd.DataFrame:
     """A table given as a DataFrame, a list of records or the path of a CSV file."""
     if isinstance(value, pd.DataFrame):
@@ -821,10 +860,7 @@ def _table(value: Any, name: str) -> pd.DataFrame:
         path = Path(value)
         if not path.is_file():
             raise DataError(f"table '{name}': CSV file '{path}' does not exist")
-        try:
-            return pd.read_csv(path, dtype={"region": str, "program": str, "project": str})
-        except Exception as err:  # parser errors of every kind
-            raise DataError(f"table '{name}': cannot parse '{path}' as CSV: {err}") from err
+        return _read_csv(path, name)
     if isinstance(value, Iterable) and not isinstance(value, Mapping):
         rows = list(value)
         if rows and all(isinstance(r, Mapping) for r in rows):

@@ -338,12 +338,17 @@ class Result:
         }
 
     def to_csv(self, folder: str | Path) -> Path:
-        """Write every table of :meth:`tables` as ``<name>.csv`` into ``folder``."""
-        folder = Path(folder)
-        folder.mkdir(parents=True, exist_ok=True)
-        for name, table in self.tables().items():
-            table.to_csv(folder / f"{name}.csv", index=False)
-        return folder
+        """Write every table of :meth:`tables` as ``<name>.csv`` into ``folder``.
+
+        All or nothing: if one file cannot be written, none is left behind.
+        """
+        from .files import write_files
+
+        tables = self.tables()
+        return write_files(folder, {
+            f"{name}.csv": lambda path, t=table: t.to_csv(path, index=False)
+            for name, table in tables.items()
+        })
 
     def to_excel(self, path: str | Path) -> Path:
         """Write every table of :meth:`tables` to one sheet each (needs ``ikmopt[excel]``)."""

@@ -126,9 +126,15 @@ def check_numeric(
     checked = pd.DataFrame(index=pd.RangeIndex(len(frame)))
     for c in columns:
         raw = frame[c]
+        if pd.api.types.is_bool_dtype(raw.dtype):  # yes/no is not a quantity
+            log.add(table, c, "not a number (a yes/no column)",
+                    labels=frame.index.tolist(), values=raw.tolist())
+            checked[c] = np.ones(len(raw))  # reported already
+            coerced[c] = raw.to_numpy(dtype=float)
+            continue
         if raw.dtype == object or pd.api.types.is_string_dtype(raw.dtype):
             numbers = pd.to_numeric(raw, errors="coerce")
-            text = numbers.isna() & raw.notna()
+            text = (numbers.isna() & raw.notna()) | raw.map(lambda v: isinstance(v, bool))
             if text.any():
                 log.add(table, c, "not a number", labels=frame.index[text.to_numpy()].tolist(),
                         values=raw[text].tolist())
