@@ -212,3 +212,17 @@ def test_a_plan_that_breaks_a_row_is_not_returned(data, monkeypatch):
     monkeypatch.setattr(highs, "read_solution", corrupted)
     with pytest.raises(ik.SolverError, match="violates"):
         ik.optimize(data, ik.default_policy())
+
+
+@pytest.mark.parametrize("solver", ["highs", "cbc"])
+def test_an_unbounded_program_names_its_direction(solver):
+    from ikmopt.lp import ModelBuilder
+    from ikmopt.solvers import solve
+
+    cells = pd.MultiIndex.from_tuples([("A", "p"), ("B", "p")], names=["region", "program"])
+    builder = ModelBuilder(cells, np.array([np.inf, 5.0]))  # A's capacity left open
+    builder.cost = np.array([1.0, 1.0])
+    with pytest.raises(ik.UnboundedError) as err:
+        solve(builder.build(), solver)
+    assert "spend in cell (A, p) grow" in str(err.value)
+    assert "(B, p)" not in str(err.value)

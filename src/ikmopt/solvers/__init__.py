@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from ..errors import PolicyError
+from ..errors import PolicyError, SolverError, UnboundedError
 from ..lp import LinearProgram
 from .base import Solution, Status
 
@@ -67,15 +67,18 @@ def solve(
     # (exact in floating point) and scale objective and duals back.
     scale = _cost_scale(lp.cost)
     scaled = lp if scale == 1.0 else lp.with_cost(lp.cost * scale, lp.objective_offset * scale)
-    if solver == "highs":
-        from .highs import solve_highs
+    try:
+        if solver == "highs":
+            from .highs import solve_highs
 
-        solution = solve_highs(scaled, time_limit=time_limit, verbose=verbose,
-                               algorithm=algorithm)
-    else:
-        from .pulp import solve_pulp
+            solution = solve_highs(scaled, time_limit=time_limit, verbose=verbose,
+                                   algorithm=algorithm)
+        else:
+            from .pulp import solve_pulp
 
-        solution = solve_pulp(scaled, solver, time_limit=time_limit, verbose=verbose)
+            solution = solve_pulp(scaled, solver, time_limit=time_limit, verbose=verbose)
+    except UnboundedError as err:
+        raise UnboundedError(f"{err}. {unbounded_direction(lp)}") from None
     if scale == 1.0:
         return solution
     return replace(
@@ -92,3 +95,38 @@ def _cost_scale(cost: np.ndarray) -> float:
     if largest == 0.0 or not np.isfinite(largest):
         return 1.0
     return float(2.0 ** -np.floor(np.log2(largest)))
+
+
+def unbounded_direction(lp: LinearProgram) -> str:
+    """Which columns grow without limit, in words (for an :class:`UnboundedError`).
+
+    The program is solved again with every infinite column bound replaced by a large finite
+    one; the columns that end at that artificial bound are the unbounded direction.
+    """
+    from .highs import solve_highs
+
+    big = 1e9 * max(1.0, float(np.abs(np.r_[lp.col_lower, lp.col_upper][
+        np.isfinite(np.r_[lp.col_lower, lp.col_upper])]).max(initial=1.0)))
+    lower = np.where(np.isfinite(lp.col_lower), lp.col_lower, -big)
+    upper = np.where(np.isfinite(lp.col_upper), lp.col_upper, big)
+    try:
+        x = solve_highs(replace(lp, col_lower=lower, col_upper=upper)).x
+    except SolverError:
+        return "The direction could not be determined."
+    up = np.flatnonzero(~np.isfinite(lp.col_upper) & (x >= 0.5 * big))
+    down = np.flatnonzero(~np.isfinite(lp.col_lower) & (x <= -0.5 * big))
+    names = [_column_name(lp, j) for j in up[:8]] + [f"-{_column_name(lp, j)}" for j in down[:8]]
+    if not names:
+        return "The direction could not be determined."
+    more = len(up) + len(down) - len(names)
+    return ("Unbounded direction: " + ", ".join(names) + (f" and {more} more" if more else "")
+            + " grow without limit; give them an upper bound (a capacity or a budget)")
+
+
+def _column_name(lp: LinearProgram, j: int) -> str:
+    if j < lp.n_cells:
+        cell = lp.cells[j]
+        parts = cell if isinstance(cell, tuple) else (cell,)
+        return "spend in cell (" + ", ".join(map(str, parts)) + ")"
+    row = lp.aux.iloc[j - lp.n_cells]
+    return f"{row['family']}({row['label']})" if len(lp.aux) else f"column {j}"

@@ -87,7 +87,8 @@ def check_status(status: Status, solver: str, message: str, has_point: bool) -> 
     if status in (Status.TIME_LIMIT, Status.ITERATION_LIMIT) and not has_point:
         raise SolverError(
             f"the solver stopped at its {status.value.replace('_', ' ')} before finding a "
-            f"feasible plan ({solver}: {message}); raise time_limit",
+            f"feasible plan ({solver}: {message}); "
+            + ("raise time_limit" if status is Status.TIME_LIMIT else "raise the iteration limit"),
             status=status.value,
         )
     if status is Status.ERROR:

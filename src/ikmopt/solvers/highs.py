@@ -116,8 +116,13 @@ def read_solution(h: highspy.Highs, lp: LinearProgram, runtime: float, verbose: 
             h.run()
         model_status = h.getModelStatus()
         message = h.modelStatusToString(model_status)
-    if model_status == highspy.HighsModelStatus.kModelEmpty:
-        status = Status.OPTIMAL
+    empty = model_status == highspy.HighsModelStatus.kModelEmpty
+    if empty:
+        # no columns: HiGHS does not look at the rows, which are all empty (activity 0)
+        excluded = (lp.row_lower > 1e-9) | (lp.row_upper < -1e-9)
+        status = Status.INFEASIBLE if excluded.any() else Status.OPTIMAL
+        if excluded.any():
+            message = "a constraint over no cells excludes zero"
     else:
         status = _STATUS.get(model_status, Status.ERROR)
     info = h.getInfo()
@@ -128,7 +133,11 @@ def read_solution(h: highspy.Highs, lp: LinearProgram, runtime: float, verbose: 
     if len(x) != lp.n_cols:  # no primal values at all (e.g. empty model)
         x = np.zeros(lp.n_cols)
     x = clean_point(lp, x)
-    if lp.is_mip or not sol.dual_valid:
+    if empty:  # nothing to price: every (empty) row is slack at activity 0
+        row_dual = np.zeros(lp.n_rows)
+        col_dual = np.zeros(lp.n_cols)
+    elif lp.is_mip or status is not Status.OPTIMAL or not sol.dual_valid:
+        # duals of a stop at a limit are not shadow prices (the basis is not optimal)
         row_dual = np.full(lp.n_rows, np.nan)
         col_dual = np.full(lp.n_cols, np.nan)
     else:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import tempfile
 import time
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -129,6 +130,10 @@ def _solver(name: str, lp: LinearProgram, time_limit: float | None, verbose: boo
         # CBC's bound propagation before the LP solve is meant for MIPs; on an LP it only
         # moves the answer (rows met to ~1e-6 instead of 1e-9) and the duals: off for LPs
         options = [] if mip else ["boundPropLevel off", "singletonBounds off"]
+        if time_limit is not None and not mip:
+            warnings.warn("CBC does not enforce time_limit on a linear program (it solves to "
+                          "optimality); use solver='highs' for a time-limited LP solve",
+                          UserWarning, stacklevel=5)
         return pulp.COIN_CMD(
             path=cbcbox.cbc_bin_path(), msg=False, logPath=str(log), timeLimit=time_limit,
             mip=mip, threads=1, options=options, gapRel=MIP_REL_GAP if mip else None,
@@ -161,7 +166,7 @@ def solve_pulp(
         log_text = log.read_text(errors="replace") if log.exists() else ""
     if verbose and log_text:
         print(log_text)
-    status, message, has_point = _status(prob, solver, log_text)
+    status, message, has_point = _status(prob, solver, log_text, verbose)
     check_status(status, solver, message, has_point)
     x = clean_point(lp, np.array([v.varValue or 0.0 for v in variables], dtype=float))
     activity = lp.A @ x
@@ -190,13 +195,20 @@ def solve_pulp(
     )
 
 
-def _status(prob: pulp.LpProblem, solver: str, log: str = "") -> tuple[Status, str, bool]:
+def _status(prob: pulp.LpProblem, solver: str, log: str = "",
+            verbose: bool = False) -> tuple[Status, str, bool]:
     """Translate PuLP's (or, for PuLP's HiGHS, HiGHS's own) status."""
     if solver == "pulp-highs" and getattr(prob, "solverModel", None) is not None:
         import highspy
 
         h = prob.solverModel
         model_status = h.getModelStatus()
+        if model_status == highspy.HighsModelStatus.kUnboundedOrInfeasible:
+            # presolve could not tell which; settle it without presolve (as the direct path)
+            h.setOptionValue("presolve", "off")
+            with silenced(not verbose):
+                h.run()
+            model_status = h.getModelStatus()
         message = h.modelStatusToString(model_status)
         has_point = h.getInfo().primal_solution_status == 2
         mapping = {
