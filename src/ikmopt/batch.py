@@ -27,7 +27,13 @@ import numpy as np
 import pandas as pd
 
 from .errors import IkmoptError, PolicyError
-from .scenarios import Scenario, ScenarioError, _check_names, load_scenario
+from .scenarios import (
+    Scenario,
+    ScenarioError,
+    _check_names,
+    load_scenario,
+    scenario_files,
+)
 
 __all__ = ["InProcessExecutor", "ScenarioResult", "ScenarioResults", "run_scenarios"]
 
@@ -194,8 +200,10 @@ def run_scenarios(
 
     Parameters
     ----------
-    scenarios : iterable of Scenario or scenario file paths
+    scenarios : iterable of Scenario or scenario file paths, or one of them
         A file that cannot be read is recorded as a failed scenario (named by its stem).
+        One path (not in a list) may also name a folder or a glob pattern: its scenario
+        files (``*.yaml``, ``*.yml``) are run.
     executor : concurrent.futures.Executor or dask.distributed.Client, optional
         Where to run. Default: a pool of ``workers`` local processes started with ``spawn``.
         :class:`InProcessExecutor` runs in this process.
@@ -217,7 +225,10 @@ def run_scenarios(
     Raises
     ------
     ScenarioError
-        If two scenarios share a name (their outputs would collide).
+        If two scenarios share a name (their outputs would collide), or one path names no
+        scenario file.
+    PolicyError
+        If ``scenarios``, an item of it, ``workers`` or ``executor`` is of the wrong kind.
 
     Examples
     --------
@@ -230,9 +241,18 @@ def run_scenarios(
     """
     from tqdm.auto import tqdm
 
+    items = _scenario_items(scenarios)
+    if workers is not None:
+        if isinstance(workers, bool) or not isinstance(workers, int):
+            raise PolicyError(f"workers must be a whole number, got {type(workers).__name__} "
+                              f"{workers!r}")
+        if workers < 1:
+            raise PolicyError(f"workers must be at least 1, got {workers}")
+    if executor is not None:
+        _submitter(executor)  # refuse a wrong executor before anything is read or written
     pending: list[Scenario] = []
     failed: dict[str, ScenarioResult] = {}
-    for item in scenarios:
+    for item in items:
         if isinstance(item, Scenario):
             pending.append(item)
             continue
@@ -288,6 +308,32 @@ def run_scenarios(
     all_results = {**results, **failed}
     return ScenarioResults({name: all_results[name] for name in dict.fromkeys(order)
                             if name in all_results})
+
+
+def _scenario_items(scenarios: Any) -> list[Scenario | str | Path]:
+    """The scenarios and file paths of ``scenarios``.
+
+    One path (a file, a folder or a glob pattern) stands for its scenario files, one
+    Scenario for itself.
+    """
+    if isinstance(scenarios, Scenario):
+        return [scenarios]
+    if isinstance(scenarios, str | os.PathLike):
+        files = scenario_files(scenarios)
+        if not files:
+            raise ScenarioError(f"no scenario files (*.yaml, *.yml) found in {scenarios!s}")
+        return list(files)
+    if isinstance(scenarios, Mapping) or not isinstance(scenarios, Iterable):
+        hint = " (use Scenario.from_dict)" if isinstance(scenarios, Mapping) else ""
+        raise PolicyError("scenarios must be a list of ik.Scenario or scenario file paths, or "
+                          f"a folder, got {type(scenarios).__name__} {scenarios!r:.60}{hint}")
+    items = list(scenarios)
+    for i, item in enumerate(items):
+        if not isinstance(item, Scenario | str | os.PathLike):
+            hint = " (use Scenario.from_dict)" if isinstance(item, Mapping) else ""
+            raise PolicyError(f"scenarios[{i}] must be an ik.Scenario or a file path, got "
+                              f"{type(item).__name__}{hint}")
+    return items
 
 
 def _skip_done(scenarios: list[Scenario], folder: Path) -> tuple[list[Scenario],

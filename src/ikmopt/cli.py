@@ -7,6 +7,7 @@ message to stderr and exit with status 2, without a traceback.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -153,12 +154,24 @@ def _validate(args: argparse.Namespace) -> int:
     return EXIT_USER_ERROR if bad else 0
 
 
+_DATA_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv")
+
+
 def _load_data(spec: str) -> Dataset:
     path = Path(spec)
     if path.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
         return Dataset.from_excel(path)
     if path.is_dir():
         return Dataset.from_csv(path)
+    looks_like_path = (path.exists() or "/" in spec or os.sep in spec
+                       or path.suffix.lower() in _DATA_SUFFIXES)
+    if looks_like_path:
+        if path.exists():
+            raise OSError(f"--data '{spec}' is a file; give a folder of CSV files "
+                          "(regions.csv, programs.csv, impacts.csv), an Excel workbook or the "
+                          "name of a bundled dataset")
+        what = "data file" if path.suffix.lower() in _DATA_SUFFIXES else "data folder"
+        raise OSError(f"{what} '{spec}' does not exist (looked in {path.absolute()})")
     return datasets.load(spec)
 
 
@@ -175,15 +188,50 @@ def _write_outputs(result: Result, out: Path | None, lp: Path | None) -> list[Pa
     return written
 
 
-def _check_writable(*paths: Path | None) -> None:
-    """Fail before solving when an output cannot be written."""
-    for path in paths:
-        if path is None:
-            continue
-        parent = path if path.suffix == "" else path.parent
-        parent = parent if parent.exists() or path.suffix else parent.parent
-        if not parent.exists():
-            raise OSError(f"cannot write '{path}': folder '{parent}' does not exist")
+def _check_writable(out: Path | None, lp: Path | None) -> None:
+    """Fail before solving when an output cannot be written (naming the path and why).
+
+    ``--out`` is a workbook (``.xlsx``) or a folder, created if its parent exists; ``--lp``
+    is a file whose folder exists (or is the ``--out`` folder, written first).
+    """
+    if out is not None:
+        if out.suffix.lower() == ".xlsx":
+            _check_file("--out", out)
+        else:
+            if out.exists() and not out.is_dir():
+                raise OSError(f"cannot write --out '{out}': it is a file, not a folder (give a "
+                              "new folder for the CSV tables, or a .xlsx file)")
+            if not out.exists():
+                _check_folder("--out", out, out.parent)
+            elif not os.access(out, os.W_OK):
+                raise OSError(f"cannot write --out '{out}': no permission to write in it")
+    if lp is not None:
+        will_exist = (out is not None and out.suffix.lower() != ".xlsx"
+                      and lp.parent.absolute() == out.absolute())
+        _check_file("--lp", lp, folder_created=will_exist)
+        if out is not None and lp.absolute() == out.absolute():
+            raise OSError(f"--lp '{lp}' and --out '{out}' name the same path")
+
+
+def _check_file(option: str, path: Path, folder_created: bool = False) -> None:
+    """``path`` can be written as a file: it is no folder and its folder exists."""
+    if path.is_dir():
+        raise OSError(f"cannot write {option} '{path}': it is a folder, not a file")
+    if not folder_created:
+        _check_folder(option, path, path.parent)
+
+
+def _check_folder(option: str, path: Path, folder: Path) -> None:
+    """``folder`` (the folder ``path`` is written into) exists and is writable."""
+    if folder.is_dir():
+        if not os.access(folder, os.W_OK):
+            raise OSError(f"cannot write {option} '{path}': no permission to write in "
+                          f"'{folder}'")
+        return
+    blocker = next((p for p in (folder, *folder.parents) if p.exists()), None)
+    if blocker is not None and not blocker.is_dir():
+        raise OSError(f"cannot write {option} '{path}': '{blocker}' is a file, not a folder")
+    raise OSError(f"cannot write {option} '{path}': folder '{folder}' does not exist")
 
 
 def _solve(args: argparse.Namespace) -> int:

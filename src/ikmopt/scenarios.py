@@ -24,7 +24,8 @@ parses strings a second way: the classes validate their arguments as they do in 
       constraints[1].min: 0.45
     solver: {solver: highs, time_limit: 60}
 
-Files are read with ``yaml.safe_load`` only; errors name the file and the key path (for
+Files are read with PyYAML's safe loader only (no Python tags; a key given twice in a mapping
+is refused rather than silently overridden); errors name the file and the key path (for
 example ``constraints[2].group_share.min``).
 """
 
@@ -151,7 +152,7 @@ class _Reader:
             if name not in allowed and not open_kwargs:
                 raise self.fail(
                     f"{key}.{name}",
-                    f"unknown argument of {cls.__name__}{suggest(name, allowed)}; "
+                    f"unknown argument of {cls.__name__}: '{name}'{suggest(name, allowed)}; "
                     f"allowed: {sorted(allowed)}",
                 )
         if cls in (_o.MinCost, _o.GoalProgram) and "targets" in args:
@@ -231,16 +232,20 @@ class _Reader:
             if name not in DATA_OPS:
                 raise self.fail(f"{key}.{name}", f"unknown data operation '{name}'"
                                 f"{suggest(str(name), DATA_OPS)}; known: {sorted(DATA_OPS)}")
-            if name == "drop_regions":
-                if isinstance(args, Mapping):
-                    args = args.get("regions")
-                args = {"regions": args if isinstance(args, list) else [args]}
+            if name == "drop_regions":  # a list or one label for short; else {regions: ...}
+                if not isinstance(args, Mapping):
+                    args = {"regions": args}
+                if args.get("regions") is None and set(args) <= {"regions"}:
+                    raise self.fail(f"{key}.{name}", "name the regions to drop, e.g. "
+                                    "drop_regions: [Aceh]")
+                if "regions" in args and not isinstance(args["regions"], list):
+                    args = {**args, "regions": [args["regions"]]}
             args = dict(self.mapping(args, f"{key}.{name}", f"arguments of {name}"))
             allowed = [p for p in inspect.signature(DATA_OPS[name]).parameters if p != "self"]
             for arg in args:
                 if arg not in allowed:
-                    raise self.fail(f"{key}.{name}.{arg}", f"unknown argument of {name}"
-                                    f"{suggest(str(arg), allowed)}; allowed: {allowed}")
+                    raise self.fail(f"{key}.{name}.{arg}", f"unknown argument of {name}: "
+                                    f"'{arg}'{suggest(str(arg), allowed)}; allowed: {allowed}")
             ops.append({name: args})
         return tuple(ops)
 
@@ -708,17 +713,53 @@ def _tagged(obj: Any) -> dict[str, Any]:
 # libyaml's safe loader and dumper when PyYAML was built with it (10x faster on big batches)
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+
+
+class _DuplicateKeyError(yaml.constructor.ConstructorError):
+    """A mapping names the same key twice (plain YAML keeps the last one without a word)."""
+
+    def __init__(self, key: Any, first: Any, again: Any) -> None:
+        super().__init__("while constructing a mapping", first, f"found duplicate key {key!r}",
+                         again)
+        self.key = key
+        self.first_line = first.line + 1
+
+
+class _Loader(_LOADER):  # type: ignore[misc, valid-type]
+    """The safe loader (still no Python tags) that refuses a key given twice in a mapping."""
+
+    def flatten_mapping(self, node: yaml.MappingNode) -> None:
+        # every mapping passes here before its keys are merged (``<<:``) and built, so only
+        # the keys written in this mapping are compared; keys merged in may be overridden
+        checked = self.__dict__.setdefault("_checked", set())
+        if id(node) not in checked:
+            checked.add(id(node))
+            seen: dict[Any, Any] = {}
+            for key_node, _ in node.value:
+                if key_node.tag == _MERGE_TAG or not isinstance(key_node, yaml.ScalarNode):
+                    continue
+                key = self.construct_object(key_node, deep=False)
+                if key in seen:
+                    raise _DuplicateKeyError(key, seen[key], key_node.start_mark)
+                seen[key] = key_node.start_mark
+        super().flatten_mapping(node)
 
 
 @functools.lru_cache(maxsize=256)
 def _parse(text: str) -> Any:
     """Parsed YAML, cached by text (a batch's files share the parents they extend)."""
-    return yaml.load(text, Loader=_LOADER)  # _LOADER is a safe loader (no Python tags)
+    return yaml.load(text, Loader=_Loader)  # a safe loader (no Python tags)
 
 
 def _safe_load(text: str, file: str | None) -> Any:
     try:
         return copy.deepcopy(_parse(text))
+    except _DuplicateKeyError as err:
+        raise ScenarioError(
+            f"key '{err.key}' is given twice (first on line {err.first_line}); YAML would "
+            "silently keep only the last one, so remove or merge the duplicate",
+            file, f"line {err.problem_mark.line + 1}") from None
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark is not None else ""
@@ -731,6 +772,9 @@ def _safe_load(text: str, file: str | None) -> Any:
 def _read_raw(path: Path, seen: tuple[Path, ...] = ()) -> dict[str, Any]:
     """The file's mapping with ``extends`` resolved (mappings merged, lists replaced)."""
     file = str(path)
+    if path.is_dir():
+        raise ScenarioError("is a folder, not a scenario file (use ik.load_scenarios to read "
+                            "every scenario of a folder)", file)
     if not path.is_file():
         raise ScenarioError(f"scenario file does not exist (looked in {path.resolve()})",
                             file)
