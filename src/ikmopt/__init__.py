@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
 
-from . import datasets, equity
+from . import datasets, equity, rules
 from .accrual import Accrual
 from .batch import InProcessExecutor, ScenarioResult, ScenarioResults, run_scenarios
 from .build import build
@@ -57,6 +57,7 @@ from .policy import Policy
 from .price import price_of
 from .replan import Replan, replan
 from .result import Result
+from .rules import ValueOfOptimization, value_of_optimization
 from .scenarios import Scenario, ScenarioError, load_scenario, load_scenarios
 from .solvers import SOLVERS, Solution, Status, solve
 from .sweep import Sweep, sweep
@@ -109,6 +110,7 @@ __all__ = [
     "Sweep",
     "Target",
     "UnboundedError",
+    "ValueOfOptimization",
     "Weighted",
     "__version__",
     "build",
@@ -123,7 +125,9 @@ __all__ = [
     "optimize",
     "price_of",
     "replan",
+    "rules",
     "run_scenarios",
     "solve",
     "sweep",
+    "value_of_optimization",
 ]
