@@ -59,6 +59,7 @@ from .replan import Replan, replan
 from .result import Result
 from .rules import ValueOfOptimization, value_of_optimization
 from .scenarios import Scenario, ScenarioError, load_scenario, load_scenarios
+from .simulate import Simulation, simulate
 from .solvers import SOLVERS, Solution, Status, solve
 from .sweep import Sweep, sweep
 
@@ -104,6 +105,7 @@ __all__ = [
     "ScenarioError",
     "ScenarioResult",
     "ScenarioResults",
+    "Simulation",
     "Solution",
     "SolverError",
     "Status",
@@ -127,6 +129,7 @@ __all__ = [
     "replan",
     "rules",
     "run_scenarios",
+    "simulate",
     "solve",
     "sweep",
     "value_of_optimization",

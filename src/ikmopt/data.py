@@ -24,6 +24,7 @@ from .validation import FailureLog, check_numeric, misspelled, suggest
 if TYPE_CHECKING:
     from .curves import Curves
     from .projects import Projects
+    from .uncertainty import Uncertainty
 
 __all__ = ["Dataset"]
 
@@ -34,7 +35,7 @@ RESERVED_IMPACT_COLUMNS = ("capacity", "unit")
 #: Tables of a dataset file set (Excel sheets or CSV files), in order.
 TABLES = ("regions", "programs", "impacts")
 #: Tables a file set may add: provenance, diminishing-returns curves, discrete projects.
-OPTIONAL_TABLES = ("sources", "curves", "projects")
+OPTIONAL_TABLES = ("sources", "curves", "projects", "uncertainty")
 
 
 class Dataset:
@@ -77,6 +78,11 @@ class Dataset:
         cell levels (``region``, ``program`` ...), ``cost`` (in ``money_unit``) and the
         outcome of every metric when built (jobs, not jobs per Rp bn). Projects make the
         program a MIP. See :mod:`ikmopt.projects`.
+    uncertainty : pandas.DataFrame, optional
+        How wrong the coefficients may be, and how much of an allocation gets spent: one row
+        per metric (or ``realization``) and selection of cells with a distribution of a
+        multiplier (triangular, lognormal or normal), optionally correlated by a level. Used
+        by :func:`ikmopt.simulate`. See :mod:`ikmopt.uncertainty`.
 
     Raises
     ------
@@ -103,6 +109,7 @@ class Dataset:
         description: str = "",
         curves: pd.DataFrame | None = None,
         projects: pd.DataFrame | None = None,
+        uncertainty: pd.DataFrame | None = None,
     ) -> None:
         log = FailureLog()
         regions = _labelled(log, "regions", regions, ("region",))
@@ -165,6 +172,12 @@ class Dataset:
             log.raise_if_any(f"dataset '{name}'")
             if self._projects is not None and not len(self._projects):
                 self._projects = None
+        self._uncertainty = None
+        if uncertainty is not None:
+            from .uncertainty import validate_uncertainty
+
+            self._uncertainty = validate_uncertainty(log, uncertainty, self)
+            log.raise_if_any(f"dataset '{name}'")
 
     @property
     def projects(self) -> Projects | None:
@@ -195,6 +208,11 @@ class Dataset:
         """Spend of one unit of every unit: 1 (Rp bn) per cell, then each project's cost."""
         ones = np.ones(self.n_cells)
         return ones if self._projects is None else np.concatenate([ones, self._projects.cost])
+
+    @property
+    def uncertainty(self) -> Uncertainty | None:
+        """The validated uncertainty table, or ``None`` (see :mod:`ikmopt.uncertainty`)."""
+        return self._uncertainty
 
     @property
     def curves(self) -> Curves | None:
@@ -474,7 +492,7 @@ class Dataset:
         ----------
         **tables
             Any of ``regions``, ``programs``, ``impacts``, ``metric_units``, ``name``,
-            ``sources``, ``description``, ``curves``, ``projects``.
+            ``sources``, ``description``, ``curves``, ``projects``, ``uncertainty``.
         """
         base: dict[str, Any] = {
             "regions": self._regions,
@@ -486,6 +504,7 @@ class Dataset:
             "description": self._description,
             "curves": None if self._curves is None else self._curves.table,
             "projects": None if self._projects is None else self._projects.table,
+            "uncertainty": None if self._uncertainty is None else self._uncertainty.table,
         }
         unknown = set(tables) - set(base)
         if unknown:
@@ -639,9 +658,14 @@ class Dataset:
         if self._projects is not None:
             table = self._projects.table
             projects = table[~table["region"].isin(labels)]
+        uncertainty = None
+        if self._uncertainty is not None:  # rows that name only dropped regions go too
+            table = self._uncertainty.table
+            uncertainty = (table[~table["region"].astype(str).isin(labels)]
+                           if "region" in table.columns else table)
         return self.replace(
             regions=self._regions.drop(index=labels), impacts=self._impacts[keep], curves=curves,
-            projects=projects,
+            projects=projects, uncertainty=uncertainty,
         )
 
     def add_regions(
@@ -767,6 +791,8 @@ class Dataset:
                 self._curves.table.to_excel(writer, sheet_name="curves", merge_cells=False)
             if self._projects is not None:
                 self._projects.table.to_excel(writer, sheet_name="projects")
+            if self._uncertainty is not None:
+                self._uncertainty.table.to_excel(writer, sheet_name="uncertainty", index=False)
 
     def to_csv(self, folder: str | Path) -> Path:
         """Write the tables to a folder readable by :meth:`from_csv`."""
@@ -783,6 +809,9 @@ class Dataset:
             writers["curves.csv"] = self._curves.table.to_csv
         if self._projects is not None:
             writers["projects.csv"] = self._projects.table.to_csv
+        if self._uncertainty is not None:
+            writers["uncertainty.csv"] = lambda path: self._uncertainty.table.to_csv(
+                path, index=False)
         return write_files(folder, writers)
 
     def __repr__(self) -> str:

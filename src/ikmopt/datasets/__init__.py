@@ -10,7 +10,7 @@ import pandas as pd
 from ..data import Dataset
 from ..errors import DataError
 from ..validation import suggest
-from .derive import default_curves, derive_impacts, example_projects
+from .derive import default_curves, derive_impacts, example_projects, example_uncertainty
 from .synthetic import synthetic
 
 __all__ = ["list", "load", "synthetic"]
@@ -33,7 +33,8 @@ def list() -> pd.DataFrame:
     ).set_index("name")
 
 
-def load(name: str = "indonesia-provinces", *, projects: bool = False) -> Dataset:
+def load(name: str = "indonesia-provinces", *, projects: bool = False,
+         uncertainty: bool = False) -> Dataset:
     """Load a bundled dataset by name.
 
     Parameters
@@ -43,6 +44,9 @@ def load(name: str = "indonesia-provinces", *, projects: bool = False) -> Datase
     projects : bool, default False
         Add the ILLUSTRATIVE candidate projects (one new sentra IKM per province, see
         :func:`ikmopt.datasets.derive.example_projects`), which makes every plan a MIP.
+    uncertainty : bool, default False
+        Add the ILLUSTRATIVE uncertainty table (see
+        :func:`ikmopt.datasets.derive.example_uncertainty`) used by :func:`ikmopt.simulate`.
 
     Returns
     -------
@@ -78,6 +82,7 @@ def load(name: str = "indonesia-provinces", *, projects: bool = False) -> Datase
         impacts,
         curves=default_curves(impacts),
         projects=example_projects(regions) if projects else None,
+        uncertainty=example_uncertainty(programs) if uncertainty else None,
         money_unit="IDR bn",
         metric_units={"jobs": "jobs", "value_added": "IDR bn per year"},
         name=name,

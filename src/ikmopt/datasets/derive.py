@@ -163,3 +163,42 @@ def default_curves(impacts: pd.DataFrame) -> pd.DataFrame:
                                                                               len(impacts))
     frame["factor"] = np.tile(CURVE_FACTORS, len(impacts))
     return frame.set_index([*impacts.index.names, "segment"])
+
+
+#: Relative spread (sigma of the lognormal multiplier) of each program's coefficients in the
+#: bundled example; downstream processing has no public cost or gain figure at all.
+EXAMPLE_SPREAD = {"downstream": 0.5}
+#: Default spread of the other programs ("often 30 % off or worse").
+EXAMPLE_DEFAULT_SPREAD = 0.3
+#: Share of a program's error that is common to every province (one factor per program).
+EXAMPLE_CORRELATION = 0.6
+
+
+def example_uncertainty(programs: pd.DataFrame) -> pd.DataFrame:
+    """ILLUSTRATIVE uncertainty table for the bundled data (``load(uncertainty=True)``).
+
+    * Jobs and value added per Rp bn: a lognormal multiplier with mean 1 and sigma 0.3 (0.5
+      for downstream processing, which has no public cost figure), 60 % of the variance
+      shared by every province for the same program (a program's estimate tends to be
+      wrong everywhere at once). These spreads are assumptions, not estimates.
+    * Realization (share of the allocation actually spent): DAK fisik cells triangular on
+      [0.75, 0.95] with mode 0.86, the middle of the DAK IKM realization of 82.72 % (2022) and
+      88.46 % (2023), half the variance common to the channel; other channels, for which no
+      realization figure was found, triangular on [0.8, 1.0] with mode 0.92 (an assumption).
+    """
+    rows = []
+    for program in programs.index:
+        spread = EXAMPLE_SPREAD.get(program, EXAMPLE_DEFAULT_SPREAD)
+        for metric in ("jobs", "value_added"):
+            rows.append({"metric": metric, "program": program, "distribution": "lognormal",
+                         "mean": 1.0, "spread": spread, "correlation": EXAMPLE_CORRELATION,
+                         "correlated_by": "program"})
+    for channel in programs["channel"].unique():
+        dak = channel == "DAK fisik"
+        rows.append({"metric": "realization", "channel": channel,
+                     "distribution": "triangular", "low": 0.75 if dak else 0.8,
+                     "mode": 0.86 if dak else 0.92, "high": 0.95 if dak else 1.0,
+                     "correlation": 0.5, "correlated_by": "channel"})
+    return pd.DataFrame(rows, columns=["metric", "program", "channel", "distribution", "low",
+                                       "mode", "high", "mean", "spread", "correlation",
+                                       "correlated_by"])
