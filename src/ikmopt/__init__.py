@@ -57,6 +57,7 @@ from .policy import Policy
 from .price import price_of
 from .replan import Replan, replan
 from .result import Result
+from .risk import CVaR, ExpectedValue, compare_plans
 from .rules import ValueOfOptimization, value_of_optimization
 from .scenarios import Scenario, ScenarioError, load_scenario, load_scenarios
 from .simulate import Simulation, simulate
@@ -72,11 +73,13 @@ __all__ = [
     "SOLVERS",
     "Accrual",
     "Budget",
+    "CVaR",
     "Constraint",
     "DataError",
     "Dataset",
     "Diagnosis",
     "Evaluation",
+    "ExpectedValue",
     "Frontier",
     "GiniCap",
     "GoalProgram",
@@ -116,6 +119,7 @@ __all__ = [
     "Weighted",
     "__version__",
     "build",
+    "compare_plans",
     "datasets",
     "default_policy",
     "diagnose",

@@ -52,6 +52,7 @@ from .data import Dataset
 from .errors import IkmoptError, PolicyError
 from .params import get_param, parse_path, set_param
 from .policy import Policy
+from .risk import CVaR, ExpectedValue
 from .validation import suggest
 
 if TYPE_CHECKING:
@@ -89,14 +90,19 @@ class ScenarioError(PolicyError):
         return (type(self), (self.detail, self.file, self.key))
 
 
+#: Scenario keys that snake case would spell badly.
+_KEYS = {"CVaR": "cvar"}
+
+
 def _snake(name: str) -> str:
-    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+    """``GroupShare`` -> ``group_share`` (and ``CVaR`` -> ``cvar``)."""
+    return _KEYS.get(name) or re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
 
 
 _CONSTRAINTS = (_c.RegionBounds, _c.GroupShare, _c.ProgramShare, _c.Target, _c.Ramp,
                 _c.GiniCap, _c.OutcomeEquity, _c.ProjectCount)
 _OBJECTIVES = (_o.Maximize, _o.Weighted, _o.PovertyWeighted, _o.MaxMin, _o.MinCost,
-               _o.Lexicographic, _o.GoalProgram)
+               _o.Lexicographic, _o.GoalProgram, CVaR, ExpectedValue)
 
 #: Scenario keys of every constraint and objective class: ``{"constraints": {key: cls},
 #: "objective": {key: cls}}``. The file reference in the docs is generated from it.
