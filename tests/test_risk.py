@@ -110,3 +110,34 @@ def test_risk_objectives_need_an_uncertainty_table():
         ik.optimize(ik.datasets.load(), BASE.replace(objective=ik.CVaR("jobs")))
     with pytest.raises(ik.PolicyError, match="non-empty mapping"):
         ik.compare_plans({})
+
+
+# ---------------------------------------------------------------------- CLI
+def test_cli_simulate_and_compare_rules(tmp_path, capsys):
+    from ikmopt.cli import main
+
+    out = tmp_path / "draws.csv"
+    assert main(["simulate", "--n", "800", "--seed", "3", "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "Simulation of 800 draws (seed 3)" in printed and "cvar_0.1" in printed
+    draws = pd.read_csv(out)
+    assert len(draws) == 800 and list(draws.columns) == ["spend", "jobs", "value_added"]
+    plan = ik.optimize(ik.datasets.load(uncertainty=True), ik.default_policy())
+    expected = ik.simulate(plan, n=800, seed=3).draws
+    np.testing.assert_allclose(draws.to_numpy(), expected.to_numpy(), rtol=1e-9)
+
+    assert main(["compare-rules"]) == 0
+    printed = capsys.readouterr().out
+    for rule in ("optimized", "equal", "population", "ikm_units", "poverty_weighted",
+                 "dak_index"):
+        assert rule in printed
+
+
+def test_cli_simulate_without_an_uncertainty_table_says_so(tmp_path, capsys):
+    from ikmopt.cli import main
+
+    ik.datasets.load().to_csv(tmp_path / "data")
+    file = tmp_path / "s.yaml"
+    file.write_text("dataset: {path: data}\nbudget: {total: 2500}\n")
+    assert main(["simulate", str(file), "--n", "10"]) == 2
+    assert "no uncertainty table" in capsys.readouterr().err

@@ -104,8 +104,73 @@ def _parser() -> argparse.ArgumentParser:
     validate = sub.add_parser("validate", help="check scenario files without solving")
     validate.add_argument("scenarios", nargs="+", type=Path, help="scenario files or folders")
 
+    simulate = sub.add_parser(
+        "simulate", help="solve a scenario and simulate its outcomes under uncertainty",
+        description="Solve a scenario (default: the default policy on the bundled data with "
+                    "its ILLUSTRATIVE uncertainty table) and simulate the plan's outcomes.")
+    simulate.add_argument("scenario", nargs="?", type=Path, default=None,
+                          help="a scenario YAML file (its dataset needs an uncertainty table)")
+    simulate.add_argument("--n", type=_count, default=10_000, help="draws (default: %(default)s)")
+    simulate.add_argument("--seed", type=int, default=0, help="seed (default: %(default)s)")
+    simulate.add_argument("--alpha", type=_positive, default=0.1,
+                          help="tail share of VaR and CVaR (default: %(default)s)")
+    simulate.add_argument("--out", type=Path, default=None, help="CSV file for the draws")
+
+    rules = sub.add_parser(
+        "compare-rules", help="put rules of thumb next to the optimized plan",
+        description="Solve a scenario (default: the default policy) and compare the plan with "
+                    "the rules of thumb (equal split, population, IKM units, poor population, "
+                    "a DAK-style index), each spending the same budget.")
+    rules.add_argument("scenario", nargs="?", type=Path, default=None,
+                       help="a scenario YAML file")
+
     sub.add_parser("datasets", help="list the bundled datasets")
     return parser
+
+
+def _scenario_or_default(path: Path | None, uncertainty: bool = False):
+    """(data, policy, options) of a scenario file or of the default policy."""
+    from .scenarios import load_scenario
+
+    if path is None:
+        return datasets.load(uncertainty=uncertainty), default_policy(), {}
+    scenario = load_scenario(path)
+    if uncertainty and "name" in scenario.dataset:
+        scenario = scenario.replace(dataset={**scenario.dataset, "uncertainty": True})
+    return scenario.load_data(), scenario.policy, dict(scenario.solver)
+
+
+def _simulate(args: argparse.Namespace) -> int:
+    from .simulate import simulate
+
+    data, policy, options = _scenario_or_default(args.scenario, uncertainty=True)
+    if args.out is not None:
+        _check_file("--out", args.out)
+    result = optimize(data, policy, **options)
+    sim = simulate(result, n=args.n, seed=args.seed)
+    pd.set_option("display.width", 120)
+    print(f"Simulation of {sim.n:,} draws (seed {sim.seed}) of the plan for "
+          f"{policy.objective.describe()} on '{data.name}'")
+    print(sim.summary(args.alpha).round(1).to_string())
+    if len(sim.targets):
+        print("\nProbability of meeting targets:")
+        print(sim.targets.round(3).to_string(index=False))
+    if args.out is not None:
+        from .files import write_files
+
+        write_files(args.out.parent, {args.out.name: lambda p: sim.draws.to_csv(p, index=False)})
+        print(f"\ndraws written to {args.out}")
+    return 0
+
+
+def _compare_rules(args: argparse.Namespace) -> int:
+    from .rules import value_of_optimization
+
+    data, policy, options = _scenario_or_default(args.scenario)
+    value = value_of_optimization(data, policy, solver=options.get("solver", "highs"))
+    pd.set_option("display.width", 160)
+    print(value)
+    return 0
 
 
 def _scenario_files(paths: Sequence[Path]) -> list[Path]:
@@ -265,6 +330,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _compare(args)
         if args.command == "validate":
             return _validate(args)
+        if args.command == "simulate":
+            return _simulate(args)
+        if args.command == "compare-rules":
+            return _compare_rules(args)
         if args.command == "datasets":
             print(datasets.list().to_string())
             return 0

@@ -261,7 +261,7 @@ class _Reader:
         if isinstance(raw, str):
             return {"name": raw}
         spec = dict(self.mapping(raw, "dataset", "a bundled name, {name: ...} or {path: ...}"))
-        allowed = {"name", "path", "projects"}
+        allowed = {"name", "path", "projects", "uncertainty"}
         for k in spec:
             if k not in allowed:
                 raise self.fail(f"dataset.{k}", f"unknown key{suggest(str(k), allowed)}; "
@@ -309,7 +309,8 @@ class Scenario:
     name : str
     policy : Policy
     dataset : mapping, default ``{"name": "indonesia-provinces"}``
-        ``{"name": bundled_name}`` (with optional ``projects: true``) or ``{"path": ...}``
+        ``{"name": bundled_name}`` (with optional ``projects: true`` and
+        ``uncertainty: true``) or ``{"path": ...}``
         (a folder of CSV files or an Excel workbook; relative to the scenario file).
     data : tuple of mappings
         Data overrides in order, each ``{operation: arguments}`` with an operation of
@@ -447,7 +448,8 @@ class Scenario:
                 data = _read_dataset("path", str(path.resolve()), False, _stamp(path))
             else:
                 data = _read_dataset("name", str(self.dataset["name"]),
-                                     bool(self.dataset.get("projects", False)), 0.0)
+                                     bool(self.dataset.get("projects", False)), 0.0,
+                                     bool(self.dataset.get("uncertainty", False)))
         except IkmoptError as err:
             raise ScenarioError(str(err), self.source, "dataset") from None
         for i, op in enumerate(self.data):
@@ -651,12 +653,13 @@ def _files_sha256(stamps: tuple[tuple[str, int, int], ...]) -> bytes:
 
 
 @functools.lru_cache(maxsize=8)
-def _read_dataset(kind: str, where: str, projects: bool, stamp: float) -> Dataset:
+def _read_dataset(kind: str, where: str, projects: bool, stamp: float,
+                  uncertainty: bool = False) -> Dataset:
     """Read a dataset once per process (datasets are immutable; ``stamp`` sees edits)."""
     from . import datasets
 
     if kind == "name":
-        return datasets.load(where, projects=projects)
+        return datasets.load(where, projects=projects, uncertainty=uncertainty)
     path = Path(where)
     if path.suffix.lower() in (".xlsx", ".xls"):
         return Dataset.from_excel(path)
