@@ -55,6 +55,7 @@ from .objectives import (
 from .optimize import optimize
 from .policy import Policy
 from .price import price_of
+from .projection import Projection, project
 from .replan import Replan, replan
 from .result import Result
 from .risk import CVaR, ExpectedValue, compare_plans
@@ -99,6 +100,7 @@ __all__ = [
     "PovertyWeighted",
     "ProgramShare",
     "ProjectCount",
+    "Projection",
     "Ramp",
     "RegionBounds",
     "Replan",
@@ -130,6 +132,7 @@ __all__ = [
     "load_scenarios",
     "optimize",
     "price_of",
+    "project",
     "replan",
     "rules",
     "run_scenarios",

@@ -15,14 +15,17 @@ import numpy as np
 import pandas as pd
 
 from . import equity as eq
-from .errors import DataError
+from .errors import DataError, PolicyError
+from .validation import suggest
 
 if TYPE_CHECKING:
     from .evaluate import Evaluation
     from .frontier import Frontier
+    from .projection import Projection
     from .result import Result
 
-__all__ = ["allocation_by_region", "frontier", "line", "lorenz", "lorenz_points", "program_mix"]
+__all__ = ["allocation_by_region", "frontier", "line", "lorenz", "lorenz_points", "program_mix",
+           "projection"]
 
 
 def _pyplot() -> Any:
@@ -244,4 +247,65 @@ def lorenz(result: Result | Evaluation, of: str = "spend", ax: Any = None) -> An
     ax.set_ylabel(f"cumulative share of {of}")
     ax.set_title(f"Lorenz curve of {of} per capita (Gini {gini:.3f})")
     ax.legend(loc="upper left", fontsize="small")
+    return ax
+
+
+#: Axis labels of the columns of a projection's table.
+_PROJECTION_LABELS = {
+    "spend": "spend (Rp bn)",
+    "jobs": "jobs alive",
+    "value_added": "value added (Rp bn a year)",
+    "ikm_units": "IKM units (illustrative)",
+    "cumulative_spend": "spend so far (Rp bn)",
+    "cumulative_jobs": "job-years so far",
+    "cumulative_value_added": "value added so far (Rp bn)",
+    "cumulative_ikm_units": "IKM unit-years so far (illustrative)",
+}
+
+
+def projection(proj: Projection, metric: str = "jobs", by: str | None = None,
+               ax: Any = None) -> Any:
+    """Lines of a projection's ``metric`` by year: the national total, or one per group.
+
+    Parameters
+    ----------
+    proj : Projection
+        From :func:`ikmopt.projection.project`.
+    metric : str, default "jobs"
+        A column of ``proj.table``: ``spend``, ``jobs``, ``value_added``, ``ikm_units`` or
+        one of their ``cumulative_`` columns.
+    by : str, optional
+        A level of :meth:`Projection.by <ikmopt.projection.Projection.by>` such as
+        ``"island_group"``, ``"kti"`` or ``"program"``: one line per group.
+    ax : matplotlib.axes.Axes, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        One line per group (labelled by the group), or one line labelled ``"total"``.
+
+    Raises
+    ------
+    PolicyError
+        If ``metric`` is not a column of the table or ``by`` is not a level.
+    """
+    columns = [c for c in proj.table.columns if c not in ("year", *proj.data.levels)]
+    if metric not in columns:
+        raise PolicyError(f"plot.projection: no column '{metric}'{suggest(metric, columns)}; "
+                          f"columns are {columns}")
+    table = proj.totals[[metric]] if by is None else proj.by(by)[metric].unstack(by, fill_value=0.0)
+    ax = _axes(ax, (7, 3.8))
+    years = table.index.to_numpy()
+    for k, column in enumerate(table.columns):
+        label = "total" if by is None else str(column)
+        ax.plot(years, table[column].to_numpy(dtype=float), marker="o", color=f"C{k % 10}",
+                label=label)
+    ax.set_xticks(years)
+    ax.set_xlabel("year")
+    ax.set_ylabel(_PROJECTION_LABELS.get(metric, metric))
+    ax.set_title(f"{_PROJECTION_LABELS.get(metric, metric)} by year"
+                 + (f" and {by}" if by is not None else ""))
+    ax.grid(alpha=0.3)
+    if by is not None:
+        ax.legend(title=by, fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1.0))
     return ax

@@ -152,7 +152,7 @@ class Simulation:
         ax.set_yticks(y, [str(r) for r in q.index])
         ax.invert_yaxis()
         ax.set_xlabel(metric)
-        ax.legend()
+        ax.legend(loc="lower right")
         return ax
 
 
