@@ -344,7 +344,10 @@ class _Engine:
             return spend
         out = spend * self.linear
         if len(self.seg_cell):
-            filled = np.clip(spend[:, self.seg_cell] - self.seg_start, 0.0, self.seg_width)
+            filled = spend[:, self.seg_cell]  # a copy: the in-place steps below are safe
+            filled -= self.seg_start
+            np.maximum(filled, 0.0, out=filled)
+            np.minimum(filled, self.seg_width, out=filled)
             filled *= self.seg_factor
             out[:, self.seg_cells] += np.add.reduceat(filled, self.seg_first, axis=1)
         return out
