@@ -13,7 +13,7 @@ from .result import Result
 from .solvers import solve
 from .solvers.base import Solution
 
-__all__ = ["optimize", "verify"]
+__all__ = ["clean_optimum", "optimize", "verify"]
 
 #: Feasibility tolerance of the post-solve check, relative to each row's scale.
 VERIFY_TOL = 1e-6
@@ -116,10 +116,23 @@ def _optima(data, policy, stage, fixed, options) -> dict[str, float] | None:
         return None
     base = build(data, policy, objective=stage, fixed=fixed)  # cost left at zero
     coef = objective_coefficients(data, policy)
-    return {
-        metric: solve(base.with_cost(_cell_cost(base, coef(metric))), **options).objective
-        for metric in metrics
-    }
+    optima = {}
+    for metric in metrics:
+        lp = base.with_cost(_cell_cost(base, coef(metric)))
+        optima[metric] = clean_optimum(solve(lp, **options).objective, lp)
+    return optima
+
+
+def clean_optimum(value: float, lp: LinearProgram) -> float:
+    """A single-metric optimum, with solver noise around zero set to exactly 0.
+
+    An optimum within ``1e-9`` of the largest attainable outcome (``|cost|`` times the
+    finite column bounds) is 0: a metric the rules leave no room for (CBC reports 6e-12
+    where HiGHS reports 0), which must not be normalized by.
+    """
+    upper = np.where(np.isfinite(lp.col_upper), lp.col_upper, 0.0)
+    attainable = float(np.abs(lp.cost) @ np.abs(upper))
+    return 0.0 if abs(value) <= 1e-9 * max(attainable, 1.0) else value
 
 
 def _cell_cost(lp: LinearProgram, cell_coef: np.ndarray) -> np.ndarray:

@@ -13,7 +13,7 @@ import pandas as pd
 from .build import build, objective_coefficients, outcome_cost
 from .data import Dataset
 from .errors import IkmoptError, PolicyError
-from .optimize import optimize, verify
+from .optimize import clean_optimum, optimize, verify
 from .params import get_param, set_param
 from .policy import Policy
 from .result import Result
@@ -207,7 +207,7 @@ def _warm_solve(data, policy, held, time_limit, verbose, algorithm):
             single = base.with_cost(outcome_cost(base.meta, base.n_cols, base.n_cells,
                                                  coef(metric)))
             held, _ = _held(held, single, verbose, algorithm, time_limit)
-            optima[metric] = held.run().objective
+            optima[metric] = clean_optimum(held.run().objective, single)
     lp = build(data, policy, optima=optima)
     held, was_warm = _held(held, lp, verbose, algorithm, time_limit)
     solution = held.run()
