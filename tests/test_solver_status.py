@@ -688,3 +688,20 @@ def test_memory_is_flat_over_1000_solves() -> None:
     assert before > 50 * 2**20  # a real RSS reading (numpy, pandas, highspy are loaded)
     growth = (after - before) / before
     assert growth < 0.05, f"RSS {before / 2**20:.1f} -> {after / 2**20:.1f} MiB in {seconds} s"
+
+
+def test_highs_recovers_after_pulp_highs_started_more_threads() -> None:
+    """PuLP's own HiGHS wrapper, run with its default threads, must not break later solves."""
+    code = (
+        "import pulp, ikmopt as ik\n"
+        "prob = pulp.LpProblem('t', pulp.LpMaximize)\n"
+        "x = pulp.LpVariable('x', 0, 1)\n"
+        "prob += x\n"
+        "prob += x <= 0.5\n"
+        "prob.solve(pulp.HiGHS(msg=False))\n"
+        "print(ik.optimize(ik.datasets.load(), ik.default_policy()).status)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "optimal"

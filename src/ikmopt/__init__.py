@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
 
-from . import datasets, equity, rules
+from . import datasets, equity, report, rules
 from .accrual import Accrual
 from .batch import InProcessExecutor, ScenarioResult, ScenarioResults, run_scenarios
 from .build import build
@@ -134,6 +134,7 @@ __all__ = [
     "price_of",
     "project",
     "replan",
+    "report",
     "rules",
     "run_scenarios",
     "simulate",

@@ -10,6 +10,7 @@ scenarios are solved twice rather than merged).
 
 from __future__ import annotations
 
+import datetime
 import json
 import multiprocessing
 import os
@@ -111,6 +112,7 @@ def solve_scenario(scenario: Scenario) -> ScenarioResult:
     Module-level so worker processes (and Dask workers) can import it.
     """
     from . import __version__
+    from .report.content import report_meta
 
     meta: dict[str, Any] = {"name": scenario.name, "ikmopt_version": __version__,
                             "source": scenario.source, "inputs_sha256": scenario.digest}
@@ -133,7 +135,8 @@ def solve_scenario(scenario: Scenario) -> ScenarioResult:
     if "projects" in tables:
         keep["projects"] = tables["projects"]
     meta.update(ok=True, solver=result.solver, status=str(result.status),
-                objective=float(result.objective), runtime_s=time.perf_counter() - start)
+                objective=float(result.objective), report=report_meta(result),
+                runtime_s=time.perf_counter() - start)
     return ScenarioResult(scenario.name, True, keep, meta)
 
 
@@ -419,6 +422,18 @@ class ScenarioResults(Mapping[str, ScenarioResult]):
         if not self.results[baseline].ok:
             raise PolicyError(f"baseline '{baseline}' failed: {self.results[baseline].error}")
         return Comparison(self, baseline)
+
+    def report(self, path: str | Path, lang: str = "en", *, baseline: str | None = None,
+               format: str | None = None, title: str | None = None,
+               date: datetime.date | None = None) -> Path:
+        """Write a report of every solved scenario against ``baseline`` (HTML or Excel).
+
+        See :func:`ikmopt.report.write_scenario_report`.
+        """
+        from .report import write_scenario_report
+
+        return write_scenario_report(self, path, lang, baseline=baseline, format=format,
+                                     title=title, date=date)
 
 
 def _long(results: Mapping[str, ScenarioResult], table: str, keys: list[str],

@@ -19,6 +19,7 @@ from .data import Dataset
 from .defaults import default_policy
 from .errors import IkmoptError, InfeasibleError
 from .optimize import optimize
+from .report import FORMATS, LANGUAGES, report_format
 from .result import Result
 from .solvers import SOLVERS
 
@@ -124,6 +125,26 @@ def _parser() -> argparse.ArgumentParser:
     rules.add_argument("scenario", nargs="?", type=Path, default=None,
                        help="a scenario YAML file")
 
+    report = sub.add_parser(
+        "report", help="solve a scenario and write a report (.html or .xlsx)",
+        description="Solve a scenario (default: the default policy on the bundled data) and "
+                    "write a report for readers: one self-contained HTML page or an Excel "
+                    "workbook, in English or Bahasa Indonesia. Given a folder written by "
+                    "'ikmopt run', report its scenarios against a baseline instead.")
+    report.add_argument("scenario", nargs="?", type=Path, default=None,
+                        help="a scenario YAML file, or a results folder of 'ikmopt run'")
+    report.add_argument("--out", type=Path, required=True,
+                        help="the report file: .html (or .htm) or .xlsx")
+    report.add_argument("--lang", choices=LANGUAGES, default="en",
+                        help="language: en (English) or id (Bahasa Indonesia) "
+                             "(default: %(default)s)")
+    report.add_argument("--format", choices=tuple(FORMATS), default=None,
+                        help="format, when the file name does not end in .html or .xlsx")
+    report.add_argument("--title", default=None, help="title of the report")
+    report.add_argument("--baseline", default=None,
+                        help="for a results folder: the scenario to compare against "
+                             "(default: the first)")
+
     sub.add_parser("datasets", help="list the bundled datasets")
     return parser
 
@@ -160,6 +181,25 @@ def _simulate(args: argparse.Namespace) -> int:
 
         write_files(args.out.parent, {args.out.name: lambda p: sim.draws.to_csv(p, index=False)})
         print(f"\ndraws written to {args.out}")
+    return 0
+
+
+def _report(args: argparse.Namespace) -> int:
+    report_format(args.out, args.format)  # a file name without a known suffix fails first
+    _check_file("--out", args.out)
+    if args.scenario is not None and args.scenario.is_dir():
+        from .batch import ScenarioResults
+
+        results = ScenarioResults.read(args.scenario)
+        path = results.report(args.out, args.lang, baseline=args.baseline, format=args.format,
+                              title=args.title)
+    else:
+        if args.baseline is not None:
+            raise OSError("--baseline needs a results folder written by 'ikmopt run'")
+        data, policy, options = _scenario_or_default(args.scenario)
+        result = optimize(data, policy, **options)
+        path = result.report(args.out, args.lang, format=args.format, title=args.title)
+    print(f"wrote {path}")
     return 0
 
 
@@ -334,6 +374,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _simulate(args)
         if args.command == "compare-rules":
             return _compare_rules(args)
+        if args.command == "report":
+            return _report(args)
         if args.command == "datasets":
             print(datasets.list().to_string())
             return 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import html
 from functools import cached_property
 from pathlib import Path
@@ -363,6 +364,17 @@ class Result:
         finally:
             tmp.unlink(missing_ok=True)
         return path
+
+    def report(self, path: str | Path, lang: str = "en", *, format: str | None = None,
+               title: str | None = None, date: datetime.date | None = None) -> Path:
+        """Write a report for readers: one HTML page or an Excel workbook.
+
+        The format follows the suffix (``.html``, ``.xlsx``) unless ``format`` is given;
+        ``lang="id"`` writes it in Bahasa Indonesia. See :func:`ikmopt.report.write_report`.
+        """
+        from .report import write_report
+
+        return write_report(self, path, lang, format=format, title=title, date=date)
 
     def write_lp(self, path: str | Path) -> Path:
         """Write the solved program as a readable CPLEX-LP file.

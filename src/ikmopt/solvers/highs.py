@@ -100,9 +100,24 @@ def solve_highs(
     with silenced(not verbose):
         h.passModel(to_highs(lp))
         start = time.perf_counter()
-        h.run()
+        run(h)
         runtime = time.perf_counter() - start
     return read_solution(h, lp, runtime, verbose)
+
+
+def run(h: highspy.Highs) -> None:
+    """``h.run()``, recovering once from a thread scheduler left by another HiGHS user.
+
+    HiGHS keeps one global thread scheduler per process. If other code (PuLP's HiGHS wrapper
+    with its default thread count, for one) started it with more threads, a run with
+    ``threads=1`` refuses to start ("Not Set"); the scheduler is then reset and the run
+    repeated.
+    """
+    status = h.run()
+    if (status == highspy.HighsStatus.kError
+            and h.getModelStatus() == highspy.HighsModelStatus.kNotset):
+        highspy.Highs.resetGlobalScheduler(True)
+        h.run()
 
 
 def read_solution(h: highspy.Highs, lp: LinearProgram, runtime: float, verbose: bool) -> Solution:
@@ -223,7 +238,7 @@ class HeldModel:
             self.h.setOptionValue("solver", self.warm_algorithm)
         with silenced(not self.verbose):
             start = time.perf_counter()
-            self.h.run()
+            run(self.h)
             runtime = time.perf_counter() - start
         self.solved = True
         return read_solution(self.h, self.lp, runtime, self.verbose)

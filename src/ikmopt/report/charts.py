@@ -1,0 +1,174 @@
+"""Charts of a report as inline SVG text (matplotlib, without pyplot or a display).
+
+Each chart is drawn on its own :class:`matplotlib.figure.Figure` (no global pyplot state, no
+backend to choose) and saved as SVG with text kept as text, no metadata and ids salted per
+chart, so several charts can sit in one HTML page and the output is the same on every run.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from .labels import Formatter
+
+if TYPE_CHECKING:
+    from ..batch import Comparison
+    from ..result import Result
+
+__all__ = ["island_chart", "lorenz_chart", "program_chart", "region_chart",
+           "scenario_change_chart"]
+
+#: Largest number of regions drawn in the region chart (the largest spenders).
+MAX_REGION_BARS = 40
+
+
+def _figure(width: float, height: float) -> Any:
+    try:
+        from matplotlib.figure import Figure
+    except ImportError as err:  # pragma: no cover - depends on the environment
+        raise ImportError("report charts need matplotlib: pip install 'ikmopt[plot]'") from err
+    return Figure(figsize=(width, height), layout="constrained")
+
+
+def _svg(fig: Any, salt: str) -> str:
+    """The figure as an ``<svg>`` element for inline HTML (no prolog, no external names)."""
+    import matplotlib
+
+    buffer = io.StringIO()
+    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": salt}):
+        fig.savefig(buffer, format="svg",
+                    metadata={"Date": None, "Creator": None, "Format": None, "Type": None})
+    text = buffer.getvalue()
+    text = text[text.index("<svg"):]
+    # HTML parses inline SVG without namespace declarations; SVG 2 reads plain href
+    text = re.sub(r'\s+xmlns(:xlink)?="[^"]*"', "", text)
+    text = text.replace("xlink:href=", "href=")
+    return re.sub(r"<svg\b", '<svg role="img"', text, count=1)
+
+
+def _number_axis(axis: Any, fmt: Formatter, percent: bool = False) -> None:
+    from matplotlib.ticker import FuncFormatter
+
+    if percent:
+        axis.set_major_formatter(FuncFormatter(lambda v, _: fmt.percent(v, 0)))
+    else:
+        axis.set_major_formatter(FuncFormatter(lambda v, _: fmt.plain(v, 2)))
+
+
+def _island_colours(result: Result) -> dict[str, str]:
+    names = list(dict.fromkeys(result.data.regions["island_group"].astype(str)))
+    return {name: f"C{k % 10}" for k, name in enumerate(names)}
+
+
+def region_chart(result: Result, fmt: Formatter) -> str:
+    """Horizontal bars of spend per region, largest on top, coloured by island group."""
+    from .. import plot
+
+    n = len(result.data.regions)
+    top = MAX_REGION_BARS if n > MAX_REGION_BARS else None
+    shown = min(n, MAX_REGION_BARS)
+    fig = _figure(7.5, max(3.0, 0.22 * shown + 1.2))
+    ax = fig.add_subplot()
+    plot.allocation_by_region(result, ax=ax, top=top)
+    title = fmt("h_by_region")
+    ax.set_title(title if top is None else fmt("chart_top", title=title, n=top, total=n))
+    ax.set_xlabel(fmt("col_spend"))
+    legend = ax.get_legend()
+    if legend is not None:
+        legend.set_title(fmt("col_island_group"))
+    _number_axis(ax.xaxis, fmt)
+    return _svg(fig, "ikmopt-region")
+
+
+def island_chart(result: Result, fmt: Formatter) -> str | None:
+    """Bars of spend per island group (colours as in :func:`region_chart`); None without one."""
+    if "island_group" not in result.data.regions.columns:
+        return None
+    colours = _island_colours(result)
+    spend = result.by("island_group")["spend"]
+    spend.index = spend.index.astype(str)
+    spend = spend.reindex(list(colours), fill_value=0.0)
+    fig = _figure(7.5, 0.35 * len(spend) + 1.2)
+    ax = fig.add_subplot()
+    positions = np.arange(len(spend))[::-1]
+    ax.barh(positions, spend.to_numpy(dtype=float), color=[colours[g] for g in spend.index])
+    ax.set_yticks(positions, list(spend.index))
+    total = float(spend.sum())
+    for y, value in zip(positions, spend.to_numpy(dtype=float), strict=True):
+        share = value / total if total > 0 else np.nan
+        ax.annotate(f"{fmt.number(value, 1)} ({fmt.percent(share, 1)})", (value, y),
+                    xytext=(3, 0), textcoords="offset points", va="center", fontsize="small")
+    largest = float(spend.max())
+    ax.set_xlim(0, largest * 1.4 if largest > 0 else 1.0)
+    ax.set_xlabel(fmt("col_spend"))
+    ax.set_title(fmt("h_island"))
+    ax.grid(axis="x", alpha=0.3)
+    _number_axis(ax.xaxis, fmt)
+    return _svg(fig, "ikmopt-island")
+
+
+def program_chart(result: Result, fmt: Formatter) -> str:
+    """Bars of spend per program."""
+    from .. import plot
+
+    fig = _figure(7.5, 3.6)
+    ax = fig.add_subplot()
+    plot.program_mix(result, ax=ax)
+    ax.set_ylabel(fmt("col_spend"))
+    ax.set_title(fmt("h_program"))
+    _number_axis(ax.yaxis, fmt)
+    return _svg(fig, "ikmopt-program")
+
+
+def lorenz_chart(result: Result, fmt: Formatter) -> str | None:
+    """Population-weighted Lorenz curve of spend per capita; None when nothing is spent."""
+    from ..errors import DataError
+    from ..plot import lorenz_points
+
+    try:
+        population, spend, gini = lorenz_points(result, "spend")
+    except DataError:
+        return None
+    fig = _figure(4.6, 4.6)
+    ax = fig.add_subplot()
+    ax.plot([0, 1], [0, 1], "--", color="grey", label=fmt("chart_equality"))
+    ax.plot(population, spend, "-", color="C0",
+            label=fmt("chart_lorenz", gini=fmt.number(gini, 3)))
+    ax.fill_between(population, spend, population, color="C0", alpha=0.15)
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    ax.set_aspect("equal")
+    ax.set_xlabel(fmt("chart_lorenz_x"))
+    ax.set_ylabel(fmt("chart_lorenz_y"))
+    ax.set_title(fmt("h_lorenz"))
+    ax.legend(loc="upper left", fontsize="small")
+    _number_axis(ax.xaxis, fmt, percent=True)
+    _number_axis(ax.yaxis, fmt, percent=True)
+    return _svg(fig, "ikmopt-lorenz")
+
+
+def scenario_change_chart(comparison: Comparison, metrics: list[str], fmt: Formatter,
+                          label: Callable[[str], str]) -> str:
+    """Grouped bars: each scenario's change against the baseline, in percent, per metric."""
+    table = comparison.outcomes.pivot(index="scenario", columns="metric", values="pct")
+    table = table.reindex(index=comparison.scenarios, columns=metrics).fillna(0.0)
+    fig = _figure(7.5, 0.5 * len(table) * max(1, len(metrics)) * 0.45 + 1.6)
+    ax = fig.add_subplot()
+    height = 0.8 / max(1, len(metrics))
+    positions = np.arange(len(table))[::-1].astype(float)
+    for k, metric in enumerate(metrics):
+        ax.barh(positions + (len(metrics) / 2 - k - 0.5) * height, table[metric].to_numpy(),
+                height=height, color=f"C{k % 10}", label=label(metric))
+    ax.set_yticks(positions, [str(s) for s in table.index])
+    ax.axvline(0, color="black", linewidth=0.8)
+    ax.set_xlabel(fmt("chart_change", baseline=comparison.baseline))
+    ax.set_title(fmt("h_scen_change"))
+    ax.grid(axis="x", alpha=0.3)
+    ax.legend(fontsize="small", loc="best")
+    _number_axis(ax.xaxis, fmt)
+    return _svg(fig, "ikmopt-change")
