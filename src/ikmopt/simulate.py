@@ -306,8 +306,15 @@ class _Engine:
         curves = data.curves
         self.curves = curves
         if curves is not None:
-            # a realization share is at most 1: segments past the allocation never fill
-            reached = curves.start < x[curves.cell]
+            # a realization share is at most 1: segments past the allocation never fill;
+            # segments that fill even at the smallest share a cell can draw are constant
+            share = (data.uncertainty.lower_bound(REALIZATION, n) if data.uncertainty
+                     else np.ones(n))
+            end = curves.start + curves.width
+            full = end <= share[curves.cell] * x[curves.cell]
+            self.constant = np.zeros(n)
+            np.add.at(self.constant, curves.cell[full], (curves.factor * curves.width)[full])
+            reached = (curves.start < x[curves.cell]) & ~full
             self.seg_cell = curves.cell[reached]  # sorted by cell
             self.seg_start = curves.start[reached]
             self.seg_width = curves.width[reached]
@@ -343,6 +350,7 @@ class _Engine:
         if self.curves is None:
             return spend
         out = spend * self.linear
+        out += self.constant
         if len(self.seg_cell):
             filled = spend[:, self.seg_cell]  # a copy: the in-place steps below are safe
             filled -= self.seg_start

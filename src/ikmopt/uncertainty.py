@@ -114,6 +114,19 @@ class Uncertainty:
         out[:, cells] = values
         return out
 
+    def lower_bound(self, metric: str, n_cells: int) -> np.ndarray:
+        """The smallest multiplier (or share) each cell can draw.
+
+        A triangular row's ``low``; 0 for the other distributions; 1 where no row applies.
+        """
+        out = np.ones(n_cells)
+        plan = self._plan(metric, n_cells)
+        if plan is not None:
+            cells, p = plan
+            triangular = p["kind"] == DISTRIBUTIONS.index("triangular")
+            out[cells] = np.where(triangular, p["low"], 0.0)
+        return out
+
     def _plan(self, metric: str, n_cells: int) -> tuple[np.ndarray, dict] | None:
         """Per covered cell: distribution code and parameters (later rows win)."""
         key = (metric, n_cells)
