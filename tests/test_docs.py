@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import re
 from pathlib import Path
 
 import pytest
@@ -28,3 +29,20 @@ def test_page_examples_run_and_match(page: Path) -> None:
 def test_pages_have_code() -> None:
     with_code = [p for p in PAGES if "```python" in p.read_text(encoding="utf-8")]
     assert len(with_code) >= 3
+
+
+def test_the_linked_model_file_is_the_default_scenario(tmp_path) -> None:
+    """docs/assets/default-scenario.lp is what docs/generate.py writes today (no drift)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("generate", DOCS / "generate.py")
+    generate = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(generate)
+    fresh = generate.model_file(tmp_path / "default.lp").read_text()
+    committed = (DOCS / "assets" / "default-scenario.lp").read_text()
+
+    def rounded(text: str) -> str:  # normalized objective weights come from solves
+        return re.sub(r"\d+\.\d+(e-?\d+)?", lambda m: f"{float(m.group(0)):.9g}", text)
+
+    assert rounded(committed) == rounded(fresh)
+    assert "region_bounds(Aceh)" in fresh and "budget(total)" in fresh

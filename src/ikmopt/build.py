@@ -133,8 +133,11 @@ def _add_segments(data: Dataset, builder: ModelBuilder) -> None:
     if curves is None:
         return
     k = len(curves.cell)
-    labels = [f"{c}:{j}" for c, j in zip(curves.cell, curves.table.index.get_level_values(
-        "segment"), strict=True)]
+    names = np.array([",".join(map(str, cell)) if isinstance(cell, tuple) else str(cell)
+                      for cell in data.cells], dtype=object)
+    labels = [f"{name}:{j}" for name, j in zip(names[curves.cell],
+                                               curves.table.index.get_level_values("segment"),
+                                               strict=True)]
     seg = builder.add_columns("segment", labels, np.zeros(k), curves.width)
     curved = curves.curved_cells
     row_of = np.searchsorted(curved, curves.cell)
