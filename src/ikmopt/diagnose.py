@@ -384,7 +384,8 @@ def _elastic(data: Dataset, policy: Policy, lp: LinearProgram, rows: np.ndarray,
         (np.concatenate([np.ones(k_up), -np.ones(k_down)]),
          (np.concatenate([up_rows, down_rows]), np.arange(k_up + k_down))),
         shape=(lp.n_rows, k_up + k_down))
-    w = _rule_weight(weights, lp, rows) / _magnitude(data, policy, lp, rows)
+    magnitude = _magnitude(data, policy, lp, rows)
+    w = _rule_weight(weights, lp, rows) / magnitude
     cost = -np.concatenate([w[lower_open], w[upper_open]])
     scale = 1.0 / max(float(np.abs(cost).max(initial=0.0)), 1e-300)
     elastic = replace(
@@ -402,15 +403,11 @@ def _elastic(data: Dataset, policy: Policy, lp: LinearProgram, rows: np.ndarray,
     solution = solve(elastic, **options)
     x = solution.x[: lp.n_cols]
     violation = solution.x[lp.n_cols:]
-    magnitude = _magnitude(data, policy, lp, rows)
-    mag = dict(zip(rows.tolist(), magnitude.tolist(), strict=True))
-    hits = []
-    for row, v, side in [*zip(up_rows, violation[:k_up], ["min"] * k_up, strict=True),
-                         *zip(down_rows, violation[k_up:], ["max"] * k_down, strict=True)]:
-        if v > _TOL * mag[int(row)]:
-            hits.append((int(row), side))
-    return _row_table(lp, policy, np.array([r for r, _ in hits], dtype=np.int64),
-                      sides=[s for _, s in hits], x=x)
+    candidates = np.concatenate([up_rows, down_rows])
+    sides = np.array(["min"] * k_up + ["max"] * k_down, dtype=object)
+    scale = np.concatenate([magnitude[lower_open], magnitude[upper_open]])
+    hit = violation > _TOL * scale
+    return _row_table(lp, policy, candidates[hit], sides=list(sides[hit]), x=x)
 
 
 def _row_table(lp: LinearProgram, policy: Policy, rows: np.ndarray,

@@ -39,8 +39,12 @@ __all__ = ["CVaR", "ExpectedValue", "compare_plans"]
 
 
 def _scenario_factors(ctx: Any, metric: str, samples: int, seed: int, owner: str
-                      ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Terms ``(col, value)`` of the metric and the ``(samples, terms)`` factor matrix."""
+                      ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The metric's outcome terms ``(unit, col, factor)`` and their scenario factors.
+
+    The factors are a ``(samples, terms)`` matrix of coefficient multipliers times
+    realization shares (projects: multipliers only).
+    """
     from .build import unit_terms
     from .uncertainty import REALIZATION
 
@@ -56,7 +60,7 @@ def _scenario_factors(ctx: Any, metric: str, samples: int, seed: int, owner: str
     scenario = multiplier[:, cell].astype(float)
     is_cell = unit < data.n_cells  # projects are paid in full: no realization share
     scenario[:, is_cell] *= share[:, cell[is_cell]]
-    return col, factor, scenario
+    return unit, col, factor, scenario
 
 
 def _checked(owner: str, metric: Any, samples: Any, seed: Any) -> tuple[str, int, int]:
@@ -100,12 +104,9 @@ class ExpectedValue(Objective):
 
     def apply(self, ctx: Any, coef: Coefficients, optima: Mapping[str, float] | None) -> None:
         """Cost: each outcome term times its mean sampled factor."""
-        col, factor, scenario = _scenario_factors(ctx, self.metric, self.samples, self.seed,
-                                                  self.describe())
+        unit, col, factor, scenario = _scenario_factors(ctx, self.metric, self.samples,
+                                                        self.seed, self.describe())
         values = np.asarray(coef(self.metric), dtype=float)
-        from .build import unit_terms
-
-        unit, _, _ = unit_terms(ctx.builder.meta, ctx.data.n_cells)
         ctx.builder.cost[:] = 0.0
         np.add.at(ctx.builder.cost, col, values[unit] * factor * scenario.mean(axis=0))
 
@@ -157,12 +158,10 @@ class CVaR(Objective):
 
     def apply(self, ctx: Any, coef: Coefficients, optima: Mapping[str, float] | None) -> None:
         """Columns ``eta`` (free) and ``u_s >= 0``; rows ``Y_s - eta + u_s >= 0``."""
-        from .build import unit_terms
         from .lp import RowBlock
 
-        col, factor, scenario = _scenario_factors(ctx, self.metric, self.samples, self.seed,
-                                                  self.describe())
-        unit, _, _ = unit_terms(ctx.builder.meta, ctx.data.n_cells)
+        unit, col, factor, scenario = _scenario_factors(ctx, self.metric, self.samples,
+                                                        self.seed, self.describe())
         values = np.asarray(coef(self.metric), dtype=float)[unit] * factor
         s, k = self.samples, len(col)
         eta = ctx.builder.add_columns("cvar", ["eta"], np.array([-np.inf]), np.array([np.inf]))

@@ -258,7 +258,7 @@ def _plan(plan: Any, data: Dataset | None, projects: Any
     if isinstance(plan, Result | Evaluation):
         base = plan.data
         data = base if data is None else data
-        if data.cells.equals(base.cells) is False:
+        if not data.cells.equals(base.cells):
             raise DataError("simulate: data= must have the same cells as the plan's dataset")
         table = plan.projects
         built = (table["built"].to_numpy(dtype=bool) if len(table)
@@ -332,8 +332,9 @@ class _Engine:
         self.uncertain = set(data.uncertainty.metrics) if data.uncertainty else set()
         self.groups = [self._groups(t) for t in targets]
 
-    def _groups(self, target: Target) -> tuple[np.ndarray, pd.Index, np.ndarray, np.ndarray]:
-        """Cell codes, groups and per-group min/max of a target."""
+    def _groups(self, target: Target) -> tuple[np.ndarray, pd.Index, np.ndarray, np.ndarray,
+                                               sp.csr_matrix]:
+        """Cell codes, groups, per-group min/max and the cell-to-group matrix of a target."""
         from .constraints import _per_group
 
         if target.by is None:
@@ -343,7 +344,10 @@ class _Engine:
         name = f"Target({target.metric})"
         lo = _per_group(name, "min", target.min, groups, -np.inf)
         hi = _per_group(name, "max", target.max, groups, np.inf)
-        return codes, groups, lo, hi
+        valid = codes >= 0
+        to_group = sp.csr_matrix((np.ones(valid.sum()), (np.flatnonzero(valid), codes[valid])),
+                                 shape=(self.data.n_cells, len(groups)))
+        return codes, groups, lo, hi, to_group
 
     def effective(self, spend: np.ndarray) -> np.ndarray:
         """Curves applied to a (draws x cells) spend matrix."""
@@ -391,12 +395,9 @@ class _Engine:
     def _hits(self, outcomes: dict[str, tuple[np.ndarray, np.ndarray]], size: int
               ) -> np.ndarray:
         columns = []
-        for target, (codes, groups, lo, hi) in zip(self.targets, self.groups, strict=True):
+        for target, (codes, _, lo, hi, to_group) in zip(self.targets, self.groups,
+                                                        strict=True):
             cells, project = outcomes[target.metric]
-            valid = codes >= 0
-            to_group = sp.csr_matrix((np.ones(valid.sum()), (np.flatnonzero(valid),
-                                                             codes[valid])),
-                                     shape=(self.data.n_cells, len(groups)))
             value = np.asarray((to_group.T @ cells.T).T)
             if len(self.p_cell):
                 p_codes = codes[self.p_cell]
@@ -409,7 +410,7 @@ class _Engine:
 
     def target_table(self, met: np.ndarray) -> pd.DataFrame:
         records, k = [], 0
-        for target, (_, groups, lo, hi) in zip(self.targets, self.groups, strict=True):
+        for target, (_, groups, lo, hi, _) in zip(self.targets, self.groups, strict=True):
             rows = np.flatnonzero(np.isfinite(lo) | np.isfinite(hi))
             block = met[:, k:k + len(rows)]
             for i, g in enumerate(rows):
