@@ -42,9 +42,9 @@ def test_cvar_objective_is_the_sample_cvar_of_its_plan(solver):
     plan = ik.optimize(data, ik.Policy(ik.Budget(total=30), objective=objective), solver=solver)
     # the same scenarios, drawn again by hand
     rng = np.random.default_rng(4)
-    m = data.uncertainty.sample("jobs", 300, data.n_cells, rng)
+    m = data.uncertainty.sample("jobs", 300, data.n_cells, rng)  # cells x draws
     r = data.uncertainty.sample(REALIZATION, 300, data.n_cells, rng)
-    y = (m * r * data.coefficients("jobs")) @ plan.allocation.to_numpy()
+    y = plan.allocation.to_numpy() @ (m * r * data.coefficients("jobs")[:, None])
     worst = np.sort(y)[:60]
     assert plan.objective == pytest.approx(worst.mean(), rel=1e-7)
 

@@ -109,6 +109,35 @@ def test_the_same_seed_gives_the_same_draws_and_summaries_are_consistent(plan):
                                      "cvar_0.1"]
 
 
+def test_draws_depend_on_seed_and_draw_number_only(plan):
+    # each chunk of CHUNK draws has its own stream of the seed: the threads that run the
+    # chunks change nothing, and more draws leave the whole chunks before them unchanged
+    whole = simulate_module.CHUNK * 2
+    n = whole + 123
+    one = ik.simulate(plan, n=n, seed=3, threads=1)
+    two = ik.simulate(plan, n=n, seed=3, threads=2)
+    pd.testing.assert_frame_equal(one.draws, two.draws)
+    pd.testing.assert_frame_equal(one.by_region["jobs"], two.by_region["jobs"])
+    longer = ik.simulate(plan, n=n + simulate_module.CHUNK, seed=3)
+    pd.testing.assert_frame_equal(longer.draws.iloc[:whole], one.draws.iloc[:whole])
+    with pytest.raises(ik.PolicyError, match="threads"):
+        ik.simulate(plan, n=10, threads=0)
+
+
+def test_skipping_unfunded_cells_leaves_the_other_draws_unchanged(bundled, plan):
+    from ikmopt.uncertainty import REALIZATION
+
+    need = plan.allocation.to_numpy() > 0
+    assert 0 < need.sum() < bundled.n_cells
+    for metric in ("jobs", REALIZATION):
+        every = bundled.uncertainty.sample(metric, 500, bundled.n_cells,
+                                           np.random.default_rng(5))
+        some = bundled.uncertainty.sample(metric, 500, bundled.n_cells,
+                                          np.random.default_rng(5), need)
+        np.testing.assert_array_equal(some[need], every[need])
+        assert (some[~need] == 1).all()
+
+
 def test_regional_targets_and_their_joint_probability(bundled, plan):
     target = ik.Target("jobs", min={"Aceh": 700, "Bali": 900}, by="region")
     sim = ik.simulate(plan, n=4000, seed=2, targets=[target])

@@ -54,12 +54,12 @@ def _scenario_factors(ctx: Any, metric: str, samples: int, seed: int, owner: str
                           "Dataset(..., uncertainty=...) or ik.datasets.load(uncertainty=True)")
     unit, col, factor = unit_terms(ctx.builder.meta, data.n_cells)
     rng = np.random.default_rng(seed)
-    multiplier = data.uncertainty.sample(metric, samples, data.n_cells, rng)
+    multiplier = data.uncertainty.sample(metric, samples, data.n_cells, rng)  # cells x samples
     share = data.uncertainty.sample(REALIZATION, samples, data.n_cells, rng)
     cell = data.unit_cell[unit]
-    scenario = multiplier[:, cell].astype(float)
+    scenario = multiplier[cell].T.astype(float)
     is_cell = unit < data.n_cells  # projects are paid in full: no realization share
-    scenario[:, is_cell] *= share[:, cell[is_cell]]
+    scenario[:, is_cell] *= share[cell[is_cell]].T
     return unit, col, factor, scenario
 
 

@@ -13,13 +13,18 @@ project is paid in full (no realization share) but its outcome is as uncertain a
 program's coefficients in that cell. With every multiplier and share equal to 1 the draw is
 exactly the deterministic outcome of :func:`ikmopt.evaluate`.
 
-Draws are made in chunks of :data:`CHUNK` from one generator seeded by ``seed``, so the
-result depends only on ``seed`` and ``n``, and memory stays bounded for large ``n``.
+Draws are made in chunks of :data:`CHUNK`. Chunk ``i`` has its own random stream,
+``SeedSequence(seed).spawn(...)[i]`` (an SFC64 generator), so the draws depend only on
+``seed`` and ``n``, not on how many threads run the chunks; memory stays bounded for large
+``n``. The chunks run on a pool of threads (NumPy releases the GIL in its loops); work arrays
+are cells by draws, so each cell's draws are one contiguous row.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,8 +39,9 @@ from .uncertainty import REALIZATION
 
 __all__ = ["CHUNK", "Simulation", "simulate"]
 
-#: Draws per chunk (fixed, so a seed gives the same draws whatever the machine).
-CHUNK = 10_000
+#: Draws per chunk (fixed, so a seed gives the same draws whatever the machine; small
+#: enough that a chunk's work arrays stay in the CPU cache).
+CHUNK = 1000
 #: Per-region draws are kept (float32) up to this many values; beyond, the first draws only.
 REGION_VALUES = 50_000_000
 
@@ -170,6 +176,7 @@ def simulate(
     *,
     targets: Sequence[Target] | None = None,
     projects: Any = None,
+    threads: int | None = None,
 ) -> Simulation:
     """Simulate the outcomes of a plan under the dataset's uncertainty.
 
@@ -190,6 +197,9 @@ def simulate(
     projects : optional
         Labels of the projects built, for an allocation (as for :func:`ikmopt.evaluate`:
         the allocation's spend includes their cost).
+    threads : int, optional
+        Threads that run the chunks of draws; default one per CPU core (at most 8). The
+        draws are the same whatever the number.
 
     Returns
     -------
@@ -228,25 +238,41 @@ def simulate(
     point = evaluate(data, pd.Series(full, index=data.cells), projects=labels).outcomes
     targets = list(policy_targets if targets is None else targets)
     engine = _Engine(data, allocation, built, targets)
-    rng = np.random.default_rng(seed)
-    totals, regions, met = [], {k: [] for k in engine.outputs}, []
-    kept = 0
     keep_regions = max(1, REGION_VALUES // max(1, engine.n_regions))
-    for start in range(0, n, CHUNK):
+    starts = range(0, n, CHUNK)
+    streams = np.random.SeedSequence(seed).spawn(len(starts))
+
+    def run(i: int) -> tuple[np.ndarray, dict[str, np.ndarray], np.ndarray]:
+        start = starts[i]
         size = min(CHUNK, n - start)
-        total, by_region, hits = engine.chunk(size, rng)
-        totals.append(total)
-        met.append(hits)
-        if kept < keep_regions:
-            take = min(size, keep_regions - kept)
-            for k in engine.outputs:
-                regions[k].append(by_region[k][:take].astype(np.float32))
-            kept += take
+        total, by_region, hits = engine.chunk(size, np.random.Generator(
+            np.random.SFC64(streams[i])))
+        take = max(0, min(size, keep_regions - start))
+        return total, {k: v[:take].astype(np.float32) for k, v in by_region.items()}, hits
+
+    workers = _threads(threads, len(starts))
+    if workers == 1:
+        chunks = [run(i) for i in range(len(starts))]
+    else:
+        with ThreadPoolExecutor(workers) as pool:
+            chunks = list(pool.map(run, range(len(starts))))
+    totals = [c[0] for c in chunks]
+    met = [c[2] for c in chunks]
+    regions = {k: [c[1][k] for c in chunks] for k in engine.outputs}
     draws = pd.DataFrame(np.vstack(totals), columns=engine.outputs)
     by_region = {k: pd.DataFrame(np.vstack(v), columns=engine.region_labels)
                  for k, v in regions.items()}
     return Simulation(draws, by_region, point.reindex(engine.outputs),
                       engine.target_table(np.vstack(met) if met else np.zeros((0, 0))), seed)
+
+
+def _threads(threads: int | None, chunks: int) -> int:
+    """Worker threads for ``chunks`` chunks: ``threads``, or one per core (at most 8)."""
+    if threads is None:
+        threads = min(8, os.cpu_count() or 1)
+    elif isinstance(threads, bool) or not isinstance(threads, int | np.integer) or threads < 1:
+        raise PolicyError(f"threads must be a positive whole number, got {threads!r}")
+    return int(max(1, min(threads, chunks)))
 
 
 def _plan(plan: Any, data: Dataset | None, projects: Any
@@ -300,8 +326,10 @@ class _Engine:
         self.region_labels = [str(r) for r in regions]
         self.n_regions = len(regions)
         n = data.n_cells
-        self.to_region = np.zeros((n, len(regions)))  # small and dense: a BLAS product
-        self.to_region[np.arange(n), codes] = 1.0
+        # sparse, not a dense BLAS product: a multithreaded BLAS called from the simulation's
+        # threads spins its own threads and serializes them
+        self.to_region = sp.csr_matrix((np.ones(n), (codes, np.arange(n))),
+                                       shape=(len(regions), n))
         self.coef = np.column_stack([data.coefficients(m) for m in self.metrics])
         curves = data.curves
         self.curves = curves
@@ -330,6 +358,9 @@ class _Engine:
         self.p_cost = float(self.p_costs.sum())
         self.p_region = codes[self.p_cell]
         self.uncertain = set(data.uncertainty.metrics) if data.uncertainty else set()
+        # only cells with money or a built project have outcomes: other draws are skipped
+        self.need = x > 0
+        self.need[self.p_cell] = True
         self.groups = [self._groups(t) for t in targets]
 
     def _groups(self, target: Target) -> tuple[np.ndarray, pd.Index, np.ndarray, np.ndarray,
@@ -349,41 +380,50 @@ class _Engine:
                                  shape=(self.data.n_cells, len(groups)))
         return codes, groups, lo, hi, to_group
 
+    def regional(self, cells: np.ndarray) -> np.ndarray:
+        """Sum a (cells x draws) matrix by region: (draws x regions)."""
+        return (self.to_region @ cells).T
+
     def effective(self, spend: np.ndarray) -> np.ndarray:
-        """Curves applied to a (draws x cells) spend matrix."""
+        """Curves applied to a (cells x draws) spend matrix."""
         if self.curves is None:
             return spend
-        out = spend * self.linear
-        out += self.constant
+        out = spend * self.linear[:, None]
+        out += self.constant[:, None]
         if len(self.seg_cell):
-            filled = spend[:, self.seg_cell]  # a copy: the in-place steps below are safe
-            filled -= self.seg_start
+            filled = spend[self.seg_cell]  # a copy: the in-place steps below are safe
+            filled -= self.seg_start[:, None]
             np.maximum(filled, 0.0, out=filled)
-            np.minimum(filled, self.seg_width, out=filled)
-            filled *= self.seg_factor
-            out[:, self.seg_cells] += np.add.reduceat(filled, self.seg_first, axis=1)
+            np.minimum(filled, self.seg_width[:, None], out=filled)
+            filled *= self.seg_factor[:, None]
+            out[self.seg_cells] += np.add.reduceat(filled, self.seg_first, axis=0)
         return out
 
     def chunk(self, size: int, rng: np.random.Generator
               ) -> tuple[np.ndarray, dict[str, np.ndarray], np.ndarray]:
+        """Totals (draws x outputs), by-region draws and target hits of ``size`` draws.
+
+        Work arrays are cells x draws, so each cell's draws are one contiguous row.
+        """
         u = self.data.uncertainty
         n_cells = self.data.n_cells
-        share = (u.sample(REALIZATION, size, n_cells, rng) if REALIZATION in self.uncertain
-                 else np.ones((size, n_cells)))
-        spend = share * self.x
+        share = (u.sample(REALIZATION, size, n_cells, rng, self.need)
+                 if REALIZATION in self.uncertain else np.ones((n_cells, size)))
+        spend = share * self.x[:, None]
         effective = self.effective(spend)
         totals = np.empty((size, len(self.outputs)))
-        totals[:, 0] = spend.sum(axis=1) + self.p_cost
-        by_region = {"spend": spend @ self.to_region}
+        by_region = {"spend": self.regional(spend)}
         if len(self.p_cell):  # a built project is paid in full
             np.add.at(by_region["spend"], (slice(None), self.p_region), self.p_costs)
+        totals[:, 0] = by_region["spend"].sum(axis=1)
         cell_outcomes = {}
         for j, metric in enumerate(self.metrics):
-            multiplier = (u.sample(metric, size, n_cells, rng) if metric in self.uncertain
-                          else np.ones((size, n_cells)))
-            cells = effective * self.coef[:, j] * multiplier
-            regional = cells @ self.to_region
-            project = multiplier[:, self.p_cell] * self.p_impacts[:, j]
+            multiplier = (u.sample(metric, size, n_cells, rng, self.need)
+                          if metric in self.uncertain else np.ones((n_cells, size)))
+            cells = effective * self.coef[:, j:j + 1]
+            cells *= multiplier
+            regional = self.regional(cells)
+            project = (multiplier[self.p_cell] * self.p_impacts[:, j:j + 1]).T
             if len(self.p_cell):
                 np.add.at(regional, (slice(None), self.p_region), project)
             totals[:, j + 1] = regional.sum(axis=1)
@@ -398,7 +438,7 @@ class _Engine:
         for target, (codes, _, lo, hi, to_group) in zip(self.targets, self.groups,
                                                         strict=True):
             cells, project = outcomes[target.metric]
-            value = np.asarray((to_group.T @ cells.T).T)
+            value = np.asarray((to_group.T @ cells).T)
             if len(self.p_cell):
                 p_codes = codes[self.p_cell]
                 ok = p_codes >= 0

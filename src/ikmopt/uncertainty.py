@@ -75,43 +75,54 @@ class Uncertainty:
         """Metrics (and ``realization``) that some row makes uncertain."""
         return tuple(dict.fromkeys(r["metric"] for r in self.rows))
 
-    def sample(self, metric: str, n: int, n_cells: int, rng: np.random.Generator) -> np.ndarray:
-        """``n`` draws of the multiplier of ``metric`` in every cell, shape ``(n, n_cells)``.
+    def sample(self, metric: str, n: int, n_cells: int, rng: np.random.Generator,
+               need: np.ndarray | None = None) -> np.ndarray:
+        """``n`` draws of the multiplier of ``metric`` in every cell, shape ``(n_cells, n)``.
 
-        One standard normal per draw and covered cell, plus one per draw and correlation
-        group, are taken from ``rng``; every distribution is then applied column-wise with
-        per-cell parameters. Single precision (ample for Monte Carlo; a multiplier of
-        exactly 1 stays exactly 1).
+        Cells by draws, so that a cell's draws are contiguous: per-cell parameters, curves
+        and sums by region then work on whole rows. One standard normal per covered cell
+        and draw, plus one per correlation group and draw, are taken from ``rng``; every
+        distribution is then applied row-wise with per-cell parameters. Single precision
+        (ample for Monte Carlo; a multiplier of exactly 1 stays exactly 1).
+
+        ``need`` (a boolean mask over cells) skips the transform of cells whose draws the
+        caller ignores (a cell that receives no money): their normals are still taken, so
+        the other cells' draws do not depend on ``need``, but their row is left at 1.
         """
         plan = self._plan(metric, n_cells)
         if plan is None:
-            return np.ones((n, n_cells), dtype=np.float32)
+            return np.ones((n_cells, n), dtype=np.float32)
         cells, p = plan
-        z = rng.standard_normal((n, len(cells)), dtype=np.float32)
-        if p["n_groups"]:
-            common = rng.standard_normal((n, p["n_groups"]), dtype=np.float32)
-            shared = p["rho"] > 0
-            if shared.all():  # the usual case: no column selection (copies) needed
+        z = rng.standard_normal((len(cells), n), dtype=np.float32)
+        common = (rng.standard_normal((p["n_groups"], n), dtype=np.float32)
+                  if p["n_groups"] else None)
+        if need is not None and not need[cells].all():
+            keep = np.flatnonzero(need[cells])
+            cells, z = cells[keep], z[keep]
+            p = {k: v[keep] if isinstance(v, np.ndarray) else v for k, v in p.items()}
+        if common is not None and len(cells):
+            shared = p["rho"][:, 0] > 0
+            if shared.all():  # the usual case: no row selection (copies) needed
                 z *= p["root_rest"]
-                z += p["root_rho"] * common[:, p["group"]]
+                z += p["root_rho"] * common[p["group"]]
             else:
-                z[:, shared] = (p["root_rho"][shared] * common[:, p["group"][shared]]
-                                + p["root_rest"][shared] * z[:, shared])
+                z[shared] = (p["root_rho"][shared] * common[p["group"][shared]]
+                             + p["root_rest"][shared] * z[shared])
         upper = 1.0 if metric == REALIZATION else np.inf
         kind = p["kind"]
         appliers = (_triangular, _lognormal, _truncated_normal)
-        if (kind == kind[0]).all():
+        if len(kind) and (kind == kind[0]).all():
             values = appliers[kind[0]](z, p, slice(None), upper)
         else:
             values = np.empty_like(z)
             for code, apply in enumerate(appliers):
-                columns = np.flatnonzero(kind == code)
-                if len(columns):
-                    values[:, columns] = apply(z[:, columns], p, columns, upper)
+                rows = np.flatnonzero(kind == code)
+                if len(rows):
+                    values[rows] = apply(z[rows], p, rows, upper)
         if len(cells) == n_cells:
             return values
-        out = np.ones((n, n_cells), dtype=np.float32)
-        out[:, cells] = values
+        out = np.ones((n_cells, n), dtype=np.float32)
+        out[cells] = values
         return out
 
     def lower_bound(self, metric: str, n_cells: int) -> np.ndarray:
@@ -124,11 +135,15 @@ class Uncertainty:
         if plan is not None:
             cells, p = plan
             triangular = p["kind"] == DISTRIBUTIONS.index("triangular")
-            out[cells] = np.where(triangular, p["low"], 0.0)
+            out[cells] = np.where(triangular, p["low"][:, 0], 0.0)
         return out
 
     def _plan(self, metric: str, n_cells: int) -> tuple[np.ndarray, dict] | None:
-        """Per covered cell: distribution code and parameters (later rows win)."""
+        """Per covered cell: distribution code and parameters (later rows win).
+
+        Parameters are ``(cells, 1)`` float32 columns, to broadcast against
+        ``(cells, draws)`` normals.
+        """
         key = (metric, n_cells)
         cache = self.__dict__.setdefault("_plans", {})
         if key in cache:
@@ -156,10 +171,10 @@ class Uncertainty:
 
         def field(name: str, default: float = 0.0) -> np.ndarray:
             values = np.array([default if r[name] is None else r[name] for r in rows])
-            return values[which].astype(np.float32)
+            return values[which].astype(np.float32)[:, None]  # a column: one row per cell
 
         rho = field("correlation")
-        params = {
+        params: dict[str, Any] = {
             "kind": np.array([DISTRIBUTIONS.index(r["distribution"]) for r in rows])[which],
             "low": field("low"), "mode": field("mode"), "high": field("high"),
             "mean": field("mean", 1.0), "spread": field("spread"), "rho": rho,
@@ -170,31 +185,38 @@ class Uncertainty:
         return cache[key]
 
 
-def _triangular(z: np.ndarray, p: dict, columns: Any, upper: float) -> np.ndarray:
-    """Inverse CDF of the triangular distribution at ``Phi(z)``; exactly ``low`` if low == high."""
-    low, mode, high = p["low"][columns], p["mode"][columns], p["high"][columns]
+def _triangular(z: np.ndarray, p: dict, rows: Any, upper: float) -> np.ndarray:
+    """Inverse CDF of the triangular distribution at ``Phi(z)``; exactly ``low`` if low == high.
+
+    With ``w = high - low``: ``low + sqrt(u w (mode - low))`` below the mode's probability
+    ``(mode - low) / w``, ``high - sqrt((1 - u) w (high - mode))`` above it.
+    """
+    low, mode, high = p["low"][rows], p["mode"][rows], p["high"][rows]
     u = ndtr(z)
     width = high - low
     with np.errstate(divide="ignore", invalid="ignore"):
-        split = np.where(width > 0, (mode - low) / width, 1.0)
-    left = low + np.sqrt(u * width * (mode - low))
-    right = high - np.sqrt((1 - u) * width * (high - mode))
-    return np.where(width > 0, np.where(u < split, left, right), low).astype(np.float32)
+        split = np.where(width > 0, (mode - low) / width, 1.0).astype(np.float32)
+    left = u < split
+    root = np.where(left, u * (width * (mode - low)), (1 - u) * (width * (high - mode)))
+    np.sqrt(root, out=root)
+    return np.where(left, low + root, high - root).astype(np.float32, copy=False)
 
 
-def _lognormal(z: np.ndarray, p: dict, columns: Any, upper: float) -> np.ndarray:
+def _lognormal(z: np.ndarray, p: dict, rows: Any, upper: float) -> np.ndarray:
     """``mean * exp(sigma z - sigma^2 / 2)`` (mean ``mean``), capped at ``upper``."""
-    s = p["spread"][columns]
-    out = np.exp(s * z - np.float32(0.5) * s * s)
-    out *= p["mean"][columns]
+    s = p["spread"][rows]
+    out = z * s
+    out -= np.float32(0.5) * s * s
+    np.exp(out, out=out)
+    out *= p["mean"][rows]
     return np.minimum(out, np.float32(upper)) if upper < np.inf else out
 
 
-def _truncated_normal(z: np.ndarray, p: dict, columns: Any, upper: float
+def _truncated_normal(z: np.ndarray, p: dict, rows: Any, upper: float
                       ) -> np.ndarray:
     """Inverse CDF of N(mean, mean * spread) truncated to [0, upper] at ``Phi(z)``."""
-    mean = p["mean"][columns].astype(float)
-    sd = mean * p["spread"][columns]
+    mean = p["mean"][rows].astype(float)
+    sd = mean * p["spread"][rows]
     safe = np.where(sd > 0, sd, 1.0)
     a, b = ndtr(-mean / safe), ndtr((upper - mean) / safe)
     u = ndtr(z.astype(float))
