@@ -142,6 +142,23 @@ def scenario_reference() -> str:
     return "\n".join(out)
 
 
+MATHJAX_CDN = "cdn.jsdelivr.net/npm/mathjax"
+MATHJAX_LOCAL = "javascripts/vendor/mathjax/tex-mml-chtml.js"
+
+
+def on_config(config):
+    """Use the MathJax copied by ``docs/generate.py`` (no network needed), if it is there."""
+    docs_dir = Path(config["docs_dir"])
+    if not (docs_dir / MATHJAX_LOCAL).is_file():
+        log.info("MathJax not copied (run docs/generate.py): the site loads it from a CDN")
+        return config
+    scripts = config["extra_javascript"]
+    for i, script in enumerate(scripts):
+        if MATHJAX_CDN in str(script):
+            scripts[i] = MATHJAX_LOCAL
+    return config
+
+
 def on_page_markdown(markdown: str, page, config, files) -> str:
     """Replace the table placeholders with tables built from the package data."""
     src = page.file.src_uri

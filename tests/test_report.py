@@ -463,6 +463,21 @@ def test_cli_report_round_trip(capsys, tmp_path, plan):
     assert summary["Total anggaran"] == pytest.approx(2125)
 
 
+def test_cli_report_names_the_file_from_the_scenario_and_format(capsys, tmp_path,
+                                                                 monkeypatch):
+    # the form: ikmopt report SCENARIO --format html|xlsx [--lang id]
+    scenario = Path("examples/scenarios/budget-cut.yaml").resolve()
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run(capsys, "report", str(scenario), "--format", "xlsx", "--lang", "id")
+    assert code == 0, err
+    assert out.strip() == "wrote budget-cut-id.xlsx"
+    assert "ringkasan" in openpyxl.load_workbook(tmp_path / "budget-cut-id.xlsx").sheetnames
+    code, out, err = run(capsys, "report")
+    assert code == 0, err
+    assert out.strip() == "wrote plan.html"
+    assert (tmp_path / "plan.html").read_text("utf-8").startswith("<!DOCTYPE html>")
+
+
 @pytest.mark.parametrize("argv, words", [
     (["--out", "{tmp}/plan.pdf"], ["plan.pdf", ".html or .xlsx"]),
     (["--out", "{tmp}/missing/plan.html"], ["folder", "does not exist"]),

@@ -133,13 +133,16 @@ def _parser() -> argparse.ArgumentParser:
                     "'ikmopt run', report its scenarios against a baseline instead.")
     report.add_argument("scenario", nargs="?", type=Path, default=None,
                         help="a scenario YAML file, or a results folder of 'ikmopt run'")
-    report.add_argument("--out", type=Path, required=True,
-                        help="the report file: .html (or .htm) or .xlsx")
+    report.add_argument("--out", type=Path, default=None,
+                        help="the report file: .html (or .htm) or .xlsx (default: the "
+                             "scenario's name, or 'plan', with '-id' for Indonesian and the "
+                             "format's suffix, in the current folder; for a results folder, "
+                             "report.html inside it)")
     report.add_argument("--lang", choices=LANGUAGES, default="en",
                         help="language: en (English) or id (Bahasa Indonesia) "
                              "(default: %(default)s)")
     report.add_argument("--format", choices=tuple(FORMATS), default=None,
-                        help="format, when the file name does not end in .html or .xlsx")
+                        help="html or xlsx (default: from the --out suffix, else html)")
     report.add_argument("--title", default=None, help="title of the report")
     report.add_argument("--baseline", default=None,
                         help="for a results folder: the scenario to compare against "
@@ -185,6 +188,8 @@ def _simulate(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
+    if args.out is None:
+        args.out = _default_report(args.scenario, args.format or "html", args.lang)
     report_format(args.out, args.format)  # a file name without a known suffix fails first
     _check_file("--out", args.out)
     if args.scenario is not None and args.scenario.is_dir():
@@ -201,6 +206,15 @@ def _report(args: argparse.Namespace) -> int:
         path = result.report(args.out, args.lang, format=args.format, title=args.title)
     print(f"wrote {path}")
     return 0
+
+
+def _default_report(scenario: Path | None, format: str, lang: str) -> Path:
+    """``kti-push.html``, ``plan-id.xlsx``, or ``RESULTS/report.html`` for a results folder."""
+    suffix = "" if lang == "en" else f"-{lang}"
+    if scenario is not None and scenario.is_dir():
+        return scenario / f"report{suffix}.{format}"
+    stem = scenario.stem if scenario is not None else "plan"
+    return Path(f"{stem}{suffix}.{format}")
 
 
 def _compare_rules(args: argparse.Namespace) -> int:
