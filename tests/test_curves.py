@@ -113,3 +113,28 @@ def test_more_capacity_stretches_the_curve(solver: str) -> None:
     # setting a value stretches by new / old capacity too
     set_to = _two_regions().with_capacity(value=30.0, where={"region": "B"})
     assert set_to.curves.table["width"].tolist() == [10.0, 10.0, 15.0, 15.0]
+
+
+@pytest.mark.parametrize("solver", ["highs", "cbc"])
+def test_reduced_cost_of_a_curved_cell_is_the_value_of_its_capacity(solver: str) -> None:
+    # a curved cell at capacity: the reduced cost must equal a finite-difference re-solve
+    # with a little more capacity (the segments stretch with it)
+    data = ik.datasets.load()
+    policy = ik.default_policy().replace(objective=ik.Maximize("jobs"))
+    base = ik.optimize(data, policy, solver=solver)
+    rc = base.reduced_costs
+    curved = np.zeros(data.n_cells, dtype=bool)
+    curved[data.curves.curved_cells] = True
+    full = rc[base.at_capacity.to_numpy() & curved & (rc.abs() > 1e-6).to_numpy()]
+    inside = rc[~base.at_capacity.to_numpy() & curved & (base.allocation > 1).to_numpy()]
+    assert len(full) > 10 and len(inside) > 5
+    # at capacity (largest and smallest price), and below it: a curved cell whose returns
+    # fall later is worth more even before it is full
+    for cell in [full.idxmax(), full.idxmin(), inside.idxmax(), inside.idxmin()]:
+        u = float(data.capacity[data.cells.get_loc(cell)])
+        delta = 1e-3 * u
+        more = data.with_capacity(value=u + delta,
+                                  where={"region": cell[0], "program": cell[1]})
+        again = ik.optimize(more, policy, solver="highs")
+        assert rc[cell] == pytest.approx((again.objective - base.objective) / delta,
+                                         rel=1e-6, abs=1e-6)

@@ -150,6 +150,7 @@ def _add_segments(data: Dataset, builder: ModelBuilder) -> None:
         constraint=-1,
     )
     linear = np.setdiff1d(np.arange(data.n_cells), curved)
+    builder.meta["segment_columns"] = seg  # in the order of data.curves
     builder.meta["outcome_terms"] = (
         np.concatenate([linear, curves.cell]),
         np.concatenate([linear, seg]),

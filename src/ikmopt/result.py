@@ -215,11 +215,29 @@ class Result:
 
     @cached_property
     def reduced_costs(self) -> pd.Series:
-        """Change of the objective per Rp bn of extra capacity (or floor) of each cell."""
+        """Change of the objective per Rp bn of extra capacity (or floor) of each cell.
+
+        The reduced cost of the cell's spend column. For a cell with a diminishing-returns
+        curve, extra capacity stretches the segments with it (as
+        :meth:`Dataset.with_capacity` does), so the reduced costs of its full segments are
+        added, each weighted by its segment's share of the capacity: such a cell can gain
+        from more capacity before it is full, because its returns then fall later.
+        """
+        n = self.lp.n_cells
         dual = self.solution.col_dual
-        values = (
-            np.full(self.lp.n_cells, np.nan) if dual is None else dual[: self.lp.n_cells]
-        )
+        if dual is None:
+            return pd.Series(np.full(n, np.nan), index=self.data.cells, name="reduced_cost")
+        values = dual[:n].astype(float)
+        segments = self.lp.meta.get("segment_columns")
+        curves = self.data.curves
+        if segments is not None and curves is not None:
+            capacity = self.data.capacity
+            share = curves.width / np.where(capacity > 0, capacity, 1.0)[curves.cell]
+            # only upper bounds stretch: a segment's dual counts when it is full
+            full = self.solution.x[segments] >= curves.width - BINDING_TOL * (1 + curves.width)
+            stretch = np.bincount(curves.cell, weights=np.where(full, dual[segments], 0.0)
+                                  * share, minlength=n)
+            values = values + stretch
         return pd.Series(self.sense * values + 0.0, index=self.data.cells, name="reduced_cost")
 
     @property
