@@ -582,9 +582,17 @@ def test_duals_satisfy_kkt(solver: str, name: str) -> None:
         result.sense * sol.row_dual[kept][plain],
         rtol=1e-12, atol=1e-12,
     )
-    np.testing.assert_allclose(result.reduced_costs.to_numpy(),
-                               result.sense * sol.col_dual[: lp.n_cells], rtol=1e-12,
-                               atol=1e-12)
+    # a cell's reduced cost is its spend column's dual, plus, with a curve, the duals of
+    # its full segments times their share of the capacity (the segments stretch with it;
+    # test_curves checks this meaning against finite-difference re-solves)
+    expected = sol.col_dual[: lp.n_cells].copy()
+    if data.curves is not None:
+        curves, segments = data.curves, lp.meta["segment_columns"]
+        full = sol.x[segments] >= curves.width * (1 - 1e-7) - 1e-7
+        np.add.at(expected, curves.cell[full], sol.col_dual[segments][full]
+                  * curves.width[full] / data.capacity[curves.cell[full]])
+    np.testing.assert_allclose(result.reduced_costs.to_numpy(), result.sense * expected,
+                               rtol=1e-10, atol=1e-12)
 
 
 def test_kkt_check_rejects_wrong_signs(provinces: ik.Dataset) -> None:

@@ -358,7 +358,9 @@ print(plan.allocation)
 # `Dataset.from_csv(folder)` reads `regions.csv`, `programs.csv` and `impacts.csv` (and an
 # optional `sources.csv`) from a folder; `Dataset.from_excel(path)` reads a workbook with one
 # sheet per table. `to_csv` and `to_excel` write the same layout, which is a convenient way to
-# start: export the bundled data, edit it in a spreadsheet, read it back.
+# start: export the bundled data, edit it in a spreadsheet, read it back. They also write a
+# `dataset.json` file (a `dataset` sheet) with the description, the metric units and which
+# columns are text, so that codes keep their leading zeros on the way back.
 
 # %%
 data.to_csv("my-dataset")                        # regions.csv, programs.csv, impacts.csv, ...

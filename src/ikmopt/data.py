@@ -9,6 +9,7 @@ Nothing downstream re-checks the tables.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Hashable, Iterable, Mapping
 from functools import cached_property
 from pathlib import Path
@@ -17,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from . import metadata
 from .errors import DataError
 from .units import MONEY_UNIT, known_units, to_idr_bn_factor
 from .validation import FailureLog, check_numeric, misspelled, suggest
@@ -243,7 +245,9 @@ class Dataset:
         if not path.is_file():
             raise DataError(f"Excel workbook '{path}' does not exist")
         try:
-            sheets = pd.read_excel(path, sheet_name=None)
+            sheets = _read_workbook(path)
+        except DataError:
+            raise
         except ImportError as err:
             raise DataError(
                 "reading Excel needs openpyxl: pip install 'ikmopt[excel]'"
@@ -256,7 +260,8 @@ class Dataset:
                 f"Excel workbook '{path}' lacks sheet(s) {missing}; it has {list(sheets)}. "
                 f"A dataset workbook needs one sheet per table: {list(TABLES)}"
             )
-        return cls._from_tables(sheets, path.stem, kwargs)
+        meta = sheets.pop(metadata.SHEET, None)
+        return cls._from_tables(sheets, path.stem, metadata.keyword_defaults(meta, kwargs))
 
     @classmethod
     def from_csv(cls, folder: str | Path, **kwargs: Any) -> Dataset:
@@ -278,6 +283,8 @@ class Dataset:
                             "Dataset.from_excel for a workbook)")
         if not folder.is_dir():
             raise DataError(f"dataset folder '{folder}' does not exist")
+        meta = metadata.from_json(folder)
+        text = meta["text_columns"] if meta else {}
         frames = {}
         for table in (*TABLES, *OPTIONAL_TABLES):
             file = folder / f"{table}.csv"
@@ -288,8 +295,8 @@ class Dataset:
                     f"dataset folder '{folder}' lacks '{table}.csv'; a dataset folder needs "
                     + ", ".join(f"{t}.csv" for t in TABLES)
                 )
-            frames[table] = _read_csv(file, table)
-        return cls._from_tables(frames, folder.name, kwargs)
+            frames[table] = _read_csv(file, table, text.get(table, ()))
+        return cls._from_tables(frames, folder.name, metadata.keyword_defaults(meta, kwargs))
 
     @classmethod
     def _from_tables(cls, frames: Mapping[str, pd.DataFrame], name: str,
@@ -773,7 +780,11 @@ class Dataset:
 
     # ------------------------------------------------------------------ export
     def to_excel(self, path: str | Path) -> Path:
-        """Write the tables to a workbook readable by :meth:`from_excel`."""
+        """Write the tables to a workbook readable by :meth:`from_excel`.
+
+        A ``dataset`` sheet keeps the name, description, metric units and which columns
+        are text (codes stay text, with their leading zeros); see :mod:`ikmopt.metadata`.
+        """
         from .files import write_files
 
         path = Path(path)
@@ -793,9 +804,16 @@ class Dataset:
                 self._projects.table.to_excel(writer, sheet_name="projects")
             if self._uncertainty is not None:
                 self._uncertainty.table.to_excel(writer, sheet_name="uncertainty", index=False)
+            metadata.to_sheet(metadata.describe(self)).to_excel(
+                writer, sheet_name=metadata.SHEET, index=False)
 
     def to_csv(self, folder: str | Path) -> Path:
-        """Write the tables to a folder readable by :meth:`from_csv`."""
+        """Write the tables to a folder readable by :meth:`from_csv`.
+
+        ``dataset.json`` beside them keeps the name, description, metric units and which
+        columns are text (codes stay text, with their leading zeros); see
+        :mod:`ikmopt.metadata`.
+        """
         from .files import write_files
 
         writers: dict[str, Any] = {
@@ -812,6 +830,8 @@ class Dataset:
         if self._uncertainty is not None:
             writers["uncertainty.csv"] = lambda path: self._uncertainty.table.to_csv(
                 path, index=False)
+        meta = json.dumps(metadata.describe(self), indent=2, ensure_ascii=False) + "\n"
+        writers[metadata.FILE] = lambda path: Path(path).write_text(meta, encoding="utf-8")
         return write_files(folder, writers)
 
     def __repr__(self) -> str:
@@ -859,18 +879,19 @@ def _like(new: pd.DataFrame, old: pd.DataFrame) -> tuple[pd.DataFrame, list[str]
     return out, bad
 
 
-def _read_csv(file: Path, table: str) -> pd.DataFrame:
-    """Read one table's CSV file; labels stay text and a repeated header is an error.
+def _read_csv(file: Path, table: str, text: Iterable[str] = ()) -> pd.DataFrame:
+    """Read one table's CSV file; labels and ``text`` columns stay text.
 
-    pandas would rename a second ``jobs`` column to ``jobs.1`` (a new metric), so the
-    header is checked first.
+    A repeated header is an error: pandas would rename a second ``jobs`` column to
+    ``jobs.1`` (a new metric), so the header is checked first.
     """
     import csv
 
     try:
         with file.open(newline="", encoding="utf-8-sig") as handle:
             header = next(csv.reader(handle), [])
-        frame = pd.read_csv(file, dtype={"region": str, "program": str, "project": str})
+        dtype = dict.fromkeys(("region", "program", "project", *text), str)
+        frame = pd.read_csv(file, dtype=dtype)
     except Exception as err:  # parser and decoding errors of every kind
         raise DataError(f"cannot parse '{file}' as CSV (table '{table}'): {err}") from err
     names = [h.strip() for h in header]
@@ -879,6 +900,28 @@ def _read_csv(file: Path, table: str) -> pd.DataFrame:
         raise DataError(f"table '{table}' ({file.name}): column(s) {repeated} appear more than "
                         "once in the header; keep one")
     return frame
+
+
+def _read_workbook(path: Path) -> dict[str, pd.DataFrame]:
+    """Every sheet of a dataset workbook; the ``dataset`` sheet, if any, as metadata.
+
+    Its text columns are read as text, so codes keep their leading zeros.
+    """
+    names = pd.ExcelFile(path).sheet_names
+    meta = None
+    if metadata.SHEET in names:
+        meta = metadata.from_sheet(pd.read_excel(path, sheet_name=metadata.SHEET, dtype=str),
+                                   f"workbook '{path}'")
+    text = meta["text_columns"] if meta else {}
+    sheets: dict[str, Any] = {
+        name: pd.read_excel(path, sheet_name=name,
+                            dtype=dict.fromkeys(("region", "program", "project",
+                                                 *text.get(name, ())), str))
+        for name in names if name != metadata.SHEET
+    }
+    if meta is not None:
+        sheets[metadata.SHEET] = meta
+    return sheets
 
 
 def _table(value: Any, name: str) -> pd.DataFrame:
