@@ -49,7 +49,7 @@ def test_replan_with_a_cut_and_a_top_up():
     assert cut.revised.allocation.tolist() == pytest.approx([3.0, 3.0])  # 1 bn left -> good
     top_up = ik.replan(data, POLICY, spent, total=16)
     assert top_up.revised.allocation.tolist() == pytest.approx([10.0, 6.0])
-    assert top_up.compare("region")["realisation"].iloc[0] == pytest.approx(0.5)
+    assert top_up.compare("region")["realization"].iloc[0] == pytest.approx(0.5)
 
 
 def test_replan_refuses_impossible_spending():

@@ -107,9 +107,9 @@ class Replan:
     def compare(self, level: str = "region") -> pd.DataFrame:
         """Plan versus actual by ``level``: original plan, spent to date, revised plan.
 
-        Columns ``planned``, ``spent``, ``realisation`` (spent / planned), ``revised``,
+        Columns ``planned``, ``spent``, ``realization`` (spent / planned), ``revised``,
         ``remaining`` (revised - spent, still to spend) and ``change`` (revised - planned),
-        all Rp bn except the realisation share. Money counts projects: ``spent`` includes
+        all Rp bn except the realization share. Money counts projects: ``spent`` includes
         the full cost of contracted projects (see :attr:`committed`).
         """
         data = self.revised.data
@@ -123,9 +123,9 @@ class Replan:
         spent = by(self.committed.to_numpy())
         revised = by(self.revised.allocation.to_numpy())
         with np.errstate(divide="ignore", invalid="ignore"):
-            realisation = np.where(planned > 0, spent / planned, np.nan)
+            realization = np.where(planned > 0, spent / planned, np.nan)
         return pd.DataFrame(
-            {"planned": planned, "spent": spent, "realisation": realisation,
+            {"planned": planned, "spent": spent, "realization": realization,
              "revised": revised, "remaining": revised - spent, "change": revised - planned},
             index=pd.Index(groups, name=level),
         )
