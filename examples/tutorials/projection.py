@@ -193,9 +193,8 @@ print(longer.by("program").loc[2030, "jobs"].round(1))
 # `view.plot()` draws the national total by year; `by=` draws one line per group.
 # matplotlib is imported only then (install `ikmopt[plot]`):
 
-# %%
+# %% [figure: projection-jobs | Jobs still there each year, by island group]
 ax = view.plot("jobs", by="island_group")
-ax.figure.savefig("projection-jobs.png", dpi=100)
 
 # %% [markdown]
 # ### Plans over several years

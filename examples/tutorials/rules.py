@@ -292,9 +292,8 @@ print(mine.table[["plan", "jobs", "gain_pct", "satisfies_policy"]].round(2)
 # `value.plot()` draws the jobs (or any metric, `value.plot("value_added")`) of every plan as
 # a bar chart; matplotlib is imported only then (install `ikmopt[plot]`):
 
-# %%
+# %% [figure: value-of-optimization | Jobs of the optimum and of each rule of thumb]
 ax = value.plot()
-ax.figure.savefig("value-of-optimization.png", dpi=100)
 
 # %% [markdown]
 # ## API reference
