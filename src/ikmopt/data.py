@@ -782,8 +782,9 @@ class Dataset:
     def to_excel(self, path: str | Path) -> Path:
         """Write the tables to a workbook readable by :meth:`from_excel`.
 
-        A ``dataset`` sheet keeps the name, description, metric units and which columns
-        are text (codes stay text, with their leading zeros); see :mod:`ikmopt.metadata`.
+        A ``dataset`` sheet keeps the description, the metric units and which columns are
+        text (codes stay text, with their leading zeros), and records the dataset's name;
+        see :mod:`ikmopt.metadata`.
         """
         from .files import write_files
 
@@ -810,9 +811,9 @@ class Dataset:
     def to_csv(self, folder: str | Path) -> Path:
         """Write the tables to a folder readable by :meth:`from_csv`.
 
-        ``dataset.json`` beside them keeps the name, description, metric units and which
-        columns are text (codes stay text, with their leading zeros); see
-        :mod:`ikmopt.metadata`.
+        ``dataset.json`` beside them keeps the description, the metric units and which
+        columns are text (codes stay text, with their leading zeros), and records the
+        dataset's name; see :mod:`ikmopt.metadata`.
         """
         from .files import write_files
 
