@@ -15,13 +15,18 @@ VS Code and Spyder)::
     # %% [figure: simulate-jobs | Jobs of the default plan]
     sim.plot("jobs")
 
+    # %% [markdown]
+    # ```console
+    # $ ikmopt solve --top 3
+    # ```
+
 The generator runs the code cells in order, in one namespace, in a fresh temporary folder,
 and writes the page: every Markdown cell as it is, every code cell as a ``python`` block
 followed by what it printed (an ``Output`` block) and, for a ``figure`` cell, the figures
 it drew, saved as ``docs/assets/NAME.png`` (``NAME-2.png``, ... for more than one). The
 ``console`` blocks of Markdown cells are run too (``$ `` lines, as in
-``docs/run_examples.py``) and show their real output. So the page shows exactly what the
-script does on the bundled data today.
+``docs/run_examples.py``) and show their real output: write only the commands in the
+script. So the page shows exactly what the script does on the bundled data today.
 
 Usage, from the repository root::
 
@@ -120,10 +125,7 @@ def header(name: str) -> str:
 
 def render(name: str, cells: list[Cell], outputs: list[str], figures: list[list[str]]) -> str:
     """The page of script ``name``: cells with their outputs and figure files."""
-    note = (f'!!! info "This page is a script"\n    It is generated from '
-            f"`examples/tutorials/{name}` in the repository, with the output and figures "
-            f"of a real run.\n    Run it with `python examples/tutorials/{name}`, or open "
-            "it as a notebook with Jupytext.")
+    note = _note(name)
     parts = [header(name)]
     for cell, output, files in zip(cells, outputs, figures, strict=True):
         if cell.kind == "markdown":
@@ -144,6 +146,14 @@ def render(name: str, cells: list[Cell], outputs: list[str], figures: list[list[
     if note:
         parts.append(note)
     return "\n\n".join(parts).rstrip("\n") + "\n"
+
+
+def _note(name: str) -> str:
+    """The box under the page title that says where the page comes from."""
+    return (f'!!! info "This page is a script"\n    It is generated from '
+            f"`examples/tutorials/{name}` in the repository, with the output and figures "
+            f"of a real run.\n    Run it with `python examples/tutorials/{name}`, or open "
+            "it as a notebook with Jupytext.")
 
 
 def _normalize(text: str) -> str:
@@ -214,6 +224,7 @@ def shown(name: str) -> str:
     """The page ``name`` would have with the outputs its committed page shows (no run)."""
     cells = parse((SCRIPTS / name).read_text(encoding="utf-8"))
     page = (DOCS / PAGES[name]).read_text(encoding="utf-8")
+    page = page.replace(f"\n\n{_note(name)}\n", "\n", 1)  # the cells as written
     outputs, files = [], []
     for cell in cells:
         if cell.kind == "markdown":

@@ -146,3 +146,21 @@ def test_deterministic(provinces: ik.Dataset) -> None:
     a = ik.optimize(provinces, ik.default_policy()).allocation.to_numpy()
     b = ik.optimize(provinces, ik.default_policy()).allocation.to_numpy()
     assert np.array_equal(a, b)
+
+
+def test_summary_states_normalized_shadow_prices_in_a_metric():
+    # the default objective is a normalized weighted sum, whose shadow prices are in score
+    # units; the summary adds them in jobs-equivalents: price x (jobs optimum / weight)
+    data = ik.datasets.load()
+    result = ik.optimize(data, ik.default_policy())
+    jobs_optimum = ik.optimize(data, ik.default_policy().replace(
+        objective=ik.Maximize("jobs"))).outcomes["jobs"]
+    weight = ik.default_policy().objective.weights["jobs"]
+    text = result.summary()
+    assert f"is worth {jobs_optimum / weight:,.0f} jobs" in text
+    budget = result.constraints.query("family == 'budget'")["shadow_price"].iloc[0]
+    line = next(x for x in text.splitlines() if x.startswith("budget"))
+    assert float(line.split()[-1]) == pytest.approx(budget * jobs_optimum / weight, abs=0.05)
+    # a single-metric objective is already in its metric: no extra column
+    plain = ik.optimize(data, ik.default_policy().replace(objective=ik.Maximize("jobs")))
+    assert "in_jobs" not in plain.summary() and "in_jobs" in text

@@ -41,7 +41,8 @@ def test_generator_runs_cells_and_saves_figures(tmp_path, monkeypatch):
     docs.mkdir()
     (scripts / "tiny.py").write_text(
         '"""Docstring, not on the page."""\n\n'
-        "# %% [markdown]\n# # Tiny\n#\n# Some *prose*.\n\n"
+        "# %% [markdown]\n# # Tiny\n#\n# Some *prose*.\n#\n# ```console\n# $ echo first\n"
+        "# ```\n\n"
         "# %%\nx = 6 * 7\nprint(x)\n\n"
         "# %% [figure: tiny-line | A line]\nimport matplotlib.pyplot as plt\n"
         "plt.plot([0, 1], [0, x])\n\n"
@@ -57,6 +58,7 @@ def test_generator_runs_cells_and_saves_figures(tmp_path, monkeypatch):
     assert "![A line](assets/tiny-line.png)" in page
     assert (docs / "assets" / "tiny-line.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert "$ echo hello\nhello\n```" in page
+    assert "$ echo first\nfirst\n```" in page  # a console block under the title, too
     assert tutorials.shown("tiny.py") == page
     # an edited script makes the page stale
     (scripts / "tiny.py").write_text((scripts / "tiny.py").read_text().replace("6 * 7", "7 * 6"))

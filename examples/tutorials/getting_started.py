@@ -34,50 +34,14 @@ A tutorial in the percent cell format: ``docs/tutorials.py`` runs it and writes 
 #
 # ```console
 # $ ikmopt solve --top 5
-# ikmopt plan on 'indonesia-provinces' — status optimal, solver highs
-# Objective: maximize 1·jobs + 0.5·value_added (each normalized by its optimum) = 1.45742
-#
-# Outcomes
-#   spend                   2,500.0  Rp bn
-#   jobs                   40,278.9  jobs
-#   value_added             2,240.8  IDR bn per year
-#
-# Regions by spend, Rp bn (38 of 38 funded; top 5 shown)
-#                   spend    jobs  value_added  share  spend_rp_per_capita
-# region
-# Jawa Barat        554.4 8,956.0        684.6  0.222             10,803.2
-# Jawa Timur        341.6 7,516.4        247.6  0.137              8,150.0
-# Sulawesi Selatan  155.8 1,573.3        120.4  0.062             16,346.8
-# Jawa Tengah       139.4 3,756.3        105.1  0.056              3,626.7
-# Bali              138.3 1,495.2         99.6  0.055             31,617.6
-#
-# Program split
-#                spend     jobs  value_added  share
-# program
-# machines       328.6  3,609.1        277.9  0.131
-# training       814.2 22,382.5        815.7  0.326
-# sentra         510.7  5,470.9        351.7  0.204
-# certification  197.9  2,086.8        199.0  0.079
-# digital         79.2    639.1         80.1  0.032
-# downstream     569.3  6,090.4        516.4  0.228
-#
-# Binding constraints (12; largest shadow prices first, objective change per unit of the bound)
-#                                          activity  shadow_price
-# family        label
-# share         kti=True min                  0.400        -0.456
-# budget        total                       2,500.0      0.000366
-# region_bounds Kepulauan Bangka Belitung      12.5     -0.000192
-#               Kepulauan Riau                 12.5     -0.000152
-#               Papua                          12.5      -0.00012
-#
-# Gini of spend per capita across regions: 0.329
 # ```
 #
 # Shadow prices are in the objective's units; under the default weighted objective these are
-# normalized score units (see [shadow prices](methodology.md#shadow-prices)). They are
-# comparable with each other: the KTI rule's −0.456 is per 1.0 of share, so each percentage
-# point of the KTI minimum lowers the score by about 0.0046, roughly what Rp 12 bn of extra
-# budget would add at 0.000366 per Rp bn.
+# normalized score units (see [shadow prices](methodology.md#shadow-prices)), so the summary
+# also states them in jobs-equivalents (`in_jobs`): one unit of the score is worth the jobs
+# optimum, 41,266 jobs. Each extra Rp 1 bn of budget adds the equivalent of about 15 jobs.
+# The KTI rule's −0.456 is per 1.0 of share, so each percentage point of the KTI minimum
+# costs the equivalent of about 188 jobs, roughly what Rp 12 bn of extra budget would add.
 #
 # Options:
 #
@@ -99,8 +63,6 @@ A tutorial in the percent cell format: ``docs/tutorials.py`` runs it and writes 
 #
 # ```console
 # $ ikmopt solve --data my-folder; echo "exit status $?"
-# ikmopt: error: no bundled dataset 'my-folder'; available: ['indonesia-provinces']
-# exit status 2
 # ```
 #
 # A successful run exits with status 0, so the command can be used in scripts.

@@ -121,11 +121,6 @@ print(spend.assign(change=spend["CVaR 10 %"] - spend["point estimate"]).round(1)
 #
 # ```console
 # $ ikmopt simulate --n 5000
-# Simulation of 5,000 draws (seed 0) of the plan for maximize 1·jobs + 0.5·value_added (each normalized by its optimum) on 'indonesia-provinces'
-#                point     mean      sd       p5      p50      p95  var_0.1  cvar_0.1
-# spend         2500.0   2240.2    45.1   2164.2   2240.8   2312.7   2181.2    2160.0
-# jobs         40278.9  37207.3  5862.9  28744.0  36662.8  47260.2  30286.7   28309.7
-# value_added   2240.8   2057.1   294.4   1628.1   2024.7   2585.5   1711.3    1605.6
 # ```
 #
 # `ikmopt simulate SCENARIO.yaml` simulates a scenario's plan (its dataset needs an uncertainty

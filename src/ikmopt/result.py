@@ -300,10 +300,27 @@ class Result:
         if len(binding):
             show = binding.head(n_binding)[["family", "label", "activity",
                                             *([] if self.lp.is_mip else ["shadow_price"])]]
+            equivalent = None if self.lp.is_mip else self._price_equivalent()
+            if equivalent is not None:  # a normalized score means little: say it in a metric
+                metric, per_unit = equivalent
+                show = show.assign(**{f"in_{metric}": show["shadow_price"] * per_unit})
+                lines += [f"(in_{metric}: the shadow price in {metric}-equivalents; one unit "
+                          "of the normalized objective",
+                          f" is worth {per_unit:,.0f} {metric}, the {metric} optimum over its "
+                          "weight)"]
             lines.append(_text_table(show.set_index(["family", "label"])))
         gini = self.equity.get(("spend", "gini"), np.nan)
         lines += ["", f"Gini of spend per capita across regions: {gini:.3f}"]
         return "\n".join(lines)
+
+    def _price_equivalent(self) -> tuple[str, float] | None:
+        """(metric, value of one objective unit in it) for a normalized Weighted objective."""
+        from .report.content import ObjectiveUnit
+
+        unit = ObjectiveUnit.of_result(self)
+        if unit.kind != "normalized" or unit.equivalent is None or unit.staged:
+            return None
+        return str(unit.metric), float(unit.equivalent)
 
     def _projects_text(self, top: int | None) -> str:
         table = self.projects
