@@ -56,6 +56,7 @@ def test_bundled_dataset_round_trips_with_its_codes(tmp_path):
     assert back.metric_units == data.metric_units
     assert back.description == data.description  # ILLUSTRATIVE label travels with it
     assert back.uncertainty is not None and back.n_projects == data.n_projects
+    assert back == data  # CSV is exact (Excel keeps 15 significant digits)
 
 
 def test_a_folder_without_metadata_still_reads(tmp_path):

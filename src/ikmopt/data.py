@@ -784,7 +784,8 @@ class Dataset:
 
         A ``dataset`` sheet keeps the description, the metric units and which columns are
         text (codes stay text, with their leading zeros), and records the dataset's name;
-        see :mod:`ikmopt.metadata`.
+        see :mod:`ikmopt.metadata`. Numbers keep 15 significant digits, as Excel does (a
+        round trip can change the 16th; use :meth:`to_csv` for an exact copy).
         """
         from .files import write_files
 
