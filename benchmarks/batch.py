@@ -30,19 +30,16 @@ Writes ``benchmarks/results/batch-<UTC timestamp>.json``.
 from __future__ import annotations
 
 import argparse
-import json
-import os
-import platform
 import subprocess
 import sys
 import tempfile
 import time
-from datetime import UTC, datetime
 from pathlib import Path
+
+from results_file import machine, write  # benchmarks/ is the script's folder
 
 import ikmopt as ik
 
-RESULTS = Path(__file__).resolve().parent / "results"
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "scenarios"
 
 # one OS process running a batch in-process; prints its wall time
@@ -145,14 +142,7 @@ def main() -> None:
         eff = "" if r.get("efficiency") is None else f"{100 * r['efficiency']:.0f} %"
         print(f"{r['workload']:>10} {r['run']:>11} {r['scenarios']:>9} {r['seconds']:>8.2f} "
               f"{r['s_per_scenario']:>11.3f} {eff:>11}")
-    result = {"rows": rows,
-              "meta": {"python": platform.python_version(), "cpus": os.cpu_count(),
-                       "ikmopt": ik.__version__,
-                       "date": datetime.now(UTC).isoformat(timespec="seconds")}}
-    RESULTS.mkdir(exist_ok=True)
-    out = RESULTS / f"batch-{datetime.now(UTC).strftime('%Y%m%dT%H%M%SZ')}.json"
-    out.write_text(json.dumps(result, indent=2))
-    print(f"\nwrote {out}")
+    write("batch-", {"rows": rows, "meta": machine()})
 
 
 if __name__ == "__main__":

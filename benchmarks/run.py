@@ -26,28 +26,24 @@ Writes ``benchmarks/results/<UTC timestamp>.json`` with every number and the mac
 from __future__ import annotations
 
 import argparse
-import json
 import multiprocessing as mp
-import os
-import platform
 import resource
 import statistics
 import tempfile
 import time
 from collections import defaultdict
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import highspy
 import numpy as np
 import pulp
+from results_file import machine, write  # benchmarks/ is the script's folder
 
 import ikmopt as ik
 from ikmopt.solvers.base import silenced
 from ikmopt.solvers.highs import to_highs
 
-RESULTS = Path(__file__).resolve().parent / "results"
 SIZES = {
     "S": None,
     "M": {"n_regions": 514, "n_programs": 8, "n_sectors": 0, "n_years": 5},
@@ -288,16 +284,9 @@ def main() -> None:
         result["sweep"] = sweep_bench(args.sweep)
         print()
         print(table([result["sweep"]], list(result["sweep"])))
-    result["meta"] = {
-        "python": platform.python_version(), "machine": platform.machine(),
-        "cpus": os.cpu_count(), "highspy": getattr(highspy, "__version__", "?"),
-        "pulp": pulp.__version__, "ikmopt": ik.__version__,
-        "date": datetime.now(UTC).isoformat(timespec="seconds"),
-    }
-    RESULTS.mkdir(exist_ok=True)
-    out = RESULTS / f"{datetime.now(UTC).strftime('%Y%m%dT%H%M%SZ')}.json"
-    out.write_text(json.dumps(result, indent=2, default=str))
-    print(f"\nwrote {out}")
+    result["meta"] = machine(highspy=getattr(highspy, "__version__", "?"),
+                             pulp=pulp.__version__)
+    write("", result)
 
 
 if __name__ == "__main__":

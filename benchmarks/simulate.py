@@ -18,18 +18,12 @@ Writes ``benchmarks/results/simulate-<UTC timestamp>.json``.
 from __future__ import annotations
 
 import argparse
-import json
-import os
-import platform
 import time
-from datetime import UTC, datetime
-from pathlib import Path
 
 import numpy as np
+from results_file import machine, write  # benchmarks/ is the script's folder
 
 import ikmopt as ik
-
-RESULTS = Path(__file__).resolve().parent / "results"
 
 
 def best(fn, repeat: int) -> float:
@@ -76,14 +70,8 @@ def main() -> None:
         ratio = f"{r['ratio']:.1f}x" if "ratio" in r else ""
         print(f"{r['task']:<58} {r['seconds']:>8.3f} {ratio:>8}")
     print("(ratios: simulate against the numpy baseline; CVaR against the point solve)")
-    result = {"rows": rows, "n": args.n, "samples": args.samples,
-              "meta": {"python": platform.python_version(), "cpus": os.cpu_count(),
-                       "numpy": np.__version__, "ikmopt": ik.__version__,
-                       "date": datetime.now(UTC).isoformat(timespec="seconds")}}
-    RESULTS.mkdir(exist_ok=True)
-    out = RESULTS / f"simulate-{datetime.now(UTC).strftime('%Y%m%dT%H%M%SZ')}.json"
-    out.write_text(json.dumps(result, indent=2))
-    print(f"\nwrote {out}")
+    write("simulate-", {"rows": rows, "n": args.n, "samples": args.samples,
+                        "meta": machine(numpy=np.__version__)})
 
 
 if __name__ == "__main__":

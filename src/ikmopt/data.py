@@ -909,18 +909,17 @@ def _read_workbook(path: Path) -> dict[str, pd.DataFrame]:
 
     Its text columns are read as text, so codes keep their leading zeros.
     """
-    names = pd.ExcelFile(path).sheet_names
-    meta = None
-    if metadata.SHEET in names:
-        meta = metadata.from_sheet(pd.read_excel(path, sheet_name=metadata.SHEET, dtype=str),
-                                   f"workbook '{path}'")
-    text = meta["text_columns"] if meta else {}
-    sheets: dict[str, Any] = {
-        name: pd.read_excel(path, sheet_name=name,
-                            dtype=dict.fromkeys(("region", "program", "project",
-                                                 *text.get(name, ())), str))
-        for name in names if name != metadata.SHEET
-    }
+    with pd.ExcelFile(path) as book:  # the workbook is parsed once for every sheet
+        meta = None
+        if metadata.SHEET in book.sheet_names:
+            meta = metadata.from_sheet(pd.read_excel(book, metadata.SHEET, dtype=str),
+                                       f"workbook '{path}'")
+        text = meta["text_columns"] if meta else {}
+        sheets: dict[str, Any] = {
+            name: pd.read_excel(book, name, dtype=dict.fromkeys(("region", "program", "project",
+                                                            *text.get(name, ())), str))
+            for name in book.sheet_names if name != metadata.SHEET
+        }
     if meta is not None:
         sheets[metadata.SHEET] = meta
     return sheets
