@@ -10,6 +10,7 @@ Nothing downstream re-checks the tables.
 from __future__ import annotations
 
 import json
+import warnings
 from collections.abc import Hashable, Iterable, Mapping
 from functools import cached_property
 from pathlib import Path
@@ -19,9 +20,17 @@ import numpy as np
 import pandas as pd
 
 from . import metadata
-from .errors import DataError
+from .errors import DataError, DataWarning
 from .units import MONEY_UNIT, known_units, to_idr_bn_factor
-from .validation import FailureLog, check_numeric, misspelled, suggest
+from .validation import (
+    SOURCE,
+    FailureLog,
+    blank_labels,
+    case_variants,
+    check_numeric,
+    misspelled,
+    suggest,
+)
 
 if TYPE_CHECKING:
     from .curves import Curves
@@ -73,8 +82,12 @@ class Dataset:
         Free text shown in reports.
     curves : pandas.DataFrame, optional
         Diminishing returns: rows labelled by the cell levels and ``segment``, with
-        ``width`` (in ``money_unit``) and ``factor`` (multiplier of the cell's coefficients,
-        non-increasing from segment to segment). See :mod:`ikmopt.curves`.
+        ``factor`` (multiplier of the cell's coefficients, non-increasing from segment to
+        segment) and either ``share`` (of the cell's capacity, adding up to 1 per cell: the
+        curve follows the capacity) or ``width`` (in ``money_unit``, adding up to the cell's
+        capacity). Cells without segments, in a dataset where other cells have them, get
+        straight-line returns and a :class:`~ikmopt.errors.DataWarning`. See
+        :mod:`ikmopt.curves`.
     projects : pandas.DataFrame, optional
         Discrete projects (build all or nothing): one row per ``project`` label with the
         cell levels (``region``, ``program`` ...), ``cost`` (in ``money_unit``) and the
@@ -91,10 +104,17 @@ class Dataset:
     DataError
         If any table is malformed; ``failure_cases`` lists every problem.
 
+    Warns
+    -----
+    DataWarning
+        If some cells have diminishing-returns segments and others (with capacity) do not.
+
     Notes
     -----
     Labels are strings (region and program codes such as ``11`` become ``"11"``); ``year``
-    labels are integers. Cells are stored sorted in the order of the regions and programs
+    labels are integers. Surrounding spaces are removed, and labels that differ only in
+    upper/lower case (``Aceh`` and ``ACEH``) are the same name written two ways: a table
+    that has both is refused. Cells are stored sorted in the order of the regions and programs
     tables, so results come out in the same order as the input.
     """
 
@@ -162,8 +182,9 @@ class Dataset:
         if curves is not None and len(curves):
             from .curves import validate_curves
 
-            self._curves = validate_curves(log, curves, self.cells, factor)
+            self._curves = validate_curves(log, curves, self.cells, factor, self.capacity)
             log.raise_if_any(f"dataset '{name}'")
+            _warn_uncurved(self._curves, self.cells, self.capacity, self._name)
         self._projects = None
         if projects is not None:
             from .projects import validate_projects
@@ -234,12 +255,16 @@ class Dataset:
 
         Optional ``sources``, ``curves`` and ``projects`` sheets carry provenance,
         diminishing returns and discrete projects. Keyword arguments go to
-        :class:`Dataset`.
+        :class:`Dataset`. A ``curves`` sheet written by :meth:`to_excel` gives each
+        segment's ``share`` of its cell's capacity, so a capacity edited in ``impacts``
+        takes its curve along (see :mod:`ikmopt.curves`).
 
         Raises
         ------
         DataError
-            If the file does not exist, is not a workbook, or lacks a sheet.
+            If the file does not exist, is not a workbook, or lacks a sheet; or if a table
+            is malformed. A blank label (as a merged cell leaves in every row but its
+            first) is named by its cell, such as ``impacts!A7``.
         """
         path = Path(path)
         if not path.is_file():
@@ -269,12 +294,15 @@ class Dataset:
 
         Optional ``sources.csv``, ``curves.csv`` and ``projects.csv`` carry provenance,
         diminishing returns and discrete projects. Keyword arguments go to
-        :class:`Dataset`.
+        :class:`Dataset`. A ``curves.csv`` written by :meth:`to_csv` gives each segment's
+        ``share`` of its cell's capacity, so a capacity edited in ``impacts.csv`` takes its
+        curve along (see :mod:`ikmopt.curves`).
 
         Raises
         ------
         DataError
-            If the folder or one of the files does not exist or cannot be parsed.
+            If the folder or one of the files does not exist or cannot be parsed, or if a
+            table is malformed (a blank label is named by its line, ``impacts.csv line 7``).
         """
         folder = Path(folder)
         if folder.is_file():
@@ -500,6 +528,12 @@ class Dataset:
         **tables
             Any of ``regions``, ``programs``, ``impacts``, ``metric_units``, ``name``,
             ``sources``, ``description``, ``curves``, ``projects``, ``uncertainty``.
+
+        Notes
+        -----
+        A new ``impacts`` table without new ``curves`` keeps each cell's diminishing-returns
+        segments as shares of its capacity (:meth:`ikmopt.curves.Curves.relative`): a
+        changed capacity takes its curve along.
         """
         base: dict[str, Any] = {
             "regions": self._regions,
@@ -516,6 +550,8 @@ class Dataset:
         unknown = set(tables) - set(base)
         if unknown:
             raise TypeError(f"replace() got unknown argument(s) {sorted(unknown)}")
+        if "impacts" in tables and "curves" not in tables and self._curves is not None:
+            base["curves"] = self._curves.relative()  # segments follow the new capacities
         base.update(tables)
         return Dataset(**base)
 
@@ -603,18 +639,12 @@ class Dataset:
     def _with_capacities(self, impacts: pd.DataFrame) -> Dataset:
         """A copy with new capacities; diminishing-returns segments stretch with them.
 
-        A cell's curve describes how returns fall as the cell fills up, so its segment
-        widths are scaled by new capacity / old capacity (a cell whose capacity was 0 keeps
-        its segments).
+        A cell's curve describes how returns fall as the cell fills up: its segments keep
+        their shares of the capacity (:meth:`replace` passes them on), so their widths are
+        scaled by new capacity / old capacity. A cell whose capacity was 0 keeps the shape
+        of its segments.
         """
-        if self._curves is None:
-            return self.replace(impacts=impacts)
-        old = self._impacts["capacity"].to_numpy()
-        new = impacts["capacity"].to_numpy()
-        ratio = np.divide(new, old, out=np.ones_like(new, dtype=float), where=old > 0)
-        table = self._curves.table.copy()
-        table["width"] = self._curves.width * ratio[self._curves.cell]
-        return self.replace(impacts=impacts, curves=table)
+        return self.replace(impacts=impacts)
 
     def with_cost(self, factor: float, where: Mapping[str, Any] | None = None) -> Dataset:
         """Return a copy where delivering the selected cells costs ``factor`` times as much.
@@ -632,14 +662,7 @@ class Dataset:
         for metric in self._metrics:
             impacts.loc[rows, metric] = impacts.loc[rows, metric].to_numpy() / factor
         impacts.loc[rows, "capacity"] = impacts.loc[rows, "capacity"].to_numpy() * factor
-        curves = None
-        if self._curves is not None:  # segment widths are Rp bn too
-            table = self._curves.table.copy()
-            widths = table["width"].to_numpy(copy=True)
-            widths[rows[self._curves.cell]] *= factor
-            table["width"] = widths
-            curves = table
-        return self.replace(impacts=impacts, curves=curves)
+        return self.replace(impacts=impacts)  # segments keep their shares of the capacity
 
     def drop_regions(self, regions: Iterable[Hashable] | Hashable) -> Dataset:
         """Return a copy without the given regions (and their cells).
@@ -699,8 +722,10 @@ class Dataset:
             The new regions' cells: ``region``, ``program`` (and ``sector``/``year`` when
             the dataset has them), ``capacity`` and every metric.
         curves, projects : table, optional
-            Diminishing-returns segments and candidate projects of the new cells. A new
-            cell without curve segments has straight-line returns.
+            Diminishing-returns segments (``share`` of capacity or ``width``, as in
+            :class:`Dataset`) and candidate projects of the new cells. A new cell without
+            curve segments has straight-line returns; when the dataset's other cells have
+            segments, a :class:`~ikmopt.errors.DataWarning` names it.
         money_unit : str, default "IDR bn"
             Unit of the new tables' money columns.
 
@@ -784,8 +809,10 @@ class Dataset:
 
         A ``dataset`` sheet keeps the description, the metric units and which columns are
         text (codes stay text, with their leading zeros), and records the dataset's name;
-        see :mod:`ikmopt.metadata`. Numbers keep 15 significant digits, as Excel does (a
-        round trip can change the 16th; use :meth:`to_csv` for an exact copy).
+        see :mod:`ikmopt.metadata`. The ``curves`` sheet gives each segment's ``share`` of
+        its cell's capacity, so that editing a capacity takes its curve along. Numbers keep
+        15 significant digits, as Excel does (a round trip can change the 16th; use
+        :meth:`to_csv` for an exact copy).
         """
         from .files import write_files
 
@@ -801,7 +828,7 @@ class Dataset:
             if len(self._sources):
                 self._sources.to_excel(writer, sheet_name="sources", index=False)
             if self._curves is not None:
-                self._curves.table.to_excel(writer, sheet_name="curves", merge_cells=False)
+                self._curves.relative().to_excel(writer, sheet_name="curves", merge_cells=False)
             if self._projects is not None:
                 self._projects.table.to_excel(writer, sheet_name="projects")
             if self._uncertainty is not None:
@@ -814,7 +841,8 @@ class Dataset:
 
         ``dataset.json`` beside them keeps the description, the metric units and which
         columns are text (codes stay text, with their leading zeros), and records the
-        dataset's name; see :mod:`ikmopt.metadata`.
+        dataset's name; see :mod:`ikmopt.metadata`. ``curves.csv`` gives each segment's
+        ``share`` of its cell's capacity, so that editing a capacity takes its curve along.
         """
         from .files import write_files
 
@@ -826,7 +854,7 @@ class Dataset:
         if len(self._sources):
             writers["sources.csv"] = lambda path: self._sources.to_csv(path, index=False)
         if self._curves is not None:
-            writers["curves.csv"] = self._curves.table.to_csv
+            writers["curves.csv"] = self._curves.relative().to_csv
         if self._projects is not None:
             writers["projects.csv"] = self._projects.table.to_csv
         if self._uncertainty is not None:
@@ -901,6 +929,7 @@ def _read_csv(file: Path, table: str, text: Iterable[str] = ()) -> pd.DataFrame:
     if repeated:
         raise DataError(f"table '{table}' ({file.name}): column(s) {repeated} appear more than "
                         "once in the header; keep one")
+    frame.attrs[SOURCE] = ("csv", file.name)  # problems name the file's lines
     return frame
 
 
@@ -920,6 +949,8 @@ def _read_workbook(path: Path) -> dict[str, pd.DataFrame]:
                                                             *text.get(name, ())), str))
             for name in book.sheet_names if name != metadata.SHEET
         }
+    for name, sheet in sheets.items():  # problems name the sheet's cells (impacts!A7)
+        sheet.attrs[SOURCE] = ("excel", name)
     if meta is not None:
         sheets[metadata.SHEET] = meta
     return sheets
@@ -1011,30 +1042,51 @@ def _labelled(
         return frame
     for lv in present:
         col = frame[lv]
-        if col.isna().any():
-            log.add(table, lv, "missing label", labels=frame.index[col.isna()].tolist())
+        blank = blank_labels(log, table, frame, lv)
         if lv == "year":
             years = pd.to_numeric(col, errors="coerce")
-            bad = years.isna() | (years != np.round(years))
+            bad = ~blank & (years.isna() | (years != np.round(years)))
             if bad.any():
                 log.add(table, lv, "year must be an integer", values=col[bad].tolist(),
                         labels=col[bad].tolist())
+            if bad.any() or blank.any():
                 continue
             frame[lv] = years.astype(np.int64)
         else:
             frame[lv] = col.astype(str).str.strip()
-    return frame.set_index(present)
+    out = frame.set_index(present)
+    out.attrs = {}  # row positions of the file mean nothing once indexed by labels
+    return out
 
 
 def _check_unique(log: FailureLog, table: str, index: pd.Index) -> None:
+    """Record repeated labels; a single label level also refuses case variants.
+
+    ``Aceh`` and ``ACEH`` are one name written two ways, like ``Aceh`` and ``Aceh `` (the
+    space is stripped): two rows would make two regions of one province.
+    """
+    column = "/".join(str(n) for n in index.names)
     dup = index.duplicated(keep="first")
     if dup.any():
-        log.add(
-            table,
-            "/".join(str(n) for n in index.names),
-            "duplicate label",
-            labels=index[dup].unique().tolist(),
-        )
+        log.add(table, column, "duplicate label", labels=index[dup].unique().tolist())
+    if index.nlevels == 1:
+        _check_case(log, table, column, index[~dup], "duplicate label")
+
+
+def _check_case(log: FailureLog, table: str, column: str, labels: pd.Index,
+                what: str) -> None:
+    """Record each label that differs from an earlier one only in upper/lower case."""
+    if not (pd.api.types.is_string_dtype(labels.dtype)
+            or pd.api.types.is_object_dtype(labels.dtype)):
+        return
+    variants = case_variants(labels)
+    if len(variants):
+        log.add_frame(pd.DataFrame({
+            "table": table, "column": column, "label": variants["label"],
+            "check": what + ": differs only in upper/lower case from '" + variants["first"]
+            + "' (the same name written two ways: write it one way everywhere, or rename)",
+            "value": variants["first"],
+        }))
 
 
 def _money_factor(log: FailureLog, impacts: pd.DataFrame, money_unit: str) -> float:
@@ -1094,6 +1146,10 @@ def _validate_impacts(
     if not metrics:
         log.add("impacts", "-", "no metric column (e.g. 'jobs') besides capacity")
     _check_unique(log, "impacts", impacts.index)
+    for level in impacts.index.names:  # levels without a table of their own (sector)
+        if level not in ("region", "program"):
+            _check_case(log, "impacts", level, impacts.index.unique(level),
+                        f"{level} label")
     numeric = [c for c in (*metrics, "capacity") if c in impacts.columns]
     impacts = check_numeric(log, "impacts", impacts, numeric)
     for level, known, table in (("region", regions, "regions"), ("program", programs, "programs")):
@@ -1108,6 +1164,29 @@ def _validate_impacts(
                 labels=bad,
             )
     return impacts, metrics
+
+
+def _warn_uncurved(curves: Curves | None, cells: pd.MultiIndex, capacity: np.ndarray,
+                   name: str) -> None:
+    """Warn when some cells have diminishing-returns segments and others do not."""
+    if curves is None:
+        return
+    curved = np.zeros(len(cells), dtype=bool)
+    curved[curves.cell] = True
+    straight = ~curved & (capacity > 0)  # a cell that absorbs nothing needs no curve
+    if not straight.any():
+        return
+    labels = [", ".join(map(str, c)) for c in cells[straight][:8]]
+    more = f" and {straight.sum() - 8} more" if straight.sum() > 8 else ""
+    warnings.warn(
+        f"dataset '{name}': {straight.sum()} of {len(cells)} cells have no rows in the curves "
+        f"table while the others do, so their returns do not diminish (every Rp bn up to "
+        f"capacity earns the full coefficients): ({'), ('.join(labels)}){more}. Give them "
+        "segments in the curves table (one segment with share 1 and factor 1 keeps a "
+        "cell's returns straight on purpose), or drop the curves (replace(curves=None)).",
+        DataWarning,
+        stacklevel=3,
+    )
 
 
 def _convert_money(

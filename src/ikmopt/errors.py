@@ -13,6 +13,7 @@ import pandas as pd
 
 __all__ = [
     "DataError",
+    "DataWarning",
     "IkmoptError",
     "InfeasibleError",
     "PolicyError",
@@ -97,4 +98,13 @@ class ScalingWarning(UserWarning):
 
     Usually money in the wrong unit (rupiah where Rp billion is expected): the message says
     what to rescale.
+    """
+
+
+class DataWarning(UserWarning):
+    """The tables are valid but probably do not say what was meant.
+
+    For example: some cells have diminishing-returns segments and others do not, so the
+    others get straight-line returns (often a new program or region added without its curve
+    rows). The message names the cells and says how to state the intent.
     """

@@ -51,7 +51,7 @@ def describe(data: Dataset) -> dict[str, Any]:
     """The metadata of ``data``: name, description, metric units, text columns per table."""
     tables = {"regions": data.regions, "programs": data.programs, "impacts": data.impacts}
     if data.curves is not None:
-        tables["curves"] = data.curves.table
+        tables["curves"] = data.curves.relative()  # as the writers write it
     if data.projects is not None:
         tables["projects"] = data.projects.table
     if data.uncertainty is not None:

@@ -21,6 +21,9 @@ FAILURE_COLUMNS = ["table", "column", "label", "check", "value"]
 
 #: How many failure cases are spelled out in an error message (all are in ``failure_cases``).
 _SHOWN = 8
+#: ``DataFrame.attrs`` key the file readers set: ``(kind, name)`` of where a table was read,
+#: ``("excel", sheet)`` or ``("csv", file name)``, so that problems name the file's rows.
+SOURCE = "ikmopt_source"
 
 
 class FailureLog:
@@ -28,6 +31,7 @@ class FailureLog:
 
     def __init__(self) -> None:
         self._frames: list[pd.DataFrame] = []
+        self._show_values: set[tuple[str, str, str]] = set()
 
     def add(
         self,
@@ -36,8 +40,16 @@ class FailureLog:
         check: str,
         labels: Iterable[Any] = (None,),
         values: Iterable[Any] | None = None,
+        *,
+        show_values: bool = False,
     ) -> None:
-        """Record one failed check for the given row labels (``None`` for a whole column)."""
+        """Record one failed check for the given row labels (``None`` for a whole column).
+
+        With ``show_values`` the message shows each label's value beside it (for values
+        that explain the problem, such as a sum and what it should be).
+        """
+        if show_values:
+            self._show_values.add((table, column, check))
         labels = list(labels)
         values = [None] * len(labels) if values is None else list(values)
         self._frames.append(
@@ -70,6 +82,9 @@ class FailureLog:
         grouped = cases.groupby(["table", "column", "check"], sort=False, dropna=False)
         for (table, column, check), group in grouped:
             labels = [_fmt(v) for v in group["label"].tolist() if v is not None]
+            if (table, column, check) in self._show_values:
+                labels = [f"{label} ({value})" for label, value in
+                          zip(labels, group["value"].tolist(), strict=True)]
             shown = ", ".join(labels[:_SHOWN]) + (
                 f" and {len(labels) - _SHOWN} more" if len(labels) > _SHOWN else ""
             )
@@ -83,6 +98,63 @@ class FailureLog:
         )
 
 
+def row_names(frame: pd.DataFrame, rows: np.ndarray, column: str) -> list[Any]:
+    """How a user finds the given rows of ``frame``: ``impacts!A7`` in a workbook.
+
+    A table read from a file names each row as the file shows it (the header is row 1): the
+    cell of ``column`` in a workbook (``impacts!A7``), the line of a CSV file
+    (``impacts.csv line 7``); any other table uses its row labels.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The table as read, in its file's row order (before it is indexed by its labels).
+    rows : numpy.ndarray
+        Boolean mask of the rows to name.
+    column : str
+        The column of the cells to name.
+    """
+    positions = np.flatnonzero(np.asarray(rows, dtype=bool))
+    source = frame.attrs.get(SOURCE)
+    if source is None or not isinstance(frame.index, pd.RangeIndex):
+        return frame.index[positions].tolist()
+    kind, name = source
+    numbers = positions + 2
+    if kind == "excel":
+        letter = column_letter(frame.columns.get_loc(column))
+        return [f"{name}!{letter}{n}" for n in numbers]
+    return [f"{name} line {n}" for n in numbers]
+
+
+def column_letter(position: int) -> str:
+    """Excel's name of the column at 0-based ``position``: A, B, ... Z, AA, AB ..."""
+    number, letters = position + 1, ""
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+def blank_labels(log: FailureLog, table: str, frame: pd.DataFrame, column: str) -> pd.Series:
+    """Record the rows whose label in ``column`` is missing or blank; return the mask.
+
+    A workbook names the cells (``impacts!A7``) and explains the usual cause: a merged cell
+    keeps its value only in its first cell, the others read as blank.
+    """
+    values = frame[column]
+    blank = values.isna() | values.astype(str).str.strip().eq("")
+    if blank.any():
+        check = "missing label"
+        source = frame.attrs.get(SOURCE)
+        if source is not None and source[0] == "excel":
+            check += (" (blank cell: a merged cell keeps its value only in its first cell; "
+                      "unmerge the cells and fill in every row)")
+        elif source is not None:
+            check += " (blank field)"
+        log.add(table, column, check, labels=row_names(frame, blank.to_numpy(), column))
+    return blank
+
+
 def _fmt(value: Any) -> str:
     if isinstance(value, tuple):
         return "(" + ", ".join(str(v) for v in value) + ")"
@@ -90,9 +162,37 @@ def _fmt(value: Any) -> str:
 
 
 def suggest(name: str, choices: Iterable[str]) -> str:
-    """Return a " (did you mean 'x'?)" hint for a misspelled name, or an empty string."""
-    close = difflib.get_close_matches(str(name), [str(c) for c in choices], n=1, cutoff=0.6)
+    """Return a " (did you mean 'x'?)" hint for a misspelled name, or an empty string.
+
+    A choice that differs from ``name`` only in upper/lower case (``ACEH`` for ``Aceh``)
+    is the best match.
+    """
+    choices = [str(c) for c in choices]
+    folded = {c.casefold(): c for c in reversed(choices)}  # the first spelling wins
+    close = [folded[str(name).casefold()]] if str(name).casefold() in folded else (
+        difflib.get_close_matches(str(name), choices, n=1, cutoff=0.6))
     return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def case_variants(labels: pd.Index) -> pd.DataFrame:
+    """Labels that differ from an earlier one only in upper/lower case.
+
+    Parameters
+    ----------
+    labels : pandas.Index
+        Text labels, without exact repeats (``Aceh``, ``ACEH`` ...).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per later spelling: ``label`` and ``first``, the earlier spelling it
+        collides with (empty when there is none).
+    """
+    text = pd.Series(labels.astype(str), dtype=object)
+    folded = text.str.casefold()
+    first = text.groupby(folded.to_numpy(), sort=False).transform("first")
+    later = folded.duplicated(keep="first").to_numpy()
+    return pd.DataFrame({"label": text[later].to_numpy(), "first": first[later].to_numpy()})
 
 
 def misspelled(required: str, present: Iterable[str]) -> str:
