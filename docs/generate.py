@@ -13,8 +13,9 @@ Run from the repository root::
   reviewer can check every row against the equations;
 * **MathJax**, copied into ``docs/javascripts/vendor/mathjax/`` from the npm registry's
   ``mathjax`` package (version :data:`MATHJAX`), so that the built site renders its
-  formulas without a network. Without ``npm`` the site loads MathJax from a CDN instead
-  (``docs/hooks.py`` picks whichever is there).
+  formulas without a network. The site loads MathJax only from this copy (``mkdocs.yml``
+  names no CDN): without ``npm`` it shows raw TeX. The site tests (``tests/test_site.py``)
+  call :func:`vendor_mathjax` themselves, as the other steps' output is committed.
 
 Every code block of the other pages is run (and its shown output checked) by
 ``docs/run_examples.py`` in the test suite.
@@ -45,20 +46,30 @@ def model_file(path: Path) -> Path:
     return result.write_lp(path)
 
 
+def _has_mathjax(target: Path, version: str) -> bool:
+    version_file = target / "VERSION"
+    return ((target / "tex-mml-chtml.js").is_file() and version_file.is_file()
+            and version_file.read_text().strip() == version)
+
+
 def vendor_mathjax(target: Path = VENDOR, version: str = MATHJAX) -> bool:
     """Copy MathJax's ``es5`` build into ``target`` with ``npm pack``; False without npm.
 
     Only the combined ``tex-mml-chtml.js`` component and the folders it loads from (fonts,
-    TeX extensions, menu, accessibility) are kept.
+    TeX extensions, menu, accessibility) are kept. Nothing is done if ``target`` already
+    holds this version. The copy is made beside ``target`` and renamed into place, so a
+    build (or another copy) running at the same time never sees half a MathJax.
     """
-    if (target / "tex-mml-chtml.js").is_file() and (target / "VERSION").is_file() and (
-            target / "VERSION").read_text().strip() == version:
+    if _has_mathjax(target, version):
         return True
     npm = shutil.which("npm")
     if npm is None:
+        print("npm not found: cannot copy MathJax")
         return False
-    with tempfile.TemporaryDirectory() as tmp:
-        done = subprocess.run([npm, "pack", f"mathjax@{version}", "--silent"], cwd=tmp,
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp, \
+            tempfile.TemporaryDirectory(prefix=".mathjax-", dir=target.parent) as staging:
+        done = subprocess.run([npm, "pack", f"mathjax@{version}", "--loglevel=error"], cwd=tmp,
                               capture_output=True, text=True, check=False)
         if done.returncode != 0:
             print(f"npm pack mathjax@{version} failed: {done.stderr.strip()[:300]}")
@@ -66,14 +77,22 @@ def vendor_mathjax(target: Path = VENDOR, version: str = MATHJAX) -> bool:
         with tarfile.open(Path(tmp) / done.stdout.strip().splitlines()[-1]) as tar:
             tar.extractall(tmp, filter="data")
         es5 = Path(tmp) / "package" / "es5"
-        if target.exists():
-            shutil.rmtree(target)
-        target.mkdir(parents=True)
-        shutil.copy2(es5 / "tex-mml-chtml.js", target)
+        new = Path(staging) / "mathjax"
+        new.mkdir()
+        shutil.copy2(es5 / "tex-mml-chtml.js", new)
         for folder in ("output", "input", "ui", "a11y", "adaptors", "sre"):
-            shutil.copytree(es5 / folder, target / folder)
-        shutil.copy2(Path(tmp) / "package" / "LICENSE", target)
-        (target / "VERSION").write_text(version + "\n")
+            shutil.copytree(es5 / folder, new / folder)
+        shutil.copy2(Path(tmp) / "package" / "LICENSE", new)
+        (new / "VERSION").write_text(version + "\n")
+        if _has_mathjax(target, version):  # another process copied it meanwhile
+            return True
+        if target.exists():  # another version
+            shutil.rmtree(target)
+        try:
+            new.rename(target)
+        except OSError:  # another process renamed its copy into place first
+            if not _has_mathjax(target, version):
+                raise
     return True
 
 
@@ -90,7 +109,8 @@ def main() -> None:
     if vendor_mathjax():
         print(f"MathJax {MATHJAX} -> {VENDOR.relative_to(ROOT)}")
     else:
-        print("npm not found: the site will load MathJax from a CDN")
+        print("MathJax not copied: the site's formulas will show as raw TeX "
+              "(the site loads MathJax from this copy only)")
 
 
 if __name__ == "__main__":

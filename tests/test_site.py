@@ -1,28 +1,42 @@
 """The built documentation site and the HTML report, checked in headless Chromium.
 
-The site (``mkdocs build``, or the folder named by ``IKMOPT_SITE_DIR``, which ``.ci/run``
-builds first) is served on localhost; every page must load with no console error, no failed
-request, every formula typeset by MathJax (no raw ``$$`` or ``\\(`` left in the text) and
-every image loaded. The HTML report is opened from disk, offline, and a screenshot must show
-its charts.
+The site is the folder named by ``IKMOPT_SITE_DIR`` (``.ci/run`` builds it after
+``docs/generate.py``) or else built here with ``mkdocs build --strict``, after the one
+step of ``docs/generate.py`` whose output is not committed: the copy of MathJax
+(its ``vendor_mathjax``: ``npm pack`` from the npm registry, into the git-ignored
+``docs/javascripts/vendor/mathjax/``; under a second when npm has it cached).
 
-The browser is Debian's ``chromium`` (``/usr/bin/chromium``, installed by ``.ci/run``),
-driven by Playwright. Where it is missing the tests are skipped, except under CI
-(``CI=true``), where a missing browser is a failure.
+Without a browser, every page's HTML is read: it must load no network resource (no
+``http(s)://`` script, stylesheet, font, image or frame: the site works offline), and every
+file it loads must be in the site. In headless Chromium the site is served on localhost;
+every page must load with no console error, no failed request, no request off localhost,
+every formula typeset by MathJax (no raw ``$$`` or ``\\(`` left in the text) and every
+image loaded. The HTML report is opened from disk, offline, and a screenshot must show its
+charts.
+
+The browser is Debian's ``chromium`` (``/usr/bin/chromium``, installed by ``.ci/run``, or
+the file named by ``CHROMIUM``), driven by Playwright. Where it is missing, or MathJax
+cannot be copied (no npm, no registry), the tests that need it are skipped, except under
+CI (``CI=true``), where either is a failure.
 """
 
 from __future__ import annotations
 
 import functools
+import html.parser
 import http.server
+import importlib.util
 import io
 import os
+import re
 import shutil
 import subprocess
 import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from unittest import mock
+from urllib.parse import unquote, urljoin, urlsplit
 
 import numpy as np
 import pytest
@@ -36,6 +50,17 @@ FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
+#: where the site loads MathJax from (``extra_javascript`` in ``mkdocs.yml``)
+MATHJAX = "javascripts/vendor/mathjax/tex-mml-chtml.js"
+
+
+def _skip_or_fail(message: str) -> None:
+    """Skip, or under CI (``CI=true``: everything is installed there) fail."""
+    if os.environ.get("CI"):
+        pytest.fail(message)
+    pytest.skip(message)
+
+
 def _need_browser() -> None:
     missing = []
     if not Path(CHROMIUM).is_file():
@@ -45,10 +70,38 @@ def _need_browser() -> None:
     except ImportError:
         missing.append("playwright (pip install -e '.[dev]')")
     if missing:
-        message = "browser tests need " + " and ".join(missing)
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
+        _skip_or_fail("browser tests need " + " and ".join(missing))
+
+
+def _need_mathjax(site: Path) -> None:
+    """The site's own MathJax copy (it loads MathJax from nowhere else)."""
+    if (site / MATHJAX).is_file():
+        return
+    if os.environ.get("IKMOPT_SITE_DIR"):  # a site given as built is incomplete
+        pytest.fail(f"{site / MATHJAX} is missing: build the site after docs/generate.py, "
+                    "which copies MathJax into docs/javascripts/vendor/mathjax/")
+    _skip_or_fail("the site needs MathJax, which docs/generate.py copies into "
+                  "docs/javascripts/vendor/mathjax/ with npm from the npm registry; that "
+                  "failed here (no npm or no registry: `python docs/generate.py` says why)")
+
+
+#: npm settings for the test's copy: a cached tarball is used as is (the version is pinned)
+#: and an unreachable registry gives up within seconds, not after npm's minute of retries
+_NPM_QUICK = {"npm_config_prefer_offline": "true", "npm_config_fetch_retries": "1",
+              "npm_config_fetch_retry_mintimeout": "1000",
+              "npm_config_fetch_retry_maxtimeout": "2000"}
+
+
+def _vendor_mathjax() -> bool:
+    """``docs/generate.py``'s MathJax step alone (the whole generator rewrites the tutorial
+    pages and takes about 10 s; this step takes under a second with npm's cache).
+    """
+    spec = importlib.util.spec_from_file_location("_ikmopt_docs_generate",
+                                                  ROOT / "docs" / "generate.py")
+    generate = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(generate)
+    with mock.patch.dict(os.environ, {k: os.environ.get(k, v) for k, v in _NPM_QUICK.items()}):
+        return generate.vendor_mathjax()
 
 
 @pytest.fixture(scope="module")
@@ -69,11 +122,15 @@ def site(tmp_path_factory) -> Path:
         path = Path(given)
         assert (path / "index.html").is_file(), f"IKMOPT_SITE_DIR={given} holds no built site"
         return path
-    _need_browser()
+    # the tutorial pages and the model file are committed; the MathJax copy is not (a
+    # failure here is reported by the tests that need MathJax, see _need_mathjax)
+    _vendor_mathjax()
     path = tmp_path_factory.mktemp("site")
     mkdocs = shutil.which("mkdocs", path=str(Path(sys.executable).parent)) or "mkdocs"
-    subprocess.run([mkdocs, "build", "--strict", "--site-dir", str(path)], cwd=ROOT,
-                   check=True, capture_output=True)
+    done = subprocess.run([mkdocs, "build", "--strict", "--site-dir", str(path)], cwd=ROOT,
+                          capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        pytest.fail(f"mkdocs build --strict failed:\n{done.stderr[-3000:]}")
     return path
 
 
@@ -98,9 +155,14 @@ def _pages(site: Path) -> list[str]:
 
 
 def _open(browser, url: str) -> tuple:
-    """Open ``url``; return (page, problems): console errors, page errors, failed loads."""
+    """Open ``url``; return (page, problems): console errors, page errors, failed loads
+    and requests to any other host than ``url``'s (the site must work offline).
+    """
     page = browser.new_page()
     problems: list[str] = []
+    origin = "{0.scheme}://{0.netloc}/".format(urlsplit(url))
+    page.on("request", lambda r: problems.append(f"network request: {r.url}")
+            if not r.url.startswith((origin, "data:", "blob:")) else None)
     page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}")
             if m.type == "error" else None)
     page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
@@ -138,7 +200,102 @@ _IMAGES = """() => Array.from(document.images)
   .filter(img => !img.complete || img.naturalWidth === 0).map(img => img.src)"""
 
 
+# ------------------------------------------------------------------ the pages' HTML
+#: ``<link rel=...>`` values that name another document rather than load a resource
+_NAVIGATION_RELS = {"alternate", "author", "bookmark", "canonical", "help", "license", "me",
+                    "next", "prev", "search"}
+_CSS_URL = re.compile(r"""url\(\s*['"]?([^'")\s]+)|@import\s+['"]([^'"]+)""", re.IGNORECASE)
+_NETWORK = re.compile(r"^(?:[a-z][a-z0-9+.-]*:)?//", re.IGNORECASE)  # http://, https://, //
+_INLINE = re.compile(r"^(?:data|blob|about|javascript):|^#|^$", re.IGNORECASE)
+
+
+class _Resources(html.parser.HTMLParser):
+    """The URLs a page loads: ``src``/``srcset``/``poster``/``data`` of any element,
+    ``href`` of a ``<link>`` that loads something (stylesheet, icon, font preload, ...),
+    ``url()``/``@import`` in ``<style>`` and ``style=``; ``<a href>`` links are not loaded.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[tuple[str, str]] = []  # (what, url)
+        self._in_style = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {k: v or "" for k, v in attrs}
+        for name in ("src", "poster") + (("data",) if tag == "object" else ()):
+            if values.get(name):
+                self.urls.append((f"<{tag} {name}>", values[name].strip()))
+        for candidate in values.get("srcset", "").split(","):
+            if candidate.strip():
+                self.urls.append((f"<{tag} srcset>", candidate.split()[0]))
+        rels = set(values.get("rel", "").lower().split())
+        if tag == "link" and values.get("href") and not rels <= _NAVIGATION_RELS:
+            self.urls.append((f"<link rel={values.get('rel')}>", values["href"].strip()))
+        self._css(f"<{tag} style>", values.get("style", ""))
+        self._in_style = tag == "style"
+
+    def handle_endtag(self, tag: str) -> None:
+        self._in_style = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_style:
+            self._css("<style>", data)
+
+    def _css(self, what: str, text: str) -> None:
+        self.urls += [(what, a or b) for a, b in _CSS_URL.findall(text)]
+
+
+def _resources(page: Path) -> list[tuple[str, str]]:
+    parser = _Resources()
+    parser.feed(page.read_text(encoding="utf-8"))
+    return parser.urls
+
+
+def test_pages_load_no_network_resource(site):
+    """No page (and no stylesheet of the site) loads a script, stylesheet, font, image or
+    frame from the network: no CDN, no Google Fonts. Links in the text are fine.
+    """
+    pages = sorted(site.rglob("*.html"))
+    assert len(pages) >= 20
+    found: dict[str, list[str]] = {}  # resource -> the pages (or stylesheets) loading it
+    for page in pages:
+        for what, url in dict.fromkeys(_resources(page)):
+            if _NETWORK.match(url):
+                found.setdefault(f"{what} {url}", []).append(page.relative_to(site).as_posix())
+    for sheet in sorted(site.rglob("*.css")):
+        for pair in _CSS_URL.findall(sheet.read_text(encoding="utf-8")):
+            for url in filter(_NETWORK.match, filter(None, pair)):
+                found.setdefault(f"url() {url}", []).append(sheet.relative_to(site).as_posix())
+    assert not found, "resources loaded from the network:\n" + "\n".join(
+        f"{resource} (by {len(where)}: {', '.join(where[:3])}{', ...' if len(where) > 3 else ''})"
+        for resource, where in found.items())
+
+
+def test_pages_load_only_files_of_the_site(site):
+    """Every script, stylesheet, icon and image a page loads is a file of the site."""
+    _need_mathjax(site)
+    missing: dict[str, set[str]] = {}
+    checked = set()
+    for page in sorted(site.rglob("*.html")):
+        base = "http://site/" + page.relative_to(site).as_posix()
+        for _, url in _resources(page):
+            if _NETWORK.match(url) or _INLINE.match(url):
+                continue
+            path = unquote(urlsplit(urljoin(base, url)).path).lstrip("/")
+            target = site / path
+            if path.endswith("/") or target.is_dir():
+                target = target / "index.html"
+            checked.add(path)
+            if not target.is_file():
+                missing.setdefault(page.relative_to(site).as_posix(), set()).add(url)
+    assert not missing, "files loaded but not in the site:\n" + "\n".join(
+        f"{page}: {', '.join(sorted(urls))}" for page, urls in missing.items())
+    assert MATHJAX in checked  # the check did see the pages' scripts
+
+
+# ------------------------------------------------------------------ in the browser
 def test_every_page_loads_with_formulas_and_figures(browser, server, site):
+    _need_mathjax(site)
     pages = _pages(site)
     assert len(pages) >= 20
     seen_math = seen_images = 0
@@ -166,7 +323,8 @@ def test_every_page_loads_with_formulas_and_figures(browser, server, site):
     assert seen_images >= 6
 
 
-def test_methodology_formulas_are_typeset_not_raw(browser, server):
+def test_methodology_formulas_are_typeset_not_raw(browser, server, site):
+    _need_mathjax(site)
     page, problems = _open(browser, f"{server}/methodology/")
     problems += [p for p in [_typeset(page)] if p]
     assert not problems
