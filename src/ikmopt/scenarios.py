@@ -27,10 +27,19 @@ parses strings a second way: the classes validate their arguments as they do in 
 Files are read with PyYAML's safe loader only (no Python tags; a key given twice in a mapping
 is refused rather than silently overridden); errors name the file and the key path (for
 example ``constraints[2].group_share.min``).
+
+A file may come from someone else, so reading one is bounded: YAML aliases may repeat at most
+:data:`MAX_ALIAS_NODES` nodes and values nest at most :data:`MAX_NESTING` levels deep,
+``extends`` chains are at most :data:`MAX_EXTENDS_DEPTH` files long, and the files a scenario
+names (``extends``, ``dataset.path``, the CSV tables of ``add_regions``) must lie under the
+folder of the scenario file being loaded, the working folder, or a ``root`` folder its
+caller allows. Error messages quote values in a short form, and never the content of a file
+that is no scenario.
 """
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import dataclasses
 import functools
@@ -38,6 +47,7 @@ import glob
 import hashlib
 import inspect
 import re
+import sys
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,6 +58,7 @@ import yaml
 from . import constraints as _c
 from . import objectives as _o
 from .accrual import Accrual
+from .checks import short_repr, shorten
 from .data import Dataset
 from .errors import IkmoptError, PolicyError
 from .params import get_param, parse_path, set_param
@@ -60,7 +71,11 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DATA_OPS",
+    "MAX_ALIAS_NODES",
+    "MAX_EXTENDS_DEPTH",
+    "MAX_NESTING",
     "REGISTRY",
+    "REPLACED_KEYS",
     "Scenario",
     "ScenarioError",
     "load_scenario",
@@ -81,7 +96,8 @@ class ScenarioError(PolicyError):
 
     def __init__(self, message: str, file: str | None = None, key: str = "") -> None:
         self.file = file
-        self.key = key
+        self.key = shorten(str(key), 200)
+        key = self.key
         self.detail = message
         where = " ".join(p for p in (f"{file}:" if file else "", f"{key}:" if key else "") if p)
         super().__init__(f"{where} {message}" if where else message)
@@ -154,12 +170,12 @@ class _Reader:
         allowed, open_kwargs = _parameters(cls)
         for name in args:
             if not isinstance(name, str):
-                raise self.fail(key, f"argument names must be text, got {name!r}")
+                raise self.fail(key, f"argument names must be text, got {short_repr(name)}")
             if name not in allowed and not open_kwargs:
                 raise self.fail(
                     f"{key}.{name}",
-                    f"unknown argument of {cls.__name__}: '{name}'{suggest(name, allowed)}; "
-                    f"allowed: {sorted(allowed)}",
+                    f"unknown argument of {cls.__name__}: {short_repr(name)}"
+                    f"{suggest(name, allowed)}; allowed: {sorted(allowed)}",
                 )
         if cls in (_o.MinCost, _o.GoalProgram) and "targets" in args:
             args["targets"] = [
@@ -201,7 +217,7 @@ class _Reader:
             raise self.fail(
                 f"{key}.{kind}",
                 f"unknown {'constraint' if section == 'constraints' else section} "
-                f"'{kind}'{suggest(str(kind), known)}; known: {sorted(known)}",
+                f"{short_repr(kind)}{suggest(str(kind), known)}; known: {sorted(known)}",
             )
         return self.call(known[kind], args, f"{key}.{kind}")
 
@@ -221,11 +237,37 @@ class _Reader:
                         accrual=accrual)
         changes = self.mapping(raw.get("set") or {}, "set", "{parameter path: value}")
         for path, value in changes.items():
+            value = self.whole_value(str(path), value)
             try:
                 policy = set_param(policy, str(path), value)
             except IkmoptError as err:
                 raise self.fail(f"set.{path}", str(err)) from None
         return policy
+
+    def whole_value(self, path: str, value: Any) -> Any:
+        """A ``set:`` value for a path naming a whole rule, read as that key of a file is.
+
+        ``objective``, ``budget``, ``accrual``, ``constraints`` and ``constraints[i]`` take
+        the same YAML as the top-level keys (``{poverty_weighted: {}}``); a number or any
+        other part of a rule is passed on as it is.
+        """
+        key = f"set.{path}"
+        try:
+            tokens = parse_path(path)
+        except IkmoptError as err:
+            raise self.fail(key, str(err)) from None
+        if tokens == ["objective"]:
+            return self.one_of("objective", value, key)
+        if tokens == ["budget"]:
+            return self.call(_c.Budget, value, key)
+        if tokens == ["accrual"]:
+            return None if value is None else self.call(Accrual, value, key)
+        if tokens == ["constraints"]:
+            return [self.one_of("constraints", c, f"{key}[{i}]")
+                    for i, c in enumerate(self.sequence(value, key))]
+        if len(tokens) == 2 and tokens[0] == "constraints" and isinstance(tokens[1], int):
+            return self.one_of("constraints", value, key)
+        return value
 
     def data_ops(self, raw: Any) -> tuple[dict, ...]:
         ops = []
@@ -236,7 +278,7 @@ class _Reader:
                                 f"operation from {sorted(DATA_OPS)}, got {_kind(op)}")
             (name, args), = op.items()
             if name not in DATA_OPS:
-                raise self.fail(f"{key}.{name}", f"unknown data operation '{name}'"
+                raise self.fail(f"{key}.{name}", f"unknown data operation {short_repr(name)}"
                                 f"{suggest(str(name), DATA_OPS)}; known: {sorted(DATA_OPS)}")
             if name == "drop_regions":  # a list or one label for short; else {regions: ...}
                 if not isinstance(args, Mapping):
@@ -251,7 +293,8 @@ class _Reader:
             for arg in args:
                 if arg not in allowed:
                     raise self.fail(f"{key}.{name}.{arg}", f"unknown argument of {name}: "
-                                    f"'{arg}'{suggest(str(arg), allowed)}; allowed: {allowed}")
+                                    f"{short_repr(arg)}{suggest(str(arg), allowed)}; "
+                                    f"allowed: {allowed}")
             ops.append({name: args})
         return tuple(ops)
 
@@ -276,11 +319,11 @@ class _Reader:
 
         spec = dict(self.mapping(raw or {}, "solver", "options of ik.optimize"))
         if "solver" in spec and spec["solver"] not in SOLVERS:
-            raise self.fail("solver.solver", f"unknown solver {spec['solver']!r}; choose one "
-                            f"of {list(SOLVERS)}")
+            raise self.fail("solver.solver", f"unknown solver {short_repr(spec['solver'])}; "
+                            f"choose one of {list(SOLVERS)}")
         if "algorithm" in spec and spec["algorithm"] not in ALGORITHMS:
-            raise self.fail("solver.algorithm", f"unknown algorithm {spec['algorithm']!r}; "
-                            f"choose one of {list(ALGORITHMS)}")
+            raise self.fail("solver.algorithm", "unknown algorithm "
+                            f"{short_repr(spec['algorithm'])}; choose one of {list(ALGORITHMS)}")
         for k in spec:
             if k not in SOLVER_KEYS:
                 raise self.fail(f"solver.{k}", "unknown solver option"
@@ -296,7 +339,8 @@ def _parameters(cls: type) -> tuple[set[str], bool]:
 
 
 def _kind(value: Any) -> str:
-    return f"{type(value).__name__} {value!r}"[:80]
+    """``list [1, 2, ...]``: the type and a short repr, cut at a word boundary."""
+    return f"{type(value).__name__} {short_repr(value, 72)}"
 
 
 # ---------------------------------------------------------------------- the scenario
@@ -420,7 +464,7 @@ class Scenario:
             paths += [self._table_path(v) for k, v in args.items()
                       if name == "add_regions" and k in _TABLE_ARGS and isinstance(v, str)]
         for path in paths:
-            h.update(_files_sha256(_file_stamps(path)))
+            h.update(_files_sha256(path).encode())
         return h.hexdigest()
 
     # ------------------------------------------------------------------ running
@@ -445,10 +489,10 @@ class Scenario:
         try:
             if "path" in self.dataset:
                 path = self._dataset_path()
-                data = _read_dataset("path", str(path.resolve()), False, _stamp(path))
+                data = _read_dataset("path", str(path.resolve()), False, _files_sha256(path))
             else:
                 data = _read_dataset("name", str(self.dataset["name"]),
-                                     bool(self.dataset.get("projects", False)), 0.0,
+                                     bool(self.dataset.get("projects", False)), "",
                                      bool(self.dataset.get("uncertainty", False)))
         except IkmoptError as err:
             raise ScenarioError(str(err), self.source, "dataset") from None
@@ -605,7 +649,7 @@ class Scenario:
 
         current = self.get(param)
         if isinstance(current, bool) or not isinstance(current, int | float):
-            raise ScenarioError(f"sweep: '{param}' is {current!r}, not a number",
+            raise ScenarioError(f"sweep: '{param}' is {short_repr(current)}, not a number",
                                 self.source, param)
 
         def make(value: float) -> tuple[Dataset, Policy]:
@@ -624,38 +668,47 @@ def _data_child(obj: Any, key: Any, path: str, file: str | None) -> Any:
         return obj[str(key)]
     if isinstance(obj, list | tuple) and isinstance(key, int) and -len(obj) <= key < len(obj):
         return obj[key]
-    have = list(obj) if isinstance(obj, Mapping) else type(obj).__name__
+    have = short_repr(list(obj)) if isinstance(obj, Mapping) else type(obj).__name__
     raise ScenarioError(f"parameter path {path!r}: no '{key}' here (found {have})", file, path)
 
 
-def _stamp(path: Path) -> float:
-    """Latest modification time of a dataset file or folder (0 if it does not exist)."""
-    if path.is_dir():
-        return max((f.stat().st_mtime for f in path.iterdir()), default=0.0)
-    return path.stat().st_mtime if path.exists() else 0.0
+def _files_sha256(path: Path) -> str:
+    """SHA-256 of a dataset file, or of the files of a dataset folder: names, sizes, bytes.
 
-
-def _file_stamps(path: Path) -> tuple[tuple[str, int, int], ...]:
-    """(path, size, mtime in ns) of each file of a dataset file or folder."""
-    files = sorted(path.rglob("*")) if path.is_dir() else [path]
-    stats = [(f, f.stat()) for f in files if f.is_file()]
-    return tuple((str(f), st.st_size, st.st_mtime_ns) for f, st in stats)
-
-
-@functools.lru_cache(maxsize=32)
-def _files_sha256(stamps: tuple[tuple[str, int, int], ...]) -> bytes:
-    """SHA-256 of the files' names and bytes, read once per process while they are unchanged."""
+    Read in full every time: hashing is some fifty times faster than parsing the tables, and
+    a file's times say nothing certain about its content (a copy can carry an older date).
+    A file that cannot be read counts as such; reading the dataset then says why.
+    """
     h = hashlib.sha256()
-    for name, _, _ in stamps:
-        h.update(Path(name).name.encode())
-        h.update(Path(name).read_bytes())
-    return h.digest()
+    for f in _dataset_files(path):
+        try:
+            content = f.read_bytes()
+        except OSError:
+            h.update(f"{f.name}\0unreadable\0".encode())
+            continue
+        h.update(f"{f.name}\0{len(content)}\0".encode())
+        h.update(content)
+    return h.hexdigest()
+
+
+def _dataset_files(path: Path) -> list[Path]:
+    """The files a dataset reads: the workbook, or the files directly in the folder."""
+    if not path.is_dir():
+        return [path]
+    try:
+        return sorted(f for f in path.iterdir() if f.is_file())
+    except OSError:  # a folder that cannot be listed cannot be read either
+        return []
 
 
 @functools.lru_cache(maxsize=8)
-def _read_dataset(kind: str, where: str, projects: bool, stamp: float,
+def _read_dataset(kind: str, where: str, projects: bool, content: str,
                   uncertainty: bool = False) -> Dataset:
-    """Read a dataset once per process (datasets are immutable; ``stamp`` sees edits)."""
+    """Read a dataset once per process and content (``content`` is :func:`_files_sha256`).
+
+    Datasets are immutable, so equal content gives the same object; any change of a file,
+    whatever its modification time, gives a new key and a fresh read.
+    """
     from . import datasets
 
     if kind == "name":
@@ -725,18 +778,131 @@ _DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 
 
+#: Nodes that YAML aliases (``*name``) may repeat in one file, beyond the nodes written out:
+#: more is refused before anything is built (a "billion laughs" file of a few hundred bytes
+#: would otherwise expand to a billion strings).
+MAX_ALIAS_NODES = 100_000
+#: Levels that the values of a scenario file may nest (a real file needs about six).
+MAX_NESTING = 100
+#: Sizes above this are not counted further (keeps the arithmetic small).
+_SIZE_CAP = 10**12
+
+
 class _DuplicateKeyError(yaml.constructor.ConstructorError):
     """A mapping names the same key twice (plain YAML keeps the last one without a word)."""
 
     def __init__(self, key: Any, first: Any, again: Any) -> None:
-        super().__init__("while constructing a mapping", first, f"found duplicate key {key!r}",
-                         again)
+        super().__init__("while constructing a mapping", first,
+                         f"found duplicate key {short_repr(key)}", again)
         self.key = key
         self.first_line = first.line + 1
 
 
+class _Refused(yaml.YAMLError):
+    """A document the loader will not build; ``key`` is the key path it names, if any."""
+
+    def __init__(self, message: str, node: Any = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.node = node
+        self.key = ""
+
+
+def _children(node: Any) -> list:
+    """The nodes directly inside a composed YAML node (keys and values of a mapping)."""
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    if isinstance(node, yaml.MappingNode):
+        return [n for pair in node.value for n in pair]
+    return []
+
+
+def _check_nodes(root: Any) -> None:
+    """Refuse a composed document whose aliases repeat too much or loop, or that nests deep.
+
+    Each node is visited once (no Python recursion), counting the nodes a full expansion
+    would hold; what exceeds the nodes written out is what the aliases repeat.
+    """
+    size: dict[int, int] = {}
+    height: dict[int, int] = {}
+    open_: set[int] = set()
+    stack: list[tuple[Any, bool]] = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        key = id(node)
+        inner = _children(node)
+        if done:
+            open_.discard(key)
+            size[key] = min(1 + sum(size[id(c)] for c in inner), _SIZE_CAP)
+            height[key] = 1 + max((height[id(c)] for c in inner), default=0)
+            continue
+        if key in size:
+            continue
+        if key in open_:
+            raise _Refused("an alias (*name) refers to a value that contains it, so the value "
+                           "never ends; write the value out instead", node)
+        open_.add(key)
+        stack.append((node, True))
+        stack.extend((c, False) for c in inner)
+    repeated = size[id(root)] - len(size)
+    if repeated > MAX_ALIAS_NODES:
+        raise _Refused(f"YAML aliases (*name) in this file repeat {_count(repeated)} values, "
+                       f"more than the {MAX_ALIAS_NODES:,} allowed (a file that expands like "
+                       "this is an alias bomb); write the values out or use fewer aliases")
+    if height[id(root)] > MAX_NESTING:
+        raise _Refused(f"values nest {height[id(root)]} levels deep, more than the "
+                       f"{MAX_NESTING} allowed; a scenario file needs only a few levels")
+
+
+def _count(n: int) -> str:
+    return f"{n:,}" if n < _SIZE_CAP else f"more than {_SIZE_CAP:,}"
+
+
+def _node_path(root: Any, target: Any) -> str:
+    """The key path (``budget.total``, ``constraints[0]``) of ``target`` in a document."""
+    stack: list[tuple[Any, str]] = [(root, "")]
+    seen: set[int] = set()
+    while stack:
+        node, path = stack.pop()
+        if node is target:
+            return path
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.SequenceNode):
+            stack.extend((c, f"{path}[{i}]") for i, c in enumerate(node.value))
+        elif isinstance(node, yaml.MappingNode):
+            for k, v in node.value:
+                name = shorten(str(k.value), 40) if isinstance(k, yaml.ScalarNode) else "?"
+                stack.extend([(k, path), (v, f"{path}.{name}" if path else name)])
+    return ""
+
+
 class _Loader(_LOADER):  # type: ignore[misc, valid-type]
-    """The safe loader (still no Python tags) that refuses a key given twice in a mapping."""
+    """The safe loader (still no Python tags) that refuses a key given twice in a mapping.
+
+    It also refuses, before building anything, a document whose aliases repeat more than
+    :data:`MAX_ALIAS_NODES` nodes or that nests deeper than :data:`MAX_NESTING`, and an
+    integer too long for Python to read, naming its key path.
+    """
+
+    def construct_document(self, node: yaml.Node) -> Any:
+        try:
+            _check_nodes(node)
+            return super().construct_document(node)
+        except _Refused as err:
+            if err.node is not None:
+                err.key = _node_path(node, err.node)
+            raise
+
+    def construct_yaml_int(self, node: yaml.ScalarNode) -> int:
+        try:
+            return super().construct_yaml_int(node)
+        except ValueError:  # beyond sys.get_int_max_str_digits() (4300 by default)
+            digits = sum(ch.isdigit() for ch in str(node.value))
+            raise _Refused(f"the integer on line {node.start_mark.line + 1} has {digits:,} "
+                           f"digits, more than Python reads ({sys.get_int_max_str_digits():,}); "
+                           "no budget needs so many (money is in Rp billion)", node) from None
 
     def flatten_mapping(self, node: yaml.MappingNode) -> None:
         # every mapping passes here before its keys are merged (``<<:``) and built, so only
@@ -755,6 +921,9 @@ class _Loader(_LOADER):  # type: ignore[misc, valid-type]
         super().flatten_mapping(node)
 
 
+_Loader.add_constructor("tag:yaml.org,2002:int", _Loader.construct_yaml_int)
+
+
 @functools.lru_cache(maxsize=256)
 def _parse(text: str) -> Any:
     """Parsed YAML, cached by text (a batch's files share the parents they extend)."""
@@ -766,20 +935,138 @@ def _safe_load(text: str, file: str | None) -> Any:
         return copy.deepcopy(_parse(text))
     except _DuplicateKeyError as err:
         raise ScenarioError(
-            f"key '{err.key}' is given twice (first on line {err.first_line}); YAML would "
-            "silently keep only the last one, so remove or merge the duplicate",
+            f"key {short_repr(err.key)} is given twice (first on line {err.first_line}); YAML "
+            "would silently keep only the last one, so remove or merge the duplicate",
             file, f"line {err.problem_mark.line + 1}") from None
+    except _Refused as err:
+        raise ScenarioError(err.message, file, err.key) from None
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark is not None else ""
-        problem = getattr(err, "problem", None) or str(err).splitlines()[0]
+        problem = shorten(getattr(err, "problem", None) or str(err).splitlines()[0], 120)
         raise ScenarioError(f"not valid YAML ({problem}); only plain YAML is read (safe "
                             "loader: no Python tags)", file, where) from None
 
 
 # ---------------------------------------------------------------------- files
-def _read_raw(path: Path, seen: tuple[Path, ...] = ()) -> dict[str, Any]:
-    """The file's mapping with ``extends`` resolved (mappings merged, lists replaced)."""
+#: Files one ``extends`` chain may hold (the file loaded, its parent, and so on).
+MAX_EXTENDS_DEPTH = 32
+#: Keys that a file's own value replaces whole, whatever it extends (other mappings merge).
+REPLACED_KEYS = ("dataset", "objective")
+
+
+class _TooDeepError(ScenarioError):
+    """An ``extends`` chain past :data:`MAX_EXTENDS_DEPTH`, reported for the file loaded."""
+
+
+#: Folders a scenario file may name files under, each with what it is (for messages).
+_Roots = tuple[tuple[Path, str], ...]
+
+
+def _roots(path: Path, root: str | Path | None) -> _Roots:
+    """The folder of the file, the working folder and ``root`` (symlinks resolved)."""
+    folders = [(path.parent.resolve(), "the scenario's folder")]
+    with contextlib.suppress(OSError):  # unless the working folder was removed
+        folders.append((Path.cwd().resolve(), "the working folder"))
+    if root is not None:
+        allowed = Path(root).resolve()
+        if not allowed.is_dir():
+            raise ScenarioError(f"root '{root}' is not a folder (it resolves to {allowed}); "
+                                "give the folder that scenario files may name files under",
+                                str(path), "root")
+        folders.append((allowed, "root"))
+    return tuple(folders)
+
+
+def _inside(target: Path, roots: _Roots, file: str, key: str, written: str) -> Path:
+    """``target`` with symlinks resolved, if it lies under one of ``roots``; else refuse it."""
+    try:
+        resolved = target.resolve()
+        resolved.exists()  # a name too long for the system fails here
+    except (OSError, ValueError) as err:  # a NUL byte, a name too long, a loop of links
+        reason = getattr(err, "strerror", None) or str(err)
+        raise ScenarioError(f"{shorten(written, 100)!r} is not a usable path ({reason})",
+                            file, key) from None
+    if any(resolved.is_relative_to(folder) for folder, _ in roots):
+        return resolved
+    allowed = ", ".join(f"{folder} ({what})" for folder, what in roots)
+    folder = resolved.parent if resolved.is_file() or not resolved.exists() else resolved
+    raise ScenarioError(
+        f"{shorten(written, 100)!r} leads to {resolved}, outside the folders a scenario file "
+        f"may name files under: {allowed}; move the file there, or allow its folder with "
+        f"root='{folder}' (ik.load_scenario, ik.load_scenarios) or --root {folder} (command "
+        "line)", file, key)
+
+
+def _map_paths(raw: dict[str, Any], fn: Callable[[str, str], str]) -> dict[str, Any]:
+    """``raw`` with each file path it names replaced by ``fn(key path, path)``.
+
+    The paths are ``dataset.path`` and the CSV tables of ``add_regions``.
+    """
+    out = dict(raw)
+    dataset = raw.get("dataset")
+    if isinstance(dataset, Mapping) and "path" in dataset:
+        out["dataset"] = {**dataset, "path": fn("dataset.path", str(dataset["path"]))}
+    if isinstance(raw.get("data"), list):
+        out["data"] = [_map_table_paths(op, f"data[{i}]", fn) for i, op in enumerate(raw["data"])]
+    return out
+
+
+def _map_table_paths(op: Any, key: str, fn: Callable[[str, str], str]) -> Any:
+    if not isinstance(op, Mapping) or not isinstance(op.get("add_regions"), Mapping):
+        return op
+    args = {k: fn(f"{key}.add_regions.{k}", v) if k in _TABLE_ARGS and isinstance(v, str)
+            else v for k, v in op["add_regions"].items()}
+    return {**op, "add_regions": args}
+
+
+def _holds(value: Any) -> str:
+    """What a file holds, without quoting it (it may be no scenario at all: /etc/passwd)."""
+    if isinstance(value, str):
+        return f"text ({len(value):,} characters)"
+    if isinstance(value, list):
+        return f"a list ({len(value):,} items)"
+    return f"a single value ({type(value).__name__})"
+
+
+def _read_raw(path: Path, roots: _Roots,
+              chain: tuple[Path, ...] = ()) -> dict[str, Any]:
+    """The file's mapping with ``extends`` resolved (see :data:`REPLACED_KEYS`).
+
+    Every file path it names is checked against ``roots`` and made absolute (relative to
+    the file that wrote it); ``chain`` holds the files read so far, the first one first.
+    """
+    file = str(path)
+    if len(chain) >= MAX_EXTENDS_DEPTH:
+        raise _TooDeepError(
+            f"the chain of files goes more than {MAX_EXTENDS_DEPTH} deep ({chain[0].name} -> "
+            f"{chain[1].name} -> ... -> {path.name}); at most {MAX_EXTENDS_DEPTH} files are "
+            "read for one scenario, so let the files extend a shared base file instead of each "
+            "other", file, "extends")
+    raw = _read_mapping(path)
+    raw = _map_paths(raw, lambda key, where: str(_inside(path.parent / where, roots, file, key,
+                                                         where)))
+    parent = raw.pop("extends", None)
+    if parent is None:
+        return raw
+    if not isinstance(parent, str):
+        raise ScenarioError(f"must name a scenario file, got {_kind(parent)}", file, "extends")
+    base_path = _inside(path.parent / parent, roots, file, "extends", parent)
+    if base_path in chain or base_path == path.resolve():
+        raise ScenarioError(f"extends {shorten(parent, 100)!r} goes round in a circle", file,
+                            "extends")
+    try:
+        base = _read_raw(base_path, roots, (*chain, path.resolve()))
+    except _TooDeepError:
+        raise
+    except ScenarioError as err:
+        raise ScenarioError(f"in the file it extends: {err}", file, "extends") from None
+    base.pop("name", None)
+    return _merge(base, raw)
+
+
+def _read_mapping(path: Path) -> dict[str, Any]:
+    """The mapping one scenario file holds, as read (``extends`` not followed)."""
     file = str(path)
     if path.is_dir():
         raise ScenarioError("is a folder, not a scenario file (use ik.load_scenarios to read "
@@ -795,46 +1082,47 @@ def _read_raw(path: Path, seen: tuple[Path, ...] = ()) -> dict[str, Any]:
     if raw is None:
         raise ScenarioError("the file is empty; a scenario needs at least budget:", file)
     if not isinstance(raw, Mapping):
-        raise ScenarioError(f"a scenario file must hold a mapping, got {_kind(raw)}", file)
-    raw = dict(raw)
-    parent = raw.pop("extends", None)
-    if parent is None:
-        return raw
-    if not isinstance(parent, str):
-        raise ScenarioError(f"must name a scenario file, got {_kind(parent)}", file, "extends")
-    base_path = (path.parent / parent).resolve()
-    if base_path in seen or base_path == path.resolve():
-        raise ScenarioError(f"extends '{parent}' goes round in a circle", file, "extends")
-    try:
-        base = _read_raw(base_path, (*seen, path.resolve()))
-    except ScenarioError as err:
-        raise ScenarioError(f"in the file it extends: {err}", file, "extends") from None
-    base.pop("name", None)
-    dataset = base.get("dataset")
-    if isinstance(dataset, Mapping) and "path" in dataset:
-        # a relative dataset path stays relative to the file that wrote it
-        base["dataset"] = {**dataset,
-                           "path": str((base_path.parent / str(dataset["path"])).resolve())}
-    return _merge(base, raw)
+        raise ScenarioError("a scenario file must hold a mapping of keys (budget:, "
+                            f"constraints: ...), but this file holds {_holds(raw)}; is it a "
+                            "scenario file?", file)
+    return dict(raw)
 
 
 def _merge(base: Mapping, child: Mapping) -> dict:
+    """``child`` over ``base``: mappings merged key by key, the rest replaced whole.
+
+    Lists and the keys of :data:`REPLACED_KEYS` (the dataset, the objective) are replaced.
+    """
     out = dict(base)
     for key, value in child.items():
-        if isinstance(value, Mapping) and isinstance(out.get(key), Mapping) and key != "dataset":
+        if (isinstance(value, Mapping) and isinstance(out.get(key), Mapping)
+                and key not in REPLACED_KEYS):
             out[key] = _merge(out[key], value)
         else:
             out[key] = value
     return out
 
 
-def load_scenario(path: str | Path) -> Scenario:
+def load_scenario(path: str | Path, *, root: str | Path | None = None) -> Scenario:
     """Read one scenario file (``extends`` resolved; the name defaults to the file stem).
+
+    Parameters
+    ----------
+    path : str or Path
+    root : str or Path, optional
+        A further folder the file may name files under. The files a scenario names
+        (``extends``, ``dataset.path``, the CSV tables of ``add_regions``, in the file and
+        in every file it extends) must lie, after symlinks are resolved, under the folder
+        of ``path``, under the current working folder, or under ``root``; so a file from
+        elsewhere cannot read ``/etc/passwd``. Bundled datasets (``dataset: {name: ...}``)
+        are always allowed.
 
     Raises
     ------
     ScenarioError
-        Naming the file and the key path.
+        Naming the file and the key path; also for a path outside the allowed folders, an
+        ``extends`` chain longer than :data:`MAX_EXTENDS_DEPTH` files, and YAML aliases
+        that repeat more than :data:`MAX_ALIAS_NODES` values.
 
     Examples
     --------
@@ -843,12 +1131,10 @@ def load_scenario(path: str | Path) -> Scenario:
     2500.0
     """
     path = Path(path)
-    raw = _read_raw(path)
-    dataset = raw.get("dataset")
-    if isinstance(dataset, Mapping) and "path" in dataset:
-        # resolved now, so worker processes started elsewhere find the same files
-        raw["dataset"] = {**dataset,
-                          "path": str((path.parent / str(dataset["path"])).resolve())}
+    try:
+        raw = _read_raw(path, _roots(path, root))
+    except _TooDeepError as err:
+        raise ScenarioError(err.detail, str(path), "extends") from None
     return Scenario.from_dict(raw, file=str(path), name=path.stem)
 
 
@@ -864,8 +1150,15 @@ def scenario_files(where: str | Path | Iterable[str | Path]) -> list[Path]:
     return [Path(p) for p in where]
 
 
-def load_scenarios(where: str | Path | Iterable[str | Path]) -> list[Scenario]:
+def load_scenarios(where: str | Path | Iterable[str | Path], *,
+                   root: str | Path | None = None) -> list[Scenario]:
     """Read every scenario of a folder, a glob pattern or a list of files.
+
+    Parameters
+    ----------
+    where : str, Path or iterable of them
+    root : str or Path, optional
+        A folder every file may also name files under, as for :func:`load_scenario`.
 
     Raises
     ------
@@ -876,7 +1169,7 @@ def load_scenarios(where: str | Path | Iterable[str | Path]) -> list[Scenario]:
     files = scenario_files(where)
     if not files:
         raise ScenarioError(f"no scenario files found in {where!s}")
-    scenarios = [load_scenario(f) for f in files]
+    scenarios = [load_scenario(f, root=root) for f in files]
     _check_names(scenarios)
     return scenarios
 
