@@ -48,6 +48,13 @@ def _count(text: str) -> int:
     return value
 
 
+def _add_root(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--root", type=Path, default=None, metavar="DIR",
+                         help="a folder that scenario files may also name files under "
+                              "(extends, dataset.path, add_regions tables); by default only "
+                              "the folder of each scenario file")
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="ikmopt",
@@ -94,7 +101,8 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--workers", type=_count, default=None,
                      help="worker processes (default: number of CPUs)")
     run.add_argument("--resume", action="store_true",
-                     help="skip scenarios already solved in --out with the same inputs")
+                     help="skip scenarios already solved in --out with the same inputs and "
+                          "whose files are intact (a damaged result is solved again)")
     run.add_argument("--no-progress", action="store_true", help="hide the progress bar")
 
     compare = sub.add_parser("compare", help="compare the scenarios of a results folder")
@@ -148,17 +156,20 @@ def _parser() -> argparse.ArgumentParser:
                         help="for a results folder: the scenario to compare against "
                              "(default: the first)")
 
+    for command in (solve, validate, simulate, rules, report):
+        _add_root(command)
     sub.add_parser("datasets", help="list the bundled datasets")
     return parser
 
 
-def _scenario_or_default(path: Path | None, uncertainty: bool = False):
+def _scenario_or_default(path: Path | None, uncertainty: bool = False,
+                         root: Path | None = None):
     """(data, policy, options) of a scenario file or of the default policy."""
     from .scenarios import load_scenario
 
     if path is None:
         return datasets.load(uncertainty=uncertainty), default_policy(), {}
-    scenario = load_scenario(path)
+    scenario = load_scenario(path, root=root)
     if uncertainty and "name" in scenario.dataset:
         scenario = scenario.replace(dataset={**scenario.dataset, "uncertainty": True})
     return scenario.load_data(), scenario.policy, dict(scenario.solver)
@@ -167,7 +178,8 @@ def _scenario_or_default(path: Path | None, uncertainty: bool = False):
 def _simulate(args: argparse.Namespace) -> int:
     from .simulate import simulate
 
-    data, policy, options = _scenario_or_default(args.scenario, uncertainty=True)
+    data, policy, options = _scenario_or_default(args.scenario, uncertainty=True,
+                                                 root=args.root)
     if args.out is not None:
         _check_file("--out", args.out)
     result = optimize(data, policy, **options)
@@ -201,7 +213,7 @@ def _report(args: argparse.Namespace) -> int:
     else:
         if args.baseline is not None:
             raise OSError("--baseline needs a results folder written by 'ikmopt run'")
-        data, policy, options = _scenario_or_default(args.scenario)
+        data, policy, options = _scenario_or_default(args.scenario, root=args.root)
         result = optimize(data, policy, **options)
         path = result.report(args.out, args.lang, format=args.format, title=args.title)
     print(f"wrote {path}")
@@ -220,7 +232,7 @@ def _default_report(scenario: Path | None, format: str, lang: str) -> Path:
 def _compare_rules(args: argparse.Namespace) -> int:
     from .rules import value_of_optimization
 
-    data, policy, options = _scenario_or_default(args.scenario)
+    data, policy, options = _scenario_or_default(args.scenario, root=args.root)
     value = value_of_optimization(data, policy, solver=options.get("solver", "highs"))
     pd.set_option("display.width", 160)
     print(value)
@@ -237,10 +249,15 @@ def _scenario_files(paths: Sequence[Path]) -> list[Path]:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from .batch import run_scenarios
+    from .batch import BatchInterrupted, run_scenarios
 
-    batch = run_scenarios(_scenario_files(args.scenarios), workers=args.workers,
-                          progress=not args.no_progress, out=args.out, resume=args.resume)
+    try:
+        batch = run_scenarios(_scenario_files(args.scenarios), workers=args.workers,
+                              progress=not args.no_progress, out=args.out, resume=args.resume)
+    except BatchInterrupted as stop:  # Ctrl-C: the workers are stopped, say how far it got
+        print(f"ikmopt: interrupted: {stop.finished} of {stop.total} scenarios finished and "
+              f"written to {args.out}; run again with --resume to continue", file=sys.stderr)
+        return 130  # 128 + SIGINT, what a shell reports for Ctrl-C
     print(f"{len(batch.ok)} of {len(batch)} scenarios solved; results in {args.out}")
     for row in batch.errors.itertuples():
         print(f"ikmopt: scenario '{row.scenario}' failed ({row.error_type}): {row.error}",
@@ -264,7 +281,7 @@ def _validate(args: argparse.Namespace) -> int:
     bad = 0
     for file in _scenario_files(args.scenarios):
         try:
-            load_scenario(file).validate()
+            load_scenario(file, root=args.root).validate()
         except IkmoptError as err:
             bad += 1
             print(f"ikmopt: {err}", file=sys.stderr)
@@ -359,7 +376,7 @@ def _solve(args: argparse.Namespace) -> int:
     if args.scenario is not None:
         from .scenarios import load_scenario
 
-        scenario = load_scenario(args.scenario)
+        scenario = load_scenario(args.scenario, root=args.root)
         data, policy = scenario.load_data(), scenario.policy
         options = {**options, **scenario.solver}
     else:
@@ -403,6 +420,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (IkmoptError, OSError) as err:
         print(f"ikmopt: error: {err}", file=sys.stderr)
         return EXIT_USER_ERROR
+    except KeyboardInterrupt:  # Ctrl-C: one line, no traceback
+        print("ikmopt: interrupted", file=sys.stderr)
+        return 130  # 128 + SIGINT, what a shell reports for Ctrl-C
     return EXIT_USER_ERROR  # pragma: no cover - argparse requires a command
 
 
