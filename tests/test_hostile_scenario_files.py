@@ -145,14 +145,16 @@ def test_extends_out_of_the_folder_is_refused_unless_allowed(elsewhere, capsys):
     assert f"{file}: ok" in capsys.readouterr().out
 
 
-def test_sibling_files_and_the_working_folder_are_allowed(tmp_path, monkeypatch):
+def test_sibling_files_are_allowed_and_the_working_folder_only_when_given(tmp_path,
+                                                                        monkeypatch):
     write(tmp_path / "shared" / "base.yaml", "budget: {total: 1500}\n")
     file = write(tmp_path / "scenarios" / "child.yaml", "extends: ../shared/base.yaml\n")
     monkeypatch.chdir(tmp_path)  # the project folder, holding scenarios/ and shared/
-    assert ik.load_scenario(file).policy.budget.total == 1500
+    expect_error(lambda: ik.load_scenario(file), ik.ScenarioError, "extends", "root=")
+    assert ik.load_scenario(file, root=".").policy.budget.total == 1500
     write(tmp_path / "scenarios" / "sibling.yaml", "extends: child.yaml\n")
-    assert ik.load_scenario(tmp_path / "scenarios" / "sibling.yaml").policy.budget.total \
-        == 1500
+    assert ik.load_scenario(tmp_path / "scenarios" / "sibling.yaml",
+                            root=tmp_path).policy.budget.total == 1500
 
 
 def test_dataset_path_out_of_the_folder_is_refused(elsewhere):

@@ -109,20 +109,22 @@ def test_add_regions_in_a_scenario_file(bundled, tmp_path):
     tables = new_province(bundled, "Aceh", "Aceh Baru")
     tables["regions"].to_csv(tmp_path / "new-regions.csv")
     tables["impacts"].to_csv(tmp_path / "new-impacts.csv")
+    tables["curves"].to_csv(tmp_path / "new-curves.csv")
     file = tmp_path / "grow.yaml"
     file.write_text(
         f"extends: {EXAMPLES / 'baseline.yaml'}\n"
-        "data:\n  - add_regions: {regions: new-regions.csv, impacts: new-impacts.csv}\n")
-    scenario = ik.load_scenario(file)
+        "data:\n  - add_regions: {regions: new-regions.csv, impacts: new-impacts.csv, "
+        "curves: new-curves.csv}\n")
+    scenario = ik.load_scenario(file, root=EXAMPLES)  # it extends the examples folder
     assert ik.Scenario.from_yaml(scenario.to_yaml()).data == scenario.data
     result = scenario.run()
     assert result.by("region").loc["Aceh Baru", "spend"] > 0
     before = scenario.digest
     (tmp_path / "new-impacts.csv").write_text(
         (tmp_path / "new-impacts.csv").read_text().replace("Aceh Baru", "Aceh  Baru"))
-    assert ik.load_scenario(file).digest != before  # resume re-solves after an edit
+    assert ik.load_scenario(file, root=EXAMPLES).digest != before  # resume re-solves
     with pytest.raises(ik.ScenarioError) as err:
-        ik.load_scenario(file).validate()
+        ik.load_scenario(file, root=EXAMPLES).validate()
     assert "data[0].add_regions" in str(err.value) and str(file) in str(err.value)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from concurrent.futures import Future
 from pathlib import Path
 
@@ -148,10 +149,11 @@ class CountingExecutor(ik.InProcessExecutor):
 def batch_files(folder: Path) -> list[Path]:
     """20 scenario files: 18 budgets, one with a bad key, one infeasible."""
     folder.mkdir()
+    shutil.copy(EXAMPLES / "baseline.yaml", folder / "base.yaml")  # files stay in their folder
     files = []
     for i in range(18):
         f = folder / f"budget-{i:02d}.yaml"
-        f.write_text(f"extends: {EXAMPLES / 'baseline.yaml'}\nbudget: {{total: {1500 + 50 * i}}}\n")
+        f.write_text(f"extends: base.yaml\nbudget: {{total: {1500 + 50 * i}}}\n")
         files.append(f)
     bad = folder / "bad-key.yaml"
     bad.write_text("budget: {total: 100}\nconstraints:\n  - group_shar: {group: kti}\n")

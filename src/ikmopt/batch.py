@@ -439,6 +439,7 @@ def run_scenarios(
     progress: bool = True,
     out: str | Path | None = None,
     resume: bool = False,
+    root: str | Path | None = None,
 ) -> ScenarioResults:
     """Solve many scenarios; a failing one is recorded and the others finish.
 
@@ -464,6 +465,9 @@ def run_scenarios(
         With ``out``, skip scenarios whose folder holds a whole, successful result for the
         same inputs (same ``inputs_sha256``, every file matching the size and SHA-256 that
         ``meta.json`` records); failed, changed or damaged scenarios run again.
+    root : path, optional
+        A further folder that scenario files may name files under (see
+        :func:`ikmopt.load_scenario`); by default only each file's own folder.
 
     Returns
     -------
@@ -501,7 +505,7 @@ def run_scenarios(
             raise PolicyError(f"workers must be at least 1, got {workers}")
     if executor is not None:
         _submitter(executor)  # refuse a wrong executor before anything is read or written
-    pending, failed = _load(items)
+    pending, failed = _load(items, root)
     folder = None if out is None else Path(out)
     done: dict[str, ScenarioResult] = {}
     if folder is not None:
@@ -558,8 +562,8 @@ def run_scenarios(
                             if name in all_results})
 
 
-def _load(items: list[Scenario | str | Path]) -> tuple[list[Scenario],
-                                                      dict[str, ScenarioResult]]:
+def _load(items: list[Scenario | str | Path], root: str | Path | None = None
+          ) -> tuple[list[Scenario], dict[str, ScenarioResult]]:
     """The scenarios, and a failed result (named by the file's stem) per unreadable file.
 
     Raises
@@ -574,7 +578,7 @@ def _load(items: list[Scenario | str | Path]) -> tuple[list[Scenario],
             pending.append(item)
             continue
         try:
-            pending.append(load_scenario(item))
+            pending.append(load_scenario(item, root=root))
         except ScenarioError as err:
             failed.append(_failed(Path(item).stem, err, str(item)))
     _check_names(pending)
@@ -760,6 +764,19 @@ def _long(results: Mapping[str, ScenarioResult], table: str, keys: list[str],
                                                  *[v for v in values if v in frames[0]]]]
 
 
+def _spend_everywhere(frame: pd.DataFrame, key: str) -> pd.DataFrame:
+    """Every scenario with a row for every group any scenario has (spend 0 where absent).
+
+    A scenario that adds a program (or region) then differs from the baseline by the new
+    group's full spend, and one that drops a group by minus the baseline's spend.
+    """
+    if frame.empty:
+        return frame
+    full = pd.MultiIndex.from_product([pd.unique(frame["scenario"]), pd.unique(frame[key])],
+                                      names=["scenario", key])
+    return (frame.set_index(["scenario", key]).reindex(full, fill_value=0.0).reset_index())
+
+
 def _with_baseline(frame: pd.DataFrame, keys: list[str], value: str,
                    baseline: str) -> pd.DataFrame:
     base = frame[frame["scenario"] == baseline].set_index(keys)[value]
@@ -785,7 +802,9 @@ class Comparison:
     equity : DataFrame
         ``scenario, of, measure, value, baseline, diff, pct``.
     by_region, by_program : DataFrame
-        ``scenario, region|program, spend, baseline, diff, pct``.
+        ``scenario, region|program, spend, baseline, diff, pct``; a group that a scenario
+        (or the baseline) lacks has spend 0 there, so a program a scenario adds differs by
+        its whole spend.
     shadow_prices : DataFrame
         ``scenario, family, label, constraint, shadow_price, binding``: every policy row of
         every scenario, so the value of one rule can be followed across scenarios.
@@ -799,10 +818,12 @@ class Comparison:
                                        ["metric"], "value", baseline)
         self.equity = _with_baseline(_long(solved, "equity", ["of", "measure"], ["value"]),
                                      ["of", "measure"], "value", baseline)
-        self.by_region = _with_baseline(_long(solved, "by_region", ["region"], ["spend"]),
-                                        ["region"], "spend", baseline)
-        self.by_program = _with_baseline(_long(solved, "by_program", ["program"], ["spend"]),
-                                         ["program"], "spend", baseline)
+        self.by_region = _with_baseline(
+            _spend_everywhere(_long(solved, "by_region", ["region"], ["spend"]), "region"),
+            ["region"], "spend", baseline)
+        self.by_program = _with_baseline(
+            _spend_everywhere(_long(solved, "by_program", ["program"], ["spend"]), "program"),
+            ["program"], "spend", baseline)
         self.shadow_prices = _long(solved, "constraints", ["family", "label", "constraint"],
                                    ["shadow_price", "binding"])
 

@@ -156,7 +156,7 @@ def _parser() -> argparse.ArgumentParser:
                         help="for a results folder: the scenario to compare against "
                              "(default: the first)")
 
-    for command in (solve, validate, simulate, rules, report):
+    for command in (solve, run, validate, simulate, rules, report):
         _add_root(command)
     sub.add_parser("datasets", help="list the bundled datasets")
     return parser
@@ -253,7 +253,8 @@ def _run(args: argparse.Namespace) -> int:
 
     try:
         batch = run_scenarios(_scenario_files(args.scenarios), workers=args.workers,
-                              progress=not args.no_progress, out=args.out, resume=args.resume)
+                              progress=not args.no_progress, out=args.out, resume=args.resume,
+                              root=args.root)
     except BatchInterrupted as stop:  # Ctrl-C: the workers are stopped, say how far it got
         print(f"ikmopt: interrupted: {stop.finished} of {stop.total} scenarios finished and "
               f"written to {args.out}; run again with --resume to continue", file=sys.stderr)

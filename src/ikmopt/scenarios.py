@@ -32,14 +32,13 @@ A file may come from someone else, so reading one is bounded: YAML aliases may r
 :data:`MAX_ALIAS_NODES` nodes and values nest at most :data:`MAX_NESTING` levels deep,
 ``extends`` chains are at most :data:`MAX_EXTENDS_DEPTH` files long, and the files a scenario
 names (``extends``, ``dataset.path``, the CSV tables of ``add_regions``) must lie under the
-folder of the scenario file being loaded, the working folder, or a ``root`` folder its
-caller allows. Error messages quote values in a short form, and never the content of a file
+folder of the scenario file being loaded or under a ``root`` folder its caller allows
+explicitly. Error messages quote values in a short form, and never the content of a file
 that is no scenario.
 """
 
 from __future__ import annotations
 
-import contextlib
 import copy
 import dataclasses
 import functools
@@ -964,10 +963,8 @@ _Roots = tuple[tuple[Path, str], ...]
 
 
 def _roots(path: Path, root: str | Path | None) -> _Roots:
-    """The folder of the file, the working folder and ``root`` (symlinks resolved)."""
+    """The folder of the file and ``root`` (symlinks resolved)."""
     folders = [(path.parent.resolve(), "the scenario's folder")]
-    with contextlib.suppress(OSError):  # unless the working folder was removed
-        folders.append((Path.cwd().resolve(), "the working folder"))
     if root is not None:
         allowed = Path(root).resolve()
         if not allowed.is_dir():
@@ -1113,8 +1110,8 @@ def load_scenario(path: str | Path, *, root: str | Path | None = None) -> Scenar
         A further folder the file may name files under. The files a scenario names
         (``extends``, ``dataset.path``, the CSV tables of ``add_regions``, in the file and
         in every file it extends) must lie, after symlinks are resolved, under the folder
-        of ``path``, under the current working folder, or under ``root``; so a file from
-        elsewhere cannot read ``/etc/passwd``. Bundled datasets (``dataset: {name: ...}``)
+        of ``path`` or under ``root``; so a file from elsewhere cannot read
+        ``/etc/passwd``. Bundled datasets (``dataset: {name: ...}``)
         are always allowed.
 
     Raises
