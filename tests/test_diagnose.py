@@ -192,10 +192,15 @@ def test_money_in_rupiah_is_flagged_with_what_to_do(data):
 
 def test_a_metric_spanning_many_magnitudes_is_flagged(data):
     tiny = data.scale("value_added", 1e-12)
-    with pytest.warns(ik.ScalingWarning, match="rows 'target'"):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
         ik.optimize(tiny, ik.Policy(ik.Budget(total=2500),
                                     [ik.Target("value_added", min=1e-10),
                                      ik.RegionBounds(min=1)]))
+    messages = [str(w.message) for w in caught if w.category is ik.ScalingWarning]
+    assert any("rows 'target'" in m for m in messages), messages
+    # the target of 1e-10 is also below the solver's tolerance next to the budget
+    assert any("bound(s)" in m and "1e-10" in m for m in messages), messages
 
 
 def test_a_plan_that_breaks_a_row_is_not_returned(data, monkeypatch):

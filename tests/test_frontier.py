@@ -333,7 +333,7 @@ def test_price_of_a_minimized_objective(tiny):
     assert kti["cost_pct"] == pytest.approx((920 / 18 - 48) / 48 * 100, rel=1e-9)
     assert free["cost"] == 0.0 and not free["binding"]
     assert table.attrs["sense"] == "min"
-    assert table.attrs["objective_units"] == "IDR bn"
+    assert table.attrs["objective_units"] == "Rp bn"
 
 
 def test_price_of_refuses_a_staged_objective(tiny):
@@ -378,7 +378,7 @@ def test_frontier_plot(tiny, provinces):
     assert ax.get_xlabel() == "jobs"
     assert ax.get_ylabel() == "value_added"  # the tiny data declares no units
     labelled = frontier(provinces, ik.default_policy(), x="jobs", y="value_added", n=3).plot()
-    assert labelled.get_ylabel() == "value_added (IDR bn per year)"
+    assert labelled.get_ylabel() == "value_added (Rp bn per year)"
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
     assert legend == ["frontier", "max value_added", "max jobs"]
 

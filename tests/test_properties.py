@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import math
 import tempfile
+import warnings
 from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
@@ -134,8 +135,11 @@ def rich_instances(draw: st.DrawFn) -> Instance:
         else:
             share = round(draw(st.floats(0.2, 1.0)), 3)
             rules.append(ik.GroupShare("island", max=share, value=island))
-    if maybe() and data.regions["kti"].any():  # a cap on the KTI share
-        rules.append(ik.GroupShare("kti", max=round(draw(st.floats(0.3, 1.0)), 3)))
+    if maybe() and data.regions["kti"].any():  # a cap on the KTI share (above its floor:
+        floors = [r.min for r in rules  # a cap below it is refused, see test_hostile_plans)
+                  if isinstance(r, ik.GroupShare) and r.group == "kti" and r.min is not None]
+        low = max([0.3, *floors])
+        rules.append(ik.GroupShare("kti", max=round(draw(st.floats(low, 1.0)), 3)))
     if maybe():  # a cap on island groups' spend as a share of the budget
         rules.append(ik.RegionBounds(by="island", max_share=round(draw(st.floats(0.3, 1.0)), 3)))
     if maybe():  # outcome targets: national cap on jobs, or per-region floors/caps
@@ -288,6 +292,46 @@ def test_every_returned_plan_satisfies_every_rule(instance: Instance) -> None:
             objective_value(data, metric, result.allocation), rel=1e-9, abs=1e-9)
     assert result.outcomes["spend"] == pytest.approx(result.allocation.sum(), rel=1e-9,
                                                      abs=1e-9)
+
+
+BUDGET_FORMS = ("total", "by-only", "spend-all", "total-and-by")
+
+
+def _budget_form(data: ik.Dataset, policy: ik.Policy, form: str) -> ik.Policy:
+    """``policy`` with its budget in one form; shares of the budget dropped without a total."""
+    total = float(policy.budget.total)
+    limits = {"P0": round(total * 0.6, 3), **({"P1": round(total * 0.5, 3)}
+                                               if "P1" in data.programs.index else {})}
+    budget = {
+        "total": ik.Budget(total=total),
+        "by-only": ik.Budget(by={"program": limits}),
+        "spend-all": ik.Budget(total=min(total, float(data.capacity.sum())), spend_all=True),
+        "total-and-by": ik.Budget(total=total, by={"program": limits}),
+    }[form]
+    rules = [r for r in policy.constraints if budget.total is not None or not (
+        isinstance(r, ik.RegionBounds) and (r.min_share is not None or r.max_share is not None))]
+    return policy.replace(budget=budget, constraints=rules)
+
+
+@examples(300)
+@given(rich_instances(), st.sampled_from(BUDGET_FORMS))
+def test_every_rule_keeps_its_rows_whatever_the_budget(instance: Instance, form: str) -> None:
+    """No rule silently drops out (a region cap once vanished when the budget had no total):
+    each has rows in the program and in ``result.constraints``, and the plan meets it."""
+    data, policy = instance
+    policy = _budget_form(data, policy, form)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ik.UnspentBudgetWarning)
+        result = optimize(data, policy)
+    if result is None:
+        return
+    assert_feasible(data, policy, result.allocation)
+    owner = result.lp.rows["constraint"].to_numpy()
+    shown = (result.lp.rows["kind"] != "definition").to_numpy()
+    table = result.constraints
+    for i, rule in enumerate(policy.constraints, start=1):
+        assert (shown & (owner == i)).any(), f"{rule.describe()} has no rows ({form})"
+        assert (table["constraint"] == rule.describe()).any(), rule.describe()
 
 
 # ---------------------------------------------------------------------- 2. backends

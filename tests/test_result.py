@@ -41,8 +41,8 @@ def test_aggregates_add_up(result: ik.Result) -> None:
 def test_constraints_table_columns(result: ik.Result) -> None:
     table = result.constraints
     assert list(table.columns) == [
-        "constraint", "family", "label", "activity", "lower", "upper", "slack",
-        "shadow_price", "binding",
+        "constraint", "family", "label", "activity", "lower", "upper", "slack", "unit",
+        "shadow_price", "price", "price_per", "binding",
     ]
     assert "definition" not in set(table["family"])
     assert (table["slack"] >= -1e-6).all()

@@ -361,7 +361,7 @@ def test_money_unit_idr_million_converts(tables):
     """Capacity in Rp million -> /1000 Rp bn; outcome per Rp million -> x1000 per Rp bn."""
     regions, programs, impacts = tables
     data = ik.Dataset(regions, programs, impacts, money_unit="IDR million")
-    assert data.money_unit == "IDR bn"
+    assert data.money_unit == "Rp bn"
     got = data.impacts.loc[("A", "p")]
     assert got["capacity"] == pytest.approx(50.0 / 1000)
     assert got["jobs"] == pytest.approx(10.0 * 1000)

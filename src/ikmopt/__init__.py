@@ -32,12 +32,14 @@ from .defaults import default_policy
 from .diagnose import Diagnosis, diagnose
 from .errors import (
     DataError,
+    DataWarning,
     IkmoptError,
     InfeasibleError,
     PolicyError,
     ScalingWarning,
     SolverError,
     UnboundedError,
+    UnspentBudgetWarning,
 )
 from .evaluate import Evaluation, evaluate
 from .frontier import Frontier, frontier
@@ -77,6 +79,7 @@ __all__ = [
     "CVaR",
     "Constraint",
     "DataError",
+    "DataWarning",
     "Dataset",
     "Diagnosis",
     "Evaluation",
@@ -117,6 +120,7 @@ __all__ = [
     "Sweep",
     "Target",
     "UnboundedError",
+    "UnspentBudgetWarning",
     "ValueOfOptimization",
     "Weighted",
     "__version__",

@@ -151,6 +151,7 @@ def _add_segments(data: Dataset, builder: ModelBuilder) -> None:
     )
     linear = np.setdiff1d(np.arange(data.n_cells), curved)
     builder.meta["segment_columns"] = seg  # in the order of data.curves
+    builder.meta["segment_cells"] = curves.cell
     builder.meta["outcome_terms"] = (
         np.concatenate([linear, curves.cell]),
         np.concatenate([linear, seg]),

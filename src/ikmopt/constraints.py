@@ -8,7 +8,7 @@ is in the Methodology page of the documentation.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Hashable, Mapping
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -34,6 +34,8 @@ __all__ = [
     "Ramp",
     "RegionBounds",
     "Target",
+    "check_share_rules",
+    "equity_groups",
 ]
 
 Value = float | Mapping[Hashable, float] | pd.Series | None
@@ -143,6 +145,10 @@ class Constraint(ABC):
     """Base class of policy constraints (a frozen dataclass in every subclass)."""
 
     family: ClassVar[str] = "constraint"
+    #: Unit of each number field a user writes (``money``, ``share``, ``gini``, ``ratio``,
+    #: ``per_capita``, ``metric`` or ``projects``): what :meth:`ikmopt.Result.sensitivity`
+    #: differentiates by, and in which step it reports.
+    number_units: ClassVar[Mapping[str, str]] = {}
 
     @abstractmethod
     def emit(self, ctx: BuildContext) -> list[RowBlock]:
@@ -182,6 +188,7 @@ class Budget(Constraint):
     by: Mapping[str, Mapping[Hashable, float]] | None = None
     spend_all: bool = False
     family: ClassVar[str] = "budget"
+    number_units: ClassVar[Mapping[str, str]] = {"total": "money", "by": "money"}
 
     def __post_init__(self) -> None:
         if self.total is not None:
@@ -283,6 +290,10 @@ class RegionBounds(Constraint):
     regions: tuple[Hashable, ...] | None = None
     by: str | tuple[str, ...] = "region"
     family: ClassVar[str] = "region_bounds"
+    number_units: ClassVar[Mapping[str, str]] = {
+        "min": "money", "max": "money", "min_share": "share", "max_share": "share",
+        "min_rp_per_capita": "per_capita", "max_rp_per_capita": "per_capita",
+    }
 
     def __post_init__(self) -> None:
         name = "RegionBounds"
@@ -316,31 +327,7 @@ class RegionBounds(Constraint):
         if self.regions is not None:
             selected = np.zeros(len(categories), dtype=bool)
             selected[_positions(name, "regions", categories, list(self.regions))] = True
-        budget = ctx.policy.budget.total
-        if (self.min_share is not None or self.max_share is not None) and budget is None:
-            raise PolicyError(f"{name}: min_share/max_share need Budget(total=...)")
-        population = ctx.group_population(self.by)
-
-        def spread(key: str, default: float) -> np.ndarray:
-            return _per_group(name, key, getattr(self, key), categories, default, selected)
-
-        lower = np.maximum.reduce(
-            [
-                spread("min", -np.inf),
-                spread("min_share", -np.inf) * (budget or 0.0),
-                spread("min_rp_per_capita", -np.inf) * population / 1e9,
-            ]
-        )
-        upper = np.minimum.reduce(
-            [
-                spread("max", np.inf),
-                spread("max_share", np.inf) * (budget or 0.0),
-                spread("max_rp_per_capita", np.inf) * population / 1e9,
-            ]
-        )
-        # nan arises from inf * 0 for an unset share bound without a budget
-        lower = np.where(np.isnan(lower), -np.inf, lower)
-        upper = np.where(np.isnan(upper), np.inf, upper)
+        lower, upper = self.bounds(ctx, categories, selected)
         bad = lower > upper
         if bad.any():
             i = int(np.flatnonzero(bad)[0])
@@ -356,6 +343,50 @@ class RegionBounds(Constraint):
         return [_group_block("region_bounds", codes, categories, rows_for,
                              ctx.terms("spend", name), lower, upper, labels)]
 
+    #: Each bound field: (floor or cap, what one unit of it is in Rp bn).
+    _KINDS: ClassVar[dict[str, tuple[str, str]]] = {
+        "min": ("min", "rp_bn"), "max": ("max", "rp_bn"),
+        "min_share": ("min", "budget"), "max_share": ("max", "budget"),
+        "min_rp_per_capita": ("min", "per_capita"), "max_rp_per_capita": ("max", "per_capita"),
+    }
+
+    def bounds(self, ctx: BuildContext, categories: pd.Index,
+               selected: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+        """Floor and cap of every group in Rp bn (``-inf``/``inf`` where none applies).
+
+        Only the bounds the rule sets are combined (the floor is the largest of them, the cap
+        the smallest), so an unset kind never meets an infinite default.
+        """
+        name = f"RegionBounds(by={self.by})"
+        lower = np.full(len(categories), -np.inf)
+        upper = np.full(len(categories), np.inf)
+        for key, (side, unit) in self._KINDS.items():
+            value = getattr(self, key)
+            if value is None:
+                continue
+            default = -np.inf if side == "min" else np.inf
+            spread = _per_group(name, key, value, categories, default, selected)
+            set_ = np.isfinite(spread)
+            spread[set_] *= self._unit(ctx, unit, name)[set_]
+            if side == "min":
+                lower = np.maximum(lower, spread)
+            else:
+                upper = np.minimum(upper, spread)
+        return lower, upper
+
+    def _unit(self, ctx: BuildContext, unit: str, name: str) -> np.ndarray:
+        """Rp bn per unit of a bound of kind ``unit``, for every group."""
+        if unit == "rp_bn":
+            return np.ones(len(ctx.level(self.by, name)[1]))
+        if unit == "budget":
+            budget = ctx.policy.budget.total
+            if budget is None:
+                raise PolicyError(f"{name}: min_share/max_share are shares of the budget total, "
+                                  "so they need Budget(total=...); give the bounds in Rp bn "
+                                  "(min=, max=) instead")
+            return np.full(len(ctx.level(self.by, name)[1]), float(budget))
+        return ctx.group_population(self.by) / 1e9
+
 
 # ---------------------------------------------------------------------- shares
 @dataclass(frozen=True)
@@ -363,6 +394,7 @@ class _Share(Constraint):
     """Shared machinery of GroupShare and ProgramShare: ``sum_G x >= alpha * total spend``."""
 
     family: ClassVar[str] = "share"
+    number_units: ClassVar[Mapping[str, str]] = {"min": "share", "max": "share"}
 
     @abstractmethod
     def _spec(self) -> tuple[str, Any, Value, Value]:
@@ -381,6 +413,20 @@ class _Share(Constraint):
             raise PolicyError(f"{name}: min shares {dict(self.min)} add up to "
                               f"{sum(self.min.values()):.4g}, more than 1; only an empty plan "
                               "could meet them")
+
+    def share_bounds(self) -> list[tuple[str, str, str, float]]:
+        """``(level, group, "min" or "max", share)`` of every bound the rule sets.
+
+        A yes/no group without ``value`` is the group ``True``; groups are compared as text.
+        """
+        level, value, lo, hi = self._spec()
+        out = []
+        for sense, bound in (("min", lo), ("max", hi)):
+            if isinstance(bound, Mapping):
+                out += [(level, str(k), sense, float(v)) for k, v in bound.items()]
+            elif bound is not None:
+                out.append((level, str(True if value is None else value), sense, float(bound)))
+        return out
 
     def emit(self, ctx: BuildContext) -> list[RowBlock]:
         """Rows ``sum_G x - alpha * T >= 0`` (min) and ``<= 0`` (max), T = total spend."""
@@ -440,6 +486,7 @@ class _Share(Constraint):
                     upper,
                     kind="share",
                     param=alpha[rows_for],
+                    per=(np.arange(k), np.full(k, total), np.ones(k)),
                 )
             )
         return blocks
@@ -515,6 +562,49 @@ class ProgramShare(_Share):
         return _share_text("ProgramShare", self.by, self.program, self.min, self.max)
 
 
+def check_share_rules(rules: Sequence[Constraint]) -> None:
+    """Refuse share rules that only an empty plan can meet together.
+
+    Share rules are homogeneous (``sum_G x - alpha T``), so a plan that spends nothing meets
+    any of them: contradictory shares do not make the program infeasible, they make it
+    spend nothing. Refused here: a group whose floor (from one rule) is above its cap (from
+    another), and floors of distinct groups of one level that add up to more than 1.
+
+    Raises
+    ------
+    PolicyError
+        Naming the rules and the group.
+    """
+    bounds: dict[tuple[str, str, str], list[tuple[float, str]]] = {}
+    for rule in rules:
+        if isinstance(rule, _Share):
+            for level, group, sense, share in rule.share_bounds():
+                bounds.setdefault((level, group, sense), []).append((share, rule.describe()))
+    for (level, group, sense), floors in bounds.items():
+        if sense != "min":
+            continue
+        floor, floor_rule = max(floors)
+        cap, cap_rule = min(bounds.get((level, group, "max"), [(np.inf, "")]))
+        if floor > cap + 1e-12:
+            raise PolicyError(
+                f"{floor_rule} and {cap_rule} contradict each other for {level}={group}: a "
+                f"share of at least {floor:.4g} and at most {cap:.4g} can only be met by "
+                "spending nothing; lower the min or raise the max"
+            )
+    levels: dict[str, dict[str, tuple[float, str]]] = {}
+    for (level, group, sense), floors in bounds.items():
+        if sense == "min":
+            levels.setdefault(level, {})[group] = max(floors)
+    for level, groups in levels.items():
+        total = sum(floor for floor, _ in groups.values())
+        if len(groups) > 1 and total > 1 + 1e-12:
+            rules_text = "; ".join(sorted({rule for _, rule in groups.values()}))
+            raise PolicyError(
+                f"share floors of {level} groups {sorted(groups)} add up to {total:.4g}, more "
+                f"than 1 ({rules_text}): only an empty plan meets them; lower the floors"
+            )
+
+
 def _share_text(cls: str, level: str, value: Any, lo: Value, hi: Value) -> str:
     def pct(x: float) -> str:
         return f"{x * 100:.4g}%"
@@ -557,6 +647,7 @@ class Target(Constraint):
     max: Value = None
     by: str | tuple[str, ...] | None = None
     family: ClassVar[str] = "target"
+    number_units: ClassVar[Mapping[str, str]] = {"min": "metric", "max": "metric"}
 
     def __post_init__(self) -> None:
         name = f"Target({self.metric})"
@@ -569,6 +660,18 @@ class Target(Constraint):
         if self.by is None and (isinstance(self.min, Mapping) or isinstance(self.max, Mapping)):
             raise PolicyError(f"{name}: a mapping of bounds needs by= (the level it is keyed by)")
         _check_order(name, "min", self.min, "max", self.max)
+
+    def describe(self) -> str:
+        """Human description, e.g. ``Target(jobs) min 150,000``."""
+        def fmt(value: Value) -> str:
+            if isinstance(value, Mapping):
+                return "{" + ", ".join(f"{k}: {v:,.6g}" for k, v in value.items()) + "}"
+            return f"{value:,.6g}"
+
+        where = "" if self.by is None else f" by {self.by}"
+        parts = [f"{k} {fmt(v)}" for k, v in (("min", self.min), ("max", self.max))
+                 if v is not None]
+        return f"Target({self.metric}{where}) " + ", ".join(parts)
 
     def emit(self, ctx: BuildContext) -> list[RowBlock]:
         """One row (national) or one row per group."""
@@ -626,6 +729,8 @@ class Ramp(Constraint):
     max_rel_change: float | None = None
     by: str | tuple[str, ...] = "region"
     family: ClassVar[str] = "ramp"
+    number_units: ClassVar[Mapping[str, str]] = {"max_change": "money",
+                                                 "max_rel_change": "share"}
 
     def __post_init__(self) -> None:
         if self.max_change is not None:
@@ -715,6 +820,7 @@ class ProjectCount(Constraint):
     min: Value = None
     by: str | None = None
     family: ClassVar[str] = "project_count"
+    number_units: ClassVar[Mapping[str, str]] = {"min": "projects", "max": "projects"}
 
     def __post_init__(self) -> None:
         name = "ProjectCount"
@@ -791,11 +897,50 @@ def _group_label(level: str | tuple[str, ...], value: Any) -> str:
 
 
 # ---------------------------------------------------------------------- equity
-def _group_weights(ctx: BuildContext, by: str, per: str, owner: str) -> tuple[
-    np.ndarray, pd.Index, np.ndarray
-]:
-    """Cell codes of ``by`` groups, the groups, and each group's share of ``per`` (sums to 1)."""
-    codes, groups = ctx.level(by, owner)
+@dataclass(frozen=True)
+class EquityGroups:
+    """The groups an equity rule compares, with their weights.
+
+    Every group of the regions table counts, whether or not it has cells: a region that
+    receives nothing is a region at zero, exactly as :attr:`ikmopt.Result.equity` counts it.
+
+    Attributes
+    ----------
+    codes : numpy.ndarray
+        Group of every cell (``-1`` for a region outside every group).
+    groups : pandas.Index
+        The groups, in regions-table order.
+    size : numpy.ndarray
+        Each group's total of the ``per`` column (e.g. its population).
+    has_cells : numpy.ndarray
+        Whether each group has at least one cell.
+    """
+
+    codes: np.ndarray
+    groups: pd.Index
+    size: np.ndarray
+    has_cells: np.ndarray
+
+    @property
+    def share(self) -> np.ndarray:
+        """Each group's share of the ``per`` total (sums to 1)."""
+        return self.size / self.size.sum()
+
+    def require_cells(self, owner: str, why: str) -> None:
+        """Refuse groups without cells (their outcome is zero whatever the plan)."""
+        empty = [str(g) for g in self.groups[~self.has_cells]]
+        if empty:
+            shown = ", ".join(empty[:8]) + (f" and {len(empty) - 8} more" if len(empty) > 8
+                                             else "")
+            raise PolicyError(
+                f"{owner}: {len(empty)} group(s) have no cells in the impacts table ({shown}), "
+                f"so their outcome is 0 whatever the plan and {why}; give them impacts rows, "
+                "or drop them from the regions table"
+            )
+
+
+def equity_groups(ctx: BuildContext, by: str, per: str, owner: str) -> EquityGroups:
+    """Groups of ``by`` (``"region"`` or a regions column) weighted by the ``per`` column."""
     regions = ctx.data.regions
     if per not in regions.columns:
         raise PolicyError(
@@ -804,10 +949,22 @@ def _group_weights(ctx: BuildContext, by: str, per: str, owner: str) -> tuple[
     values = pd.to_numeric(regions[per], errors="coerce").to_numpy(dtype=float)
     if not np.isfinite(values).all() or (values <= 0).any():
         raise PolicyError(f"{owner}: per='{per}' must be positive and finite for every region")
-    valid = codes >= 0
-    pairs = np.unique(np.stack([codes[valid], ctx.data.region_codes[valid]]), axis=1)
-    weight = np.bincount(pairs[0], weights=values[pairs[1]], minlength=len(groups))
-    return codes, groups, weight / weight.sum()
+    if by == "region":
+        region_group, groups = np.arange(len(regions)), pd.Index(regions.index, name="region")
+    elif isinstance(by, str) and by in regions.columns:
+        region_group, groups = pd.factorize(regions[by], sort=False)
+        groups = pd.Index(groups, name=by)
+    else:
+        raise PolicyError(
+            f"{owner}: by={by!r} must be 'region' or a column of the regions table"
+            f"{suggest(str(by), regions.columns)}; equity is compared across groups of regions"
+        )
+    region_group = np.asarray(region_group, dtype=np.int64)
+    inside = region_group >= 0
+    size = np.bincount(region_group[inside], weights=values[inside], minlength=len(groups))
+    codes = region_group[ctx.data.region_codes]
+    has_cells = np.bincount(codes[codes >= 0], minlength=len(groups)) > 0
+    return EquityGroups(codes, groups, size, has_cells)
 
 
 def _value_columns(ctx: BuildContext, family: str, codes: np.ndarray, groups: pd.Index,
@@ -872,6 +1029,7 @@ class GiniCap(Constraint):
     quantiles: int = 20
     by: str = "region"
     family: ClassVar[str] = "gini"
+    number_units: ClassVar[Mapping[str, str]] = {"max": "gini"}
 
     def __post_init__(self) -> None:
         if self.max is None:
@@ -895,7 +1053,8 @@ class GiniCap(Constraint):
         """Value columns per group, then the pairwise or Lorenz rows."""
         owner = f"GiniCap({self.of})"
         terms = ctx.terms(self.of, owner)
-        codes, groups, share = _group_weights(ctx, self.by, self.per, owner)
+        eg = equity_groups(ctx, self.by, self.per, owner)
+        codes, groups, share = eg.codes, eg.groups, eg.share
         v, definition = _value_columns(ctx, "gini", codes, groups, share, terms)
         blocks = [definition]
         if self.method == "pairwise":
@@ -921,11 +1080,13 @@ class GiniCap(Constraint):
                             np.ones(m), np.ones(m), -np.ones(m)]),
             np.zeros(2 * m), np.full(2 * m, np.inf), kind="definition",
         )
-        # sum_{i<j} s_i s_j d_ij - G * sum_i s_i v_i <= 0   (sum_i s_i v_i is the total)
+        # sum_{i<j} s_i s_j d_ij - G * sum_i s_i v_i <= 0   (sum_i s_i v_i is the total):
+        # a ratio row, read as the Gini sum_{i<j} s_i s_j d_ij / total against the cap G
         cap = RowBlock(
             "gini", pd.Index([f"gini({self.of})"]), np.zeros(m + n, dtype=np.int64),
             np.concatenate([d, v]), np.concatenate([share[i] * share[j], -self.max * share]),
-            np.array([-np.inf]), np.zeros(1),
+            np.array([-np.inf]), np.zeros(1), kind="gini", param=np.array([self.max]),
+            per=(np.zeros(n, dtype=np.int64), v, share),
         )
         return [pair_rows, cap]
 
@@ -957,12 +1118,14 @@ class GiniCap(Constraint):
             np.zeros(k), np.full(k, np.inf), kind="definition",
         )
         # trapezoid Gini: 1 - (1/q) (2 sum_k L_k + 1) <= G  <=>
-        # (2/q) sum_k ell_k - (1 - G - 1/q) * mu >= 0, with mu = sum_i s_i v_i
+        # (1 - 1/q) mu - (2/q) sum_k ell_k - G mu <= 0, with mu = sum_i s_i v_i: a ratio
+        # row, read as the sampled Gini 1 - 1/q - (2/q) sum_k ell_k / mu against the cap G
         cap = RowBlock(
             "gini", pd.Index([f"gini({self.of}) lorenz"]), np.zeros(k + n, dtype=np.int64),
             np.concatenate([ell, v]),
-            np.concatenate([np.full(k, 2.0 / q), -(1.0 - self.max - 1.0 / q) * share]),
-            np.zeros(1), np.array([np.inf]),
+            np.concatenate([np.full(k, -2.0 / q), (1.0 - self.max - 1.0 / q) * share]),
+            np.array([-np.inf]), np.zeros(1), kind="gini", param=np.array([self.max]),
+            per=(np.zeros(n, dtype=np.int64), v, share),
         )
         return [tail, level, cap]
 
@@ -997,6 +1160,7 @@ class OutcomeEquity(Constraint):
     per: str = "population"
     by: str = "region"
     family: ClassVar[str] = "outcome_equity"
+    number_units: ClassVar[Mapping[str, str]] = {"min_ratio": "ratio"}
 
     def __post_init__(self) -> None:
         if not self.metric:
@@ -1015,7 +1179,10 @@ class OutcomeEquity(Constraint):
         """One row per group: ``O_r - min_ratio * s_r * sum_g O_g >= 0``."""
         owner = f"OutcomeEquity({self.metric})"
         cell, col, val = ctx.terms(self.metric, owner)
-        codes, groups, share = _group_weights(ctx, self.by, self.per, owner)
+        eg = equity_groups(ctx, self.by, self.per, owner)
+        if self.min_ratio > 0:
+            eg.require_cells(owner, "the rule would allow no outcome anywhere")
+        codes, groups, share = eg.codes, eg.groups, eg.share
         n = len(groups)
         group = codes[cell]
         valid = group >= 0
@@ -1033,7 +1200,8 @@ class OutcomeEquity(Constraint):
                 np.concatenate([group[valid], np.arange(n)]),
                 np.concatenate([col[valid], np.full(n, total)]),
                 np.concatenate([val[valid], -self.min_ratio * share]),
-                np.zeros(n), np.full(n, np.inf),
+                np.zeros(n), np.full(n, np.inf), kind="ratio",
+                param=np.full(n, self.min_ratio), per=(np.arange(n), np.full(n, total), share),
             )
         ]
 
@@ -1041,11 +1209,9 @@ class OutcomeEquity(Constraint):
 def per_capita_block(ctx: BuildContext, metric: str, per: str, by: str, owner: str) -> RowBlock:
     """Rows ``1e5 * sum_{c in g} a_c x_c / P_g`` per group (bounds left open)."""
     cell, col, val = ctx.terms(metric, owner)
-    codes, groups, _ = _group_weights(ctx, by, per, owner)
-    valid = codes >= 0
-    values = pd.to_numeric(ctx.data.regions[per], errors="coerce").to_numpy(dtype=float)
-    pairs = np.unique(np.stack([codes[valid], ctx.data.region_codes[valid]]), axis=1)
-    size = np.bincount(pairs[0], weights=values[pairs[1]], minlength=len(groups))
+    eg = equity_groups(ctx, by, per, owner)
+    eg.require_cells(owner, "the lowest per-capita outcome would be 0 for every plan")
+    codes, groups, size = eg.codes, eg.groups, eg.size
     group = codes[cell]
     keep = group >= 0
     k = len(groups)

@@ -68,7 +68,7 @@ class Dataset:
         can absorb, in ``money_unit``) is required; every other numeric column is a
         **metric**: its outcome per unit of money spent (for example ``jobs`` per Rp bn).
         An optional ``unit`` column states the money unit row by row; it must be uniform.
-    money_unit : str, default "IDR bn"
+    money_unit : str, default "Rp bn"
         Unit of capacities and of the "per money" denominators. Converted once to Rp billion;
         for example "IDR bn", "Rp juta", "IDR million", "Rp miliar" or "IDR".
     metric_units : mapping, optional
@@ -379,7 +379,7 @@ class Dataset:
 
     @property
     def money_unit(self) -> str:
-        """Always ``"IDR bn"``: money is converted to Rp billion at construction."""
+        """Always ``"Rp bn"``: money is converted to Rp billion at construction."""
         return MONEY_UNIT
 
     @property
@@ -726,7 +726,7 @@ class Dataset:
             :class:`Dataset`) and candidate projects of the new cells. A new cell without
             curve segments has straight-line returns; when the dataset's other cells have
             segments, a :class:`~ikmopt.errors.DataWarning` names it.
-        money_unit : str, default "IDR bn"
+        money_unit : str, default "Rp bn"
             Unit of the new tables' money columns.
 
         Raises

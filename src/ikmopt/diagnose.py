@@ -34,8 +34,8 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from .build import build, unit_terms
-from .constraints import Budget, Constraint, Target, _Share
+from .build import build
+from .constraints import Budget, Constraint, GiniCap, OutcomeEquity, Target, _Share
 from .data import Dataset
 from .errors import InfeasibleError, PolicyError, SolverError
 from .lp import LinearProgram, RowBlock
@@ -52,6 +52,8 @@ MAX_ROW_FILTER = 400
 #: Unit of each family's rows, for messages.
 _UNITS = {"budget": "Rp bn", "region_bounds": "Rp bn", "committed": "Rp bn",
           "project_count": "projects", "ramp": "Rp bn"}
+#: Unit of the number of each kind of ratio row.
+_RATIO_UNITS = {"share": "share", "gini": "Gini", "ratio": "ratio"}
 
 
 # ---------------------------------------------------------------------- relaxed rules
@@ -337,11 +339,6 @@ def _feasible(lp: LinearProgram, keep: np.ndarray, options: Mapping[str, Any]) -
     return True
 
 
-def _total_spend(lp: LinearProgram, x: np.ndarray) -> float:
-    _, col, val = unit_terms(lp.meta, lp.n_cells, outcome=False)
-    return float(val @ x[col])
-
-
 def _magnitude(data: Dataset, policy: Policy, lp: LinearProgram, rows: np.ndarray
                ) -> np.ndarray:
     """Scale of each row: its bound (Rp bn or outcome units), ``alpha * T`` for shares."""
@@ -352,9 +349,9 @@ def _magnitude(data: Dataset, policy: Policy, lp: LinearProgram, rows: np.ndarra
     bound = np.maximum(np.where(np.isfinite(lo), abs(lo), 0), np.where(np.isfinite(hi),
                                                                        abs(hi), 0))
     magnitude = np.maximum(bound, 1e-3 * spread)
-    share = (lp.rows["kind"] == "share").to_numpy()[rows]
-    alpha = lp.rows["param"].to_numpy()[rows]
-    magnitude[share] = np.maximum(np.abs(alpha[share]), 0.01) * reference
+    ratio = lp.ratio_rows()[rows]
+    theta = lp.rows["param"].to_numpy()[rows]
+    magnitude[ratio] = np.maximum(np.abs(theta[ratio]), 0.01) * reference
     return np.maximum(magnitude, 1e-9)
 
 
@@ -415,14 +412,13 @@ def _row_table(lp: LinearProgram, policy: Policy, rows: np.ndarray,
     """Rows in the user's units: shares as shares, others in their own units."""
     meta = lp.rows.iloc[rows]
     kind = meta["kind"].astype(str).to_numpy()
-    alpha = meta["param"].to_numpy()
     lo, hi = lp.row_lower[rows], lp.row_upper[rows]
     if sides is None:
         sides = ["min" if np.isfinite(a) else "max" for a in lo]
     side = np.array(sides, dtype=object)
     bound = np.where(side == "min", lo, hi).astype(float)
-    share = kind == "share"
-    bound[share] = alpha[share]
+    ratio = lp.ratio_rows()[rows]
+    bound[ratio] = meta["param"].to_numpy()[ratio]
     owner = meta["constraint"].to_numpy()
     table = pd.DataFrame({
         "rule": owner,
@@ -431,15 +427,13 @@ def _row_table(lp: LinearProgram, policy: Policy, rows: np.ndarray,
         "label": meta["label"].to_numpy(),
         "side": side,
         "bound": bound,
-        "unit": ["share" if s else _UNITS.get(f, str(lab).split()[0] if f == "target" else "")
-                 for s, f, lab in zip(share, meta["family"].astype(str), meta["label"],
+        "unit": [_RATIO_UNITS.get(k) or _UNITS.get(f, str(lab).split()[0] if f == "target"
+                                                   else "")
+                 for k, f, lab in zip(kind, meta["family"].astype(str), meta["label"],
                                       strict=True)],
     })
     if x is not None:
-        activity = (lp.A[rows] @ x).astype(float)
-        total = _total_spend(lp, x)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            activity[share] = activity[share] / total + alpha[share] if total > 0 else np.nan
+        activity = lp.user_terms(x, rows=rows).activity
         table["relaxed"] = activity
         table["change"] = activity - bound
     table["position"] = rows - _first_row(lp, owner)
@@ -463,7 +457,7 @@ def _describe(policy: Policy, position: int) -> str:
 def _fmt(value: float, unit: str) -> str:
     if unit == "Rp bn":
         return f"Rp {value:,.1f} bn"
-    if unit == "share":
+    if unit in _RATIO_UNITS.values():
         return f"{value:.4g}"
     number = f"{value:,.1f}" if abs(value) >= 100 else f"{value:.4g}"
     return number + (f" {unit}" if unit else "")
@@ -484,8 +478,8 @@ def _suggest(table: pd.DataFrame) -> list[str]:
                              f"{_fmt(relaxed, unit)} "
                              f"(+{_fmt(relaxed - first['bound'], unit).removeprefix('Rp ')})")
                 continue
-            where = "" if unit == "share" or first["label"] in ("total", first["unit"]) \
-                else f" for {first['label']}"
+            plain = unit in _RATIO_UNITS.values() or first["label"] in ("total", first["unit"])
+            where = "" if plain else f" for {first['label']}"
             lines.append(f"{verb} {first['constraint']}{where} from "
                          f"{_fmt(first['bound'], unit)} to {_fmt(relaxed, unit)}")
             continue
@@ -500,7 +494,7 @@ def _suggest(table: pd.DataFrame) -> list[str]:
 
 def _outward(value: float, side: str, unit: str) -> float:
     """``value`` rounded so the bound only loosens (down for a min, up for a max)."""
-    step = 1e-4 if unit == "share" else 1e-1
+    step = 1e-4 if unit in _RATIO_UNITS.values() else 1e-1
     return (math.floor(value / step) if side == "min" else math.ceil(value / step)) * step
 
 
@@ -556,6 +550,10 @@ def _relax_rule(rule: Constraint, group: pd.DataFrame, lp: LinearProgram, positi
     if isinstance(rule, Target) and rule.by is None and len(group) == 1:
         key = "min" if group["side"].iloc[0] == "min" else "max"
         return replace(rule, **{key: next(iter(loosened.values()))})
+    if isinstance(rule, GiniCap):  # one ratio row per rule: its number is the cap
+        return replace(rule, max=min(max(loosened.values()), 1.0))
+    if isinstance(rule, OutcomeEquity):  # ratio rows sharing one number, the ratio
+        return replace(rule, min_ratio=max(min(loosened.values()), 0.0))
     rows = np.flatnonzero(lp.rows["constraint"].to_numpy() == position)
     bounds = []
     for k, value in loosened.items():

@@ -20,6 +20,7 @@ __all__ = [
     "ScalingWarning",
     "SolverError",
     "UnboundedError",
+    "UnspentBudgetWarning",
 ]
 
 
@@ -98,6 +99,16 @@ class ScalingWarning(UserWarning):
 
     Usually money in the wrong unit (rupiah where Rp billion is expected): the message says
     what to rescale.
+    """
+
+
+class UnspentBudgetWarning(UserWarning):
+    """A plan leaves budget unspent although cells that add to its objective had room.
+
+    The plan is optimal for the policy as written, but some rule holds the money back (a
+    cap, a limit on an outcome, share rules that only an empty plan meets together). The
+    message names the rules whose removal would let more money out;
+    :attr:`ikmopt.Result.unspent` holds the details.
     """
 
 

@@ -18,7 +18,12 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-__all__ = ["LinearProgram", "ModelBuilder", "RowBlock"]
+__all__ = ["RATIO_KINDS", "ROW_KINDS", "LinearProgram", "ModelBuilder", "RowBlock", "UserTerms"]
+
+#: Kinds of rows (see :class:`RowBlock`).
+ROW_KINDS = ("sum", "share", "gini", "ratio", "definition")
+#: Kinds of ratio rows ``base(x) - theta * u(x)``, read as ``base / u`` against ``theta``.
+RATIO_KINDS = ("share", "gini", "ratio")
 
 
 @dataclass(frozen=True)
@@ -36,11 +41,16 @@ class RowBlock:
     lower, upper : numpy.ndarray
         Row bounds (``-inf``/``inf`` where open).
     kind : str
-        ``"sum"`` for rows whose bounds are the user's numbers, ``"share"`` for rows
-        ``sum_G x - alpha * T`` whose user-facing bound is the share ``alpha`` (``param``),
-        ``"definition"`` for rows that define auxiliary columns.
+        ``"sum"`` for rows whose bounds are the user's numbers; ``"share"``, ``"gini"`` and
+        ``"ratio"`` for *ratio rows* ``base(x) - theta * u(x)`` bounded by 0, whose
+        user-facing number is the ratio ``theta`` (``param``: a share ``alpha`` of total
+        spend, a Gini cap ``G``, an equity ratio) and whose user-facing activity is
+        ``base(x) / u(x)``; ``"definition"`` for rows that define auxiliary columns.
     param : numpy.ndarray, optional
-        The share ``alpha`` of each ``"share"`` row.
+        The ratio ``theta`` of each ratio row.
+    per : tuple of numpy.ndarray, optional
+        ``(rows, cols, vals)``: the denominator ``u(x)`` of each ratio row as COO terms
+        (``rows`` are positions within this block). ``u(x) >= 0`` for every plan.
     """
 
     family: str
@@ -52,11 +62,31 @@ class RowBlock:
     upper: np.ndarray
     kind: str = "sum"
     param: np.ndarray | None = None
+    per: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
 
     @property
     def n_rows(self) -> int:
         """Number of rows in the block."""
         return len(self.labels)
+
+
+@dataclass(frozen=True)
+class UserTerms:
+    """Rows in the user's terms (see :meth:`LinearProgram.user_terms`).
+
+    Attributes
+    ----------
+    activity, lower, upper : numpy.ndarray
+        Each row's value and bounds; ratio rows as ratios.
+    denominator : numpy.ndarray
+        ``u(x)`` of each ratio row (``NaN`` for other rows): a price per unit of the row's
+        bound times it is the price per unit of the ratio.
+    """
+
+    activity: np.ndarray
+    lower: np.ndarray
+    upper: np.ndarray
+    denominator: np.ndarray
 
 
 @dataclass(frozen=True, eq=False)
@@ -81,6 +111,9 @@ class LinearProgram:
         :class:`RowBlock`) of every row.
     integrality : numpy.ndarray or None
         ``True`` for integer columns; ``None`` for a pure LP.
+    per : scipy.sparse.csr_matrix or None
+        Denominators ``u(x)`` of the ratio rows (see :class:`RowBlock`), one row per row of
+        ``A`` (empty for other rows); ``None`` when the program has no ratio rows.
     objective_offset : float
         Constant added to ``cost @ x`` to give the reported objective.
     """
@@ -95,6 +128,7 @@ class LinearProgram:
     row_upper: np.ndarray
     rows: pd.DataFrame
     integrality: np.ndarray | None = None
+    per: sp.csr_matrix | None = None
     objective_offset: float = 0.0
     meta: dict[str, Any] = field(default_factory=dict)
 
@@ -126,6 +160,52 @@ class LinearProgram:
     def with_cost(self, cost: np.ndarray, offset: float = 0.0) -> LinearProgram:
         """Return the same program with another objective."""
         return _replace(self, cost=np.asarray(cost, dtype=float), objective_offset=offset)
+
+    def with_rows(self, keep: np.ndarray) -> LinearProgram:
+        """Return the program with only the rows where ``keep`` is True."""
+        keep = np.asarray(keep, dtype=bool)
+        return _replace(self, A=self.A[keep], row_lower=self.row_lower[keep],
+                        row_upper=self.row_upper[keep],
+                        rows=self.rows[keep].reset_index(drop=True),
+                        per=None if self.per is None else self.per[keep])
+
+    def ratio_rows(self) -> np.ndarray:
+        """Whether each row is a ratio row (see :class:`RowBlock`)."""
+        return self.rows["kind"].isin(RATIO_KINDS).to_numpy()
+
+    def user_terms(self, x: np.ndarray, activity: np.ndarray | None = None,
+                   rows: np.ndarray | None = None) -> UserTerms:
+        """Activity and bounds of rows as the user wrote them, at the plan ``x``.
+
+        A ratio row ``base(x) - theta * u(x)`` bounded by 0 reads as ``base(x) / u(x)``
+        against ``theta`` (a share achieved against the share required, a Gini against its
+        cap; ``NaN`` where ``u(x) = 0``, e.g. when nothing is spent); every other row as is.
+
+        Parameters
+        ----------
+        x : numpy.ndarray
+            A value of every column.
+        activity : numpy.ndarray, optional
+            ``A @ x`` of the rows (computed when omitted).
+        rows : numpy.ndarray, optional
+            Positions of the rows wanted (default all).
+        """
+        rows = np.arange(self.n_rows) if rows is None else np.asarray(rows)
+        if activity is None:
+            activity = self.A[rows] @ x
+        activity = np.asarray(activity, dtype=float).copy()
+        lower, upper = self.row_lower[rows].copy(), self.row_upper[rows].copy()
+        denominator = np.full(len(rows), np.nan)
+        ratio = self.ratio_rows()[rows]
+        if ratio.any():
+            u = self.per[rows[ratio]] @ x
+            theta = self.rows["param"].to_numpy()[rows[ratio]]
+            with np.errstate(divide="ignore", invalid="ignore"):
+                activity[ratio] = np.where(u > 0, activity[ratio] / u + theta, np.nan)
+            lower[ratio] = np.where(np.isfinite(lower[ratio]), theta, -np.inf)
+            upper[ratio] = np.where(np.isfinite(upper[ratio]), theta, np.inf)
+            denominator[ratio] = u
+        return UserTerms(activity, lower, upper, denominator)
 
     def __repr__(self) -> str:
         return (
@@ -261,12 +341,14 @@ class ModelBuilder:
                 [np.full(b.n_rows, np.nan) if b.param is None else b.param
                  for b, _ in self._blocks]
             )
+            per = self._per_matrix(offsets, n_rows)
         else:
             rows = cols = np.zeros(0, dtype=np.int64)
             vals = lower = upper = np.zeros(0)
             family = label = kind = np.zeros(0, dtype=object)
             owner = np.zeros(0, dtype=np.int64)
             param = np.zeros(0)
+            per = None
         A = sp.csr_matrix((vals, (rows, cols)), shape=(n_rows, self._n_cols))
         A.sum_duplicates()
         A.eliminate_zeros()
@@ -275,7 +357,7 @@ class ModelBuilder:
                 "family": pd.Categorical(family),
                 "label": label,
                 "constraint": owner,
-                "kind": pd.Categorical(kind, categories=["sum", "share", "definition"]),
+                "kind": pd.Categorical(kind, categories=list(ROW_KINDS)),
                 "param": param,
             }
         )
@@ -295,5 +377,19 @@ class ModelBuilder:
             row_upper=upper,
             rows=row_table,
             integrality=integrality,
+            per=per,
             meta=dict(self.meta),
         )
+
+    def _per_matrix(self, offsets: np.ndarray, n_rows: int) -> sp.csr_matrix | None:
+        """The denominators of the ratio rows as one sparse matrix (None without any)."""
+        parts = [(b.per, off) for (b, _), off in zip(self._blocks, offsets, strict=False)
+                 if b.per is not None]
+        if not parts:
+            return None
+        rows = np.concatenate([p[0].astype(np.int64) + off for p, off in parts])
+        cols = np.concatenate([p[1].astype(np.int64) for p, _ in parts])
+        vals = np.concatenate([p[2].astype(float) for p, _ in parts])
+        per = sp.csr_matrix((vals, (rows, cols)), shape=(n_rows, self._n_cols))
+        per.sum_duplicates()
+        return per

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from .build import build, objective_coefficients, outcome_cost
 from .data import Dataset
 from .errors import InfeasibleError, PolicyError, SolverError
 from .lp import LinearProgram
+from .ordering import fill_in_order, out_of_order, with_order
 from .policy import Policy
 from .result import Result
 from .solvers import solve
 from .solvers.base import Solution
+from .unspent import find_unspent
 
-__all__ = ["clean_optimum", "optimize", "verify"]
+__all__ = ["clean_optimum", "in_order", "optimize", "verify", "violation"]
 
 #: Feasibility tolerance of the post-solve check, relative to each row's scale.
 VERIFY_TOL = 1e-6
@@ -100,13 +104,16 @@ def _optimize(data: Dataset, policy: Policy, options: dict) -> Result:
         optima = _optima(data, policy, stage, fixed, options)
         lp = build(data, policy, optima=optima, objective=stage, fixed=fixed)
         solution = solve(lp, **options)
+        lp, solution = in_order(lp, solution, options)
         verify(lp, solution)
         if k < len(stages) - 1:
             value = solution.objective
             fixed.append(
                 lambda ctx, s=stage, lp=lp, v=value: s.fixed_rows(ctx, lp, v, tolerance)
             )
-    return Result(data, policy, lp, solution, optima, sense=stage.sense)
+    unspent = find_unspent(data, policy, lp, solution, options)
+    return Result(data, policy, lp, solution, optima, sense=stage.sense, unspent=unspent,
+                  stage=stage, fixed=fixed)
 
 
 def _optima(data, policy, stage, fixed, options) -> dict[str, float] | None:
@@ -140,6 +147,23 @@ def _cell_cost(lp: LinearProgram, cell_coef: np.ndarray) -> np.ndarray:
     return outcome_cost(lp.meta, lp.n_cols, lp.n_cells, cell_coef)
 
 
+def violation(lp: LinearProgram, x: np.ndarray) -> tuple[float, str]:
+    """The largest violation of a row or column bound (relative to its scale), and where."""
+    activity = lp.A @ x
+    row_scale = 1.0 + abs(lp.A) @ np.abs(x)
+    row_excess = np.maximum(lp.row_lower - activity, activity - lp.row_upper) / row_scale
+    col_scale = 1.0 + np.abs(x)
+    col_excess = np.maximum(lp.col_lower - x, x - lp.col_upper) / col_scale
+    worst_row = float(row_excess.max(initial=-np.inf))
+    worst_col = float(col_excess.max(initial=-np.inf))
+    if worst_row >= worst_col:
+        i = int(np.argmax(row_excess)) if len(row_excess) else 0
+        where = (f"row {lp.rows['family'].iloc[i]}({lp.rows['label'].iloc[i]})"
+                 if len(row_excess) else "no row")
+        return worst_row, where
+    return worst_col, f"column {int(np.argmax(col_excess))}"
+
+
 def verify(lp: LinearProgram, solution: Solution, tol: float = VERIFY_TOL) -> None:
     """Re-check a solution against the original rows and bounds.
 
@@ -148,22 +172,36 @@ def verify(lp: LinearProgram, solution: Solution, tol: float = VERIFY_TOL) -> No
     SolverError
         If any row or column bound is violated by more than ``tol`` relative to its scale.
     """
-    x = solution.x
-    activity = lp.A @ x
-    row_scale = 1.0 + abs(lp.A) @ np.abs(x)
-    row_excess = np.maximum(lp.row_lower - activity, activity - lp.row_upper) / row_scale
-    col_scale = 1.0 + np.abs(x)
-    col_excess = np.maximum(lp.col_lower - x, x - lp.col_upper) / col_scale
-    worst_row = float(row_excess.max(initial=-np.inf))
-    worst_col = float(col_excess.max(initial=-np.inf))
-    if worst_row > tol or worst_col > tol:
-        if worst_row >= worst_col:
-            i = int(np.argmax(row_excess))
-            where = f"row {lp.rows['family'].iloc[i]}({lp.rows['label'].iloc[i]})"
-        else:
-            where = f"column {int(np.argmax(col_excess))}"
+    worst, where = violation(lp, solution.x)
+    if worst > tol:
         raise SolverError(
-            f"the {solution.solver} solution violates {where} by {max(worst_row, worst_col):.2e}"
+            f"the {solution.solver} solution violates {where} by {worst:.2e}"
             " (relative); the plan is not returned. Try another solver or rescale the data.",
             status="error",
         )
+
+
+def in_order(lp: LinearProgram, solution: Solution, options: dict
+             ) -> tuple[LinearProgram, Solution]:
+    """The solution with every curve filled in order (see :mod:`ikmopt.ordering`).
+
+    A plan that filled a later segment before an earlier one is refilled in order; if the
+    refilled plan breaks a row, the program is solved again with binaries that keep the
+    disordered cells in order (a MIP), until no cell is out of order.
+    """
+    disordered = out_of_order(lp, solution.x)
+    if not len(disordered):
+        return lp, solution
+    x = fill_in_order(lp, solution.x)
+    objective = float(lp.cost @ x + lp.objective_offset)
+    if (violation(lp, x)[0] <= VERIFY_TOL
+            and objective >= solution.objective - 1e-9 * (1.0 + abs(solution.objective))):
+        return lp, replace(solution, x=x, row_activity=lp.A @ x, objective=objective)
+    ordered = disordered
+    while True:
+        mip = with_order(lp, ordered)
+        solution = solve(mip, **options)
+        disordered = out_of_order(mip, solution.x)
+        if not len(disordered):
+            return mip, solution
+        ordered = np.union1d(ordered, disordered)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .accrual import Accrual
-from .constraints import Budget, Constraint
+from .constraints import Budget, Constraint, check_share_rules
 from .errors import PolicyError
 from .objectives import Maximize, Objective
 
@@ -69,6 +69,7 @@ class Policy:
                     + (" (give the budget as budget=)" if isinstance(c, Budget) else "")
                 )
         object.__setattr__(self, "constraints", constraints)
+        check_share_rules(constraints)
         if self.accrual is not None and not isinstance(self.accrual, Accrual):
             raise PolicyError(
                 f"Policy: accrual must be an ik.Accrual, got {type(self.accrual).__name__}"

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime
 import html
+from collections.abc import Callable, Sequence
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -15,6 +17,12 @@ from .evaluate import Evaluation
 from .lp import LinearProgram
 from .policy import Policy
 from .solvers.base import Solution, Status
+
+if TYPE_CHECKING:
+    from .lp import RowBlock
+    from .objectives import Objective
+    from .sensitivity import Ranging
+    from .unspent import Unspent
 
 __all__ = ["Result"]
 
@@ -43,6 +51,10 @@ class Result:
         +1 when the objective is maximized, -1 when it is minimized (``MinCost``,
         ``GoalProgram``); objective and shadow prices are reported in the objective's own
         sign.
+    unspent : Unspent or None
+        Set when the plan leaves budget unspent although cells that add to the objective
+        had room (an :class:`~ikmopt.errors.UnspentBudgetWarning` was raised): how much,
+        where, and the rules holding it back. ``None`` otherwise.
     """
 
     def __init__(
@@ -53,8 +65,17 @@ class Result:
         solution: Solution,
         optima: dict[str, float] | None = None,
         sense: float = 1.0,
+        unspent: Unspent | None = None,
+        *,
+        stage: Objective | None = None,
+        fixed: Sequence[Callable[[Any], RowBlock]] = (),
     ) -> None:
         self.sense = float(sense)
+        self.unspent = unspent
+        #: The objective (stage) of the last solve, and the rows that held earlier stages
+        #: at their optima in it: what re-building the solved program needs.
+        self.stage = policy.objective if stage is None else stage
+        self.fixed = tuple(fixed)
         self.data = data
         self.policy = policy
         self.lp = lp
@@ -81,6 +102,17 @@ class Result:
     def objective(self) -> float:
         """Objective value (the cost, in Rp bn, for a minimizing objective such as MinCost)."""
         return self.sense * self.solution.objective + 0.0
+
+    @property
+    def mip_reason(self) -> str | None:
+        """Why the plan is a MIP (no shadow prices), in words; ``None`` for an LP."""
+        if not self.lp.is_mip:
+            return None
+        ordered = (self.lp.aux["family"] == "segment_order").any()
+        reasons = [*(["discrete projects"] if self.data.projects is not None else []),
+                   *(["curves kept in order by binary variables (a rule bounds a curved "
+                      "outcome from above)"] if ordered else [])]
+        return " and ".join(reasons) or "integer columns"
 
     @property
     def solver(self) -> str:
@@ -131,37 +163,35 @@ class Result:
         """Every policy row with activity, bounds, slack, shadow price and binding flag.
 
         Columns: ``constraint`` (the rule as written), ``family``, ``label``, ``activity``,
-        ``lower``, ``upper``, ``slack`` (distance to the nearest bound), ``shadow_price``
-        (change of the objective per unit increase of the row's binding bound; ``NaN`` for a
-        MIP, that is a dataset with projects, where duals are not defined) and ``binding``.
-        Share rows (``GroupShare``, ``ProgramShare``) are expressed as shares: activity is
-        the share achieved, the bound is the share required and the shadow price is per 1.0
-        (100 percentage points) of share.
+        ``lower``, ``upper``, ``slack`` (distance to the nearest bound), ``unit`` (of the
+        activity and bounds), ``shadow_price`` (change of the objective per unit increase
+        of the row's binding bound; ``NaN`` for a MIP, that is a dataset with projects,
+        where duals are not defined), ``price`` and ``price_per`` (the same price per the
+        step a reader thinks in: per Rp 1 bn, per percentage point of a share, per 0.01 of
+        a Gini cap or equity ratio) and ``binding``.
+
+        Rows whose number is a ratio (``GroupShare``, ``ProgramShare``, ``GiniCap``,
+        ``OutcomeEquity``) are expressed as ratios: activity is the share (Gini, ratio)
+        achieved, the bound is the number as written and ``shadow_price`` is per 1.0 of it
+        (100 percentage points), so ``price`` is per 0.01.
         """
         lp, sol = self.lp, self.solution
         rows = lp.rows
         keep = (rows["kind"] != "definition").to_numpy()
-        activity = sol.row_activity.astype(float).copy()
-        lower = lp.row_lower.copy()
-        upper = lp.row_upper.copy()
+        terms = lp.user_terms(sol.x, sol.row_activity)
         dual = self.sense * (
             sol.row_dual.copy() if sol.row_dual is not None else np.full(lp.n_rows, np.nan)
         )
-        share = (rows["kind"] == "share").to_numpy()
-        if share.any():
-            total = float(self.outcomes["spend"])
-            alpha = rows["param"].to_numpy()[share]
-            with np.errstate(divide="ignore", invalid="ignore"):
-                activity[share] = activity[share] / total + alpha if total > 0 else np.nan
-            lower[share] = np.where(np.isfinite(lower[share]), alpha, -np.inf)
-            upper[share] = np.where(np.isfinite(upper[share]), alpha, np.inf)
-            dual[share] = dual[share] * total
+        ratio = lp.ratio_rows()
+        dual[ratio] = dual[ratio] * terms.denominator[ratio]
+        activity, lower, upper = terms.activity, terms.lower, terms.upper
         slack = np.minimum(activity - lower, upper - activity)
         scale = 1.0 + np.abs(np.where(np.isfinite(lower), lower, 0)) + np.abs(
             np.where(np.isfinite(upper), upper, 0)
         )
         binding = slack <= BINDING_TOL * scale * 10
         described = [self._describe(i) for i in rows["constraint"].to_numpy()]
+        unit, step, per = row_units(rows, self.data.metric_units, self.data.money_unit)
         table = pd.DataFrame(
             {
                 "constraint": described,
@@ -171,7 +201,10 @@ class Result:
                 "lower": lower,
                 "upper": upper,
                 "slack": slack,
+                "unit": unit,
                 "shadow_price": dual + 0.0,
+                "price": dual * step + 0.0,
+                "price_per": per,
                 "binding": binding,
             }
         )
@@ -206,12 +239,31 @@ class Result:
         return pd.DataFrame(rows, columns=["goal", "bound", "achieved", "shortfall",
                                            "overshoot", "weight"])
 
+    def sensitivity(self) -> pd.DataFrame:
+        """How the optimum moves with each number of the policy, as the user wrote it.
+
+        See :func:`ikmopt.sensitivity.sensitivity`.
+        """
+        from .sensitivity import sensitivity
+
+        return sensitivity(self)
+
+    def ranging(self) -> Ranging:
+        """Ranges over which the shadow prices and the plan hold (Solver's sensitivity report).
+
+        See :func:`ikmopt.sensitivity.ranging`.
+        """
+        from .sensitivity import ranging
+
+        return ranging(self)
+
     @property
     def binding(self) -> pd.DataFrame:
-        """Only the binding rows of :attr:`constraints`, largest shadow price first."""
+        """Only the binding rows of :attr:`constraints`, largest price (per reader's step) first."""
         table = self.constraints
         table = table[table["binding"]]
-        return table.reindex(table["shadow_price"].abs().sort_values(ascending=False).index)
+        return table.reindex(table["price"].abs().sort_values(ascending=False,
+                                                              kind="stable").index)
 
     @cached_property
     def reduced_costs(self) -> pd.Series:
@@ -271,12 +323,14 @@ class Result:
         lines = [
             f"ikmopt plan on '{self.data.name}' — status {self.status}, solver {self.solver}",
             "Objective: " + self.policy.objective.describe() + f" = {self.objective:,.6g}",
-            "",
-            "Outcomes",
         ]
-        units = {"spend": "Rp bn", **self.data.metric_units}
+        if self.unspent is not None:
+            lines += ["", "WARNING: " + self.unspent.message()]
+        lines += ["", "Outcomes"]
+        units = {"spend": self.data.money_unit, **self.data.metric_units}
         for name, value in out.items():
-            lines.append(f"  {name:<14} {value:>16,.1f}  {units.get(name, '')}")
+            number = _whole(value) if is_count(name, units) else f"{value:,.1f}"
+            lines.append(f"  {name:<14} {number:>16}  {units.get(name, '')}")
         by_region = self.by("region").sort_values("spend", ascending=False)
         funded = int((by_region["spend"] > 1e-9).sum())
         shown = len(by_region) if top is None else min(top, len(by_region))
@@ -284,34 +338,45 @@ class Result:
                   + (f"; top {shown} shown" if shown < len(by_region) else "") + ")"]
         cols = ["spend", *self.data.metrics[:2], "share"]
         region_cols = [*cols, "spend_rp_per_capita"]
-        lines.append(_text_table(by_region.head(shown)[region_cols]))
+        lines.append(_text_table(by_region.head(shown)[region_cols], units))
         lines += ["", "Program split"]
-        lines.append(_text_table(self.by("program")[cols]))
+        lines.append(_text_table(self.by("program")[cols], units))
         if self.data.projects is not None:
             lines += ["", self._projects_text(top)]
-        binding = self.binding
-        n_binding = 10 if top is None else top
-        if self.lp.is_mip:
-            lines += ["", f"Binding constraints ({len(binding)}; no shadow prices: a plan with "
-                      "discrete projects is a MIP, whose duals are not defined)"]
-        else:
-            lines += ["", f"Binding constraints ({len(binding)}; largest shadow prices first, "
-                      "objective change per unit of the bound)"]
-        if len(binding):
-            show = binding.head(n_binding)[["family", "label", "activity",
-                                            *([] if self.lp.is_mip else ["shadow_price"])]]
-            equivalent = None if self.lp.is_mip else self._price_equivalent()
-            if equivalent is not None:  # a normalized score means little: say it in a metric
-                metric, per_unit = equivalent
-                show = show.assign(**{f"in_{metric}": show["shadow_price"] * per_unit})
-                lines += [f"(in_{metric}: the shadow price in {metric}-equivalents; one unit "
-                          "of the normalized objective",
-                          f" is worth {per_unit:,.0f} {metric}, the {metric} optimum over its "
-                          "weight)"]
-            lines.append(_text_table(show.set_index(["family", "label"])))
+        lines += ["", *self._binding_text(top)]
         gini = self.equity.get(("spend", "gini"), np.nan)
         lines += ["", f"Gini of spend per capita across regions: {gini:.3f}"]
         return "\n".join(lines)
+
+    def _binding_text(self, top: int | None) -> list[str]:
+        """The binding rules with their prices per the reader's step (summary section)."""
+        binding = self.binding
+        shown = binding.head(10 if top is None else top)
+        count = (f"{len(binding)}" if len(shown) == len(binding)
+                 else f"{len(binding)}; the {len(shown)} with the largest prices shown")
+        if self.lp.is_mip:
+            lines = [f"Binding constraints ({count}; no shadow prices: a plan with "
+                     f"{self.mip_reason} is a MIP, whose duals are not defined)"]
+            columns = ["family", "label", "activity", "unit"]
+        else:
+            lines = [f"Binding constraints ({count}); price: objective change per step of "
+                     "the bound as written (price_per)"]
+            columns = ["family", "label", "activity", "unit", "price", "price_per"]
+        if not len(shown):
+            return lines
+        show = shown[columns]
+        equivalent = None if self.lp.is_mip else self._price_equivalent()
+        if equivalent is not None:  # a normalized score means little: say it in a metric
+            metric, per_unit = equivalent
+            show = show.assign(**{f"in_{metric}": show["price"] * per_unit})
+            lines += [f"(in_{metric}: the price in {metric}-equivalents; one unit of the "
+                      "normalized objective",
+                      f" is worth {per_unit:,.0f} {metric}, the {metric} optimum over its "
+                      "weight)"]
+        show = show.assign(activity=[_in_unit(a, u) for a, u in
+                                     zip(show["activity"], show["unit"], strict=True)])
+        lines.append(_text_table(show.set_index(["family", "label"])))
+        return lines
 
     def _price_equivalent(self) -> tuple[str, float] | None:
         """(metric, value of one objective unit in it) for a normalized Weighted objective."""
@@ -331,7 +396,8 @@ class Result:
         if not len(built):
             return head
         columns = [*self.data.levels, "cost", *self.data.metrics[:2]]
-        return head + "\n" + _text_table(shown[columns])
+        units = {"spend": self.data.money_unit, **self.data.metric_units}
+        return head + "\n" + _text_table(shown[columns], units)
 
     def __repr__(self) -> str:
         out = self.outcomes
@@ -427,12 +493,86 @@ class Result:
         return write_mps(self.lp, path)
 
 
-def _text_table(frame: pd.DataFrame) -> str:
-    def fmt(v: float) -> str:
-        if v == 0 or not np.isfinite(v):
-            return f"{v:g}"
-        if abs(v) < 0.01:
-            return f"{v:.3g}"
-        return f"{v:,.3f}" if abs(v) < 1 else f"{v:,.1f}"
+#: Row families whose bounds are money.
+MONEY_FAMILIES = ("budget", "region_bounds", "committed", "ramp")
+#: Reader's step of each kind of ratio row: (unit, step, what the step is called).
+_RATIO_STEPS = {"share": ("share", 0.01, "1 pp"), "gini": ("Gini", 0.01, "0.01 Gini"),
+                "ratio": ("ratio", 0.01, "0.01 ratio")}
 
-    return frame.to_string(float_format=fmt)
+
+def row_units(rows: pd.DataFrame, metric_units: dict[str, str],
+              money_unit: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Unit, reader's step and the step's name of every row of a program's row table.
+
+    Money rows are in ``money_unit`` (a price per Rp 1 bn); ratio rows per 0.01 of their
+    number (a percentage point of a share); target and goal rows per one unit of their
+    metric; project counts per project.
+    """
+    money = money_unit.replace("IDR", "Rp")
+    family = rows["family"].astype(str).to_numpy()
+    kind = rows["kind"].astype(str).to_numpy()
+    label = rows["label"].astype(str).to_numpy()
+    unit = np.full(len(rows), "", dtype=object)
+    step = np.ones(len(rows))
+    per = np.full(len(rows), "1 unit", dtype=object)
+    money_rows = np.isin(family, MONEY_FAMILIES)
+    unit[money_rows] = money
+    per[money_rows] = (money.replace("Rp ", "Rp 1 ", 1) if money.startswith("Rp ")
+                       else f"1 {money}")
+    for name, (u, size, text) in _RATIO_STEPS.items():
+        at = kind == name
+        unit[at], step[at], per[at] = u, size, text
+    metric_rows = np.isin(family, ["target", "goal"])
+    for i in np.flatnonzero(metric_rows):
+        metric = label[i].split(" ")[0]
+        unit[i] = metric_units.get(metric, metric)
+        per[i] = f"1 {unit[i]}"
+    projects = family == "project_count"
+    unit[projects], per[projects] = "projects", "1 project"
+    return unit, step, per
+
+
+#: Units whose amounts are counted in whole numbers (jobs, firms, people, projects).
+COUNT_UNITS = ("jobs", "persons", "people", "firms", "units", "projects", "certificates",
+               "orang", "unit usaha")
+
+
+def is_count(name: str, units: dict[str, str]) -> bool:
+    """Whether a column counts things (printed as a whole number)."""
+    return units.get(name, "") in COUNT_UNITS or name in ("jobs", "projects_built")
+
+
+def _whole(value: float) -> str:
+    return f"{value:,.0f}" if np.isfinite(value) else f"{value:g}"
+
+
+def _number(v: float) -> str:
+    if v == 0 or not np.isfinite(v):
+        return f"{v:g}"
+    if abs(v) < 0.01:
+        return f"{v:.3g}"
+    return f"{v:,.3f}" if abs(v) < 1 else f"{v:,.1f}"
+
+
+def _percent(v: float) -> str:
+    return f"{100 * v:.1f}%" if np.isfinite(v) else f"{v:g}"
+
+
+def _in_unit(value: float, unit: str) -> str:
+    """A row's activity in its unit: shares as percentages, counts whole, money 1 decimal."""
+    if unit == "share":
+        return _percent(value)
+    if unit in ("Gini", "ratio"):
+        return f"{value:.3f}" if np.isfinite(value) else f"{value:g}"
+    if unit in COUNT_UNITS:
+        return _whole(value)
+    return _number(value)
+
+
+def _text_table(frame: pd.DataFrame, units: dict[str, str] | None = None) -> str:
+    """A frame as text: shares as percentages, counts as whole numbers."""
+    units = dict(units or {})
+    formatters = {column: _percent if column == "share" else _whole
+                  for column in frame.columns
+                  if column == "share" or is_count(str(column), units)}
+    return frame.to_string(float_format=_number, formatters=formatters)

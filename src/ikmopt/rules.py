@@ -943,11 +943,8 @@ def _satisfies(data: Dataset, policy: Policy, spend: np.ndarray, solver: str) ->
         if not (owner == position).any():
             out.append(True)
             continue
-        sub = replace(lp, A=lp.A[keep], row_lower=lp.row_lower[keep],
-                      row_upper=lp.row_upper[keep],
-                      rows=lp.rows[keep].reset_index(drop=True), cost=np.zeros(lp.n_cols),
-                      col_lower=lower, col_upper=upper, integrality=None,
-                      objective_offset=0.0)
+        sub = replace(lp.with_rows(keep), cost=np.zeros(lp.n_cols), col_lower=lower,
+                      col_upper=upper, integrality=None, objective_offset=0.0)
         try:
             solve(sub, solver=solver)
         except InfeasibleError:

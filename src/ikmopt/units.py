@@ -1,4 +1,4 @@
-"""Money units: every amount inside ikmopt is in Rp billion (``IDR bn``, Rp miliar).
+"""Money units: every amount inside ikmopt is in Rp billion (``Rp bn``, Rp miliar).
 
 A dataset may state its money in another unit; it is converted once, at the edge, by
 :func:`to_idr_bn_factor`. Unknown unit names are rejected rather than guessed.
@@ -6,7 +6,7 @@ A dataset may state its money in another unit; it is converted once, at the edge
 
 from __future__ import annotations
 
-MONEY_UNIT = "IDR bn"
+MONEY_UNIT = "Rp bn"
 
 #: Accepted spellings of money units and their size in Rp billion.
 _FACTORS: dict[str, float] = {

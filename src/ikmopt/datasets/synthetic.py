@@ -153,7 +153,7 @@ def synthetic(
         regions,
         programs,
         impacts,
-        metric_units={"jobs": "jobs", "value_added": "IDR bn per year"},
+        metric_units={"jobs": "jobs", "value_added": "Rp bn per year"},
         name=f"synthetic-{n_regions}x{n_programs}x{n_sectors}x{n_years}",
         description="SYNTHETIC data for scale tests: no number in it is real.",
     )

@@ -149,12 +149,15 @@ def explain(result: Result, lang: str = "en", limit: int | None = 15) -> list[st
     PolicyError
         If ``lang`` is unknown.
     """
-    from .content import ObjectiveUnit, binding_sentences
+    from .content import ObjectiveUnit, binding_sentences, budget_note
 
     fmt = Formatter(lang)
     unit = ObjectiveUnit.of_result(result)
     text = binding_sentences(result.constraints, unit, fmt, result.data.metric_units,
                              mip=result.lp.is_mip, optimal=result.is_optimal, limit=limit)
+    note = budget_note(result, unit, fmt)
+    if note is not None:
+        text.notes.insert(0, note)
     head = [] if text.intro == fmt("binding_intro") else [text.intro]  # no prices: say why
     return [*head, *text.sentences, *text.notes]
 

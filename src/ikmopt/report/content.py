@@ -37,7 +37,7 @@ __all__ = [
 #: A shadow price smaller than this (in absolute value) is reported as no change.
 ZERO_PRICE = 1e-12
 #: Units of the bundled dataset's metrics that have their own wording in the catalogue.
-_RP_BN_YEAR = ("IDR bn per year", "Rp bn per year", "IDR bn/year")
+_RP_BN_YEAR = ("Rp bn per year", "IDR bn per year", "IDR bn/year", "Rp bn/year")
 #: Regions columns that the catalogue names (yes/no columns).
 _GROUPS = {"kti": "group_kti", "kti_narrow": "group_kti_narrow"}
 
@@ -353,6 +353,11 @@ def _describe_row(row: Mapping[str, Any], fmt: Formatter,
         key = "target_max" if side == "upper" else "target_min"
         return key, {"metric": metric_name(metric, fmt), "step": fmt(step),
                      "where": fmt("where", where=group_text(where, fmt)) if where else ""}, 1.0
+    if family == "gini":
+        of = label.removeprefix("gini(").split(")")[0]
+        return "gini", {"of": metric_name(of, fmt) if of != "spend" else fmt("of_spend")}, 0.01
+    if family == "outcome_equity":
+        return "equity", {"group": group_text(label, fmt)}, 0.01
     which = fmt("side_upper") if side == "upper" else fmt("side_lower")
     return "generic", {"side": which, "rule": str(row["constraint"]), "label": label}, 1.0
 
@@ -412,7 +417,10 @@ def constraint_sentence(row: Mapping[str, Any], unit: ObjectiveUnit, fmt: Format
     """
     units = dict(units or {})
     key, fields, factor = _describe_row(row, fmt, units)
-    price = float(row["shadow_price"]) * factor
+    # the price per the reader's step (tables written before it existed: from the dual)
+    given = row.get("price") if hasattr(row, "get") else None
+    price = float(given) if given is not None and not missing(given) else float(
+        row["shadow_price"]) * factor
     if not math.isfinite(price):
         return capitalize(fmt(f"name_{key}", **fields))
     return fmt("sentence", lead=fmt(f"lead_{key}", **fields),
@@ -474,6 +482,28 @@ def binding_sentences(constraints: pd.DataFrame, unit: ObjectiveUnit, fmt: Forma
         more = "binding_more_rows" if no_prices else "binding_more"
         text.sentences.append(fmt(more, n=fmt.number(len(rows) - len(shown))))
     return text
+
+
+def budget_note(result: Result, unit: ObjectiveUnit, fmt: Formatter) -> str | None:
+    """The budget's full price when other rules move with it (floors as shares of it).
+
+    The budget row's shadow price holds every other row fixed; a floor or cap given as a
+    share of the budget rises with it, so the optimum moves by the derivative of
+    :meth:`ikmopt.Result.sensitivity` instead. ``None`` when no rule depends on the budget
+    or the plan has no duals.
+    """
+    from ..sensitivity import budget_numbers_move, derivative, policy_numbers
+
+    if result.lp.is_mip or not budget_numbers_move(result.policy):
+        return None
+    number = next((n for n in policy_numbers(result.policy) if n.path == "budget.total"), None)
+    if number is None or result.solution.row_dual is None:
+        return None
+    value = derivative(result, number)
+    if not math.isfinite(value):
+        return None
+    effect = _effect(value, unit, fmt, dict(result.data.metric_units))
+    return fmt("note_budget_moves", effect=effect)
 
 
 # ---------------------------------------------------------------------- the policy in words

@@ -20,6 +20,7 @@ from .content import (
     ObjectiveUnit,
     Table,
     binding_sentences,
+    budget_note,
     equity_table,
     is_illustrative,
     metric_header,
@@ -225,6 +226,9 @@ def plan_html(result: Result, fmt: Formatter, title: str, date: dt.date) -> str:
     unit = ObjectiveUnit.of_result(result)
     binding = binding_sentences(result.constraints, unit, fmt, units, mip=result.lp.is_mip,
                                 optimal=result.is_optimal)
+    note = budget_note(result, unit, fmt)
+    if note is not None:
+        binding.notes.insert(0, note)
     body = [
         "<header>",
         f"<h1>{esc(title)}</h1>",

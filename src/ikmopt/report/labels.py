@@ -107,6 +107,9 @@ EN: dict[str, Any] = {
     "name_target_min": "{metric} target{where}",
     "name_target_max": "{metric} ceiling{where}",
     "name_generic": "{side} bound of “{rule}” ({label})",
+    "name_gini": "Gini cap on {of} per capita",
+    "name_equity": "equity floor of {group}",
+    "of_spend": "spending",
     "note_normalized": (
         "Shadow prices are in units of the normalized objective (each metric divided by its "
         "optimum under this policy, times its weight); one unit equals {amount}."
@@ -126,6 +129,11 @@ EN: dict[str, Any] = {
     "lead_target_min": "Raising the {metric} target{where} by {step}",
     "lead_target_max": "Raising the {metric} ceiling{where} by {step}",
     "lead_generic": "Raising the {side} bound of “{rule}” ({label}) by 1",
+    "lead_gini": "Raising the Gini cap on {of} per capita by 0.01",
+    "note_budget_moves": ("Floors or caps given as a share of the budget rise with it: counting "
+                          "them, each extra Rp 1 bn of total budget {effect} (see "
+                          "result.sensitivity())."),
+    "lead_equity": "Raising the equity ratio of {group} by 0.01",
     "side_lower": "lower",
     "side_upper": "upper",
     "where": " for {where}",
@@ -383,6 +391,9 @@ ID: dict[str, Any] = {
     "name_target_min": "target {metric}{where}",
     "name_target_max": "batas atas {metric}{where}",
     "name_generic": "batas {side} “{rule}” ({label})",
+    "name_gini": "batas Gini {of} per kapita",
+    "name_equity": "batas bawah pemerataan {group}",
+    "of_spend": "belanja",
     "note_normalized": (
         "Harga bayangan dinyatakan dalam satuan tujuan ternormalisasi (setiap metrik dibagi "
         "nilai optimumnya di bawah kebijakan ini, dikali bobotnya); satu satuan setara dengan "
@@ -403,6 +414,12 @@ ID: dict[str, Any] = {
     "lead_target_min": "Menaikkan target {metric}{where} sebesar {step}",
     "lead_target_max": "Menaikkan batas atas {metric}{where} sebesar {step}",
     "lead_generic": "Menaikkan batas {side} “{rule}” ({label}) sebesar 1",
+    "lead_gini": "Menaikkan batas Gini {of} per kapita sebesar 0,01",
+    "note_budget_moves": ("Batas bawah atau atas yang ditetapkan sebagai pangsa anggaran ikut "
+                          "naik bersama anggaran: dengan memperhitungkannya, setiap tambahan "
+                          "Rp 1 miliar pada total anggaran {effect} (lihat "
+                          "result.sensitivity())."),
+    "lead_equity": "Menaikkan rasio pemerataan {group} sebesar 0,01",
     "side_lower": "bawah",
     "side_upper": "atas",
     "where": " untuk {where}",

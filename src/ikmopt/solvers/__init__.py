@@ -10,7 +10,7 @@ from ..errors import PolicyError, SolverError, UnboundedError
 from ..lp import LinearProgram
 from .base import Solution, Status
 
-__all__ = ["ALGORITHMS", "SOLVERS", "Solution", "Status", "solve"]
+__all__ = ["ALGORITHMS", "SOLVERS", "Solution", "Status", "cost_scale", "solve"]
 
 #: Solver names accepted by :func:`solve` and :func:`ikmopt.optimize`.
 SOLVERS = ("highs", "cbc", "pulp-highs")
@@ -65,7 +65,7 @@ def solve(
     # Solvers judge optimality with absolute tolerances on reduced costs: a normalized
     # objective (costs ~1e-4) would stop early. Scale the costs to about 1 by a power of two
     # (exact in floating point) and scale objective and duals back.
-    scale = _cost_scale(lp.cost)
+    scale = cost_scale(lp.cost)
     scaled = lp if scale == 1.0 else lp.with_cost(lp.cost * scale, lp.objective_offset * scale)
     try:
         if solver == "highs":
@@ -89,7 +89,7 @@ def solve(
     )
 
 
-def _cost_scale(cost: np.ndarray) -> float:
+def cost_scale(cost: np.ndarray) -> float:
     """A power of two that brings the largest absolute cost to [1, 2), or 1 for zero costs."""
     largest = float(np.abs(cost).max(initial=0.0))
     if largest == 0.0 or not np.isfinite(largest):

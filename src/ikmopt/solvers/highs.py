@@ -8,14 +8,17 @@ change of the objective per unit increase of a bound, which is ikmopt's conventi
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
+from typing import Any
 
 import highspy
 import numpy as np
 
+from ..errors import SolverError
 from ..lp import LinearProgram
 from .base import MIP_REL_GAP, Solution, Status, check_status, clean_point, silenced
 
-__all__ = ["solve_highs"]
+__all__ = ["Ranges", "ranging", "solve_highs"]
 
 #: Columns above which a cold LP solve uses the interior-point method with crossover.
 IPM_THRESHOLD = 10_000
@@ -242,3 +245,53 @@ class HeldModel:
             runtime = time.perf_counter() - start
         self.solved = True
         return read_solution(self.h, self.lp, runtime, self.verbose)
+
+
+@dataclass(frozen=True)
+class Ranges:
+    """Ranging of an optimal LP basis, as HiGHS computes it (Solver's sensitivity report).
+
+    Attributes
+    ----------
+    row_lower_end, row_upper_end : numpy.ndarray
+        For each row, the ends of the range of its active bound over which the optimal
+        basis (and so every shadow price) stays the same.
+    cost_lower_end, cost_upper_end : numpy.ndarray
+        For each column, the ends of the range of its cost over which the plan stays
+        optimal.
+    solution : Solution
+        The solution the ranges belong to.
+    """
+
+    row_lower_end: np.ndarray
+    row_upper_end: np.ndarray
+    cost_lower_end: np.ndarray
+    cost_upper_end: np.ndarray
+    solution: Solution
+
+
+def ranging(lp: LinearProgram) -> Ranges:
+    """Solve ``lp`` (an LP) with the simplex method and return HiGHS's ranging of it.
+
+    Raises
+    ------
+    SolverError
+        If HiGHS finds no optimal basis to range.
+    """
+    h = new_highs(False)
+    h.setOptionValue("solver", "simplex")
+    with silenced(True):
+        h.passModel(to_highs(lp))
+        start = time.perf_counter()
+        run(h)
+    solution = read_solution(h, lp, time.perf_counter() - start, False)
+    status, result = h.getRanging()
+    if status != highspy.HighsStatus.kOk or not result.valid:
+        raise SolverError("HiGHS could not range this plan (no optimal basis)", "error")
+    n, m = lp.n_cols, lp.n_rows
+
+    def values(record: Any, k: int) -> np.ndarray:
+        return np.asarray(record.value_, dtype=float)[:k]
+
+    return Ranges(values(result.row_bound_dn, m), values(result.row_bound_up, m),
+                  values(result.col_cost_dn, n), values(result.col_cost_up, n), solution)
