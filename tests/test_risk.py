@@ -75,7 +75,7 @@ def test_compare_plans_uses_common_random_numbers(bundled):
     a = table[table["plan"] == "a"].drop(columns="plan").reset_index(drop=True)
     b = table[table["plan"] == "b"].drop(columns="plan").reset_index(drop=True)
     pd.testing.assert_frame_equal(a, b)
-    assert "P(Target(metric='jobs', min=39000.0))" in table.columns
+    assert "P(Target(jobs) min 39,000)" in table.columns
     sim = ik.simulate(plan, n=3000, seed=1)
     assert a.set_index("metric").loc["jobs", "cvar"] == pytest.approx(sim.cvar(0.1)["jobs"])
 
