@@ -84,22 +84,53 @@ def test_the_gini_price_is_per_hundredth_of_the_cap_not_per_internal_row(data, s
     assert gini["activity"] == pytest.approx(result.equity[("spend", "gini")], abs=1e-6)
 
 
-@pytest.mark.parametrize("solver", SOLVERS)
-def test_sensitivity_of_every_number_is_a_re_solve(data, solver):
+def check_sensitivity(data: ik.Dataset, policy: ik.Policy, solver: str, count: int) -> None:
     """Nondegenerate numbers: the derivative is the difference quotient. At a kink (left and
     right quotients differ) every shadow price gives a value between them."""
-    result = ik.optimize(data, RICH, solver=solver)
+    result = ik.optimize(data, policy, solver=solver)
     table = result.sensitivity().set_index("path")
-    assert len(table) == 7  # total, min, max, kti, training, gini, value added
+    assert len(table) == count, list(table.index)
     for path in table.index:
-        h = 1e-6 if table.loc[path, "unit"] in ("share", "Gini") else 1e-4
-        left, right = central(data, RICH, path, h, solver)
+        h = 1e-6 if table.loc[path, "unit"] in ("share", "Gini", "ratio") else 1e-4
+        left, right = central(data, policy, path, h, solver)
         value = table.loc[path, "derivative"]
         tol = 1e-3 * (1 + abs(left))
         if abs(left - right) <= tol:
             assert value == pytest.approx((left + right) / 2, rel=1e-3, abs=1e-3), path
         else:
             assert min(left, right) - tol <= value <= max(left, right) + tol, path
+
+
+@pytest.mark.parametrize("solver", SOLVERS)
+def test_sensitivity_of_every_number_is_a_re_solve(data, solver):
+    check_sensitivity(data, RICH, solver, 7)  # total, min, max, kti, training, gini, VA
+
+
+#: Floors as shares of the budget, caps per inhabitant and an equity ratio.
+EQUITY = ik.Policy(
+    ik.Budget(total=2500),
+    [ik.RegionBounds(min_share=0.004, max_rp_per_capita=40_000),
+     ik.OutcomeEquity("jobs", min_ratio=0.45)],
+    objective=ik.Maximize("jobs"),
+)
+
+
+@pytest.mark.parametrize("solver", SOLVERS)
+def test_sensitivity_of_shares_of_the_budget_per_capita_caps_and_equity(data, solver):
+    result = ik.optimize(data, EQUITY, solver=solver)
+    assert result.constraints.query("family == 'outcome_equity'")["binding"].any()
+    check_sensitivity(data, EQUITY, solver, 4)
+
+
+@pytest.mark.parametrize("solver", SOLVERS)
+def test_sensitivity_of_a_ramp(solver):
+    years = ik.datasets.synthetic(n_regions=6, n_programs=2, n_sectors=0, n_years=3, seed=1)
+    total = float(years.capacity.sum()) * 0.4
+    policy = ik.Policy(ik.Budget(total=total), [ik.Ramp(max_change=0.05, max_rel_change=0.1)],
+                       objective=ik.Maximize("jobs"))
+    result = ik.optimize(years, policy, solver=solver)
+    assert result.constraints.query("family == 'ramp'")["binding"].any()
+    check_sensitivity(years, policy, solver, 3)
 
 
 def test_the_budgets_price_counts_floors_that_rise_with_it(data):
