@@ -41,8 +41,8 @@ import pulp
 from results_file import machine, write  # benchmarks/ is the script's folder
 
 import ikmopt as ik
-from ikmopt.solvers.base import silenced
-from ikmopt.solvers.highs import to_highs
+from ikmopt.solving.solvers.base import silenced
+from ikmopt.solving.solvers.highs import to_highs
 
 SIZES = {
     "S": None,

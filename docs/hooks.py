@@ -10,20 +10,20 @@ Tables from the package data
 
     The CSV files are read from the source tree next to ``mkdocs.yml``
     (``src/ikmopt/datasets/...``) or, if that is missing, from the installed
-    ``ikmopt.datasets`` package, so the documentation cannot drift from the data that ships
+    ``ikmopt.data.datasets`` package, so the documentation cannot drift from the data that ships
     with the package. Every column is shown, in file order; cell text is written verbatim,
     with ``|`` and ``<`` escaped and line breaks turned into spaces.
 
 The scenario file reference
     The What-if scenarios page contains ``<!-- scenario-reference -->``, replaced by tables
-    built from :mod:`ikmopt.scenarios` (``TOP_KEYS``, ``SOLVER_KEYS``, ``REGISTRY`` and
+    built from :mod:`ikmopt.scenarios.files` (``TOP_KEYS``, ``SOLVER_KEYS``, ``REGISTRY`` and
     ``DATA_OPS``): for every constraint, objective and data override its scenario key, the
     Python class or method, its arguments with their defaults (``inspect.signature``) and
     the first line of its docstring. A key added to the registry appears without editing
     the page.
 
 Two fixes to the API reference rendered from the docstrings
-    * Sphinx-style roles such as ``:class:`~ikmopt.lp.LinearProgram``` (which Markdown shows
+    * Sphinx-style roles such as ``:class:`~ikmopt.model.lp.LinearProgram``` (which Markdown shows
       as ``:class:LinearProgram``) become optional cross-references: a link where the target
       is documented on the site, plain code otherwise. A leading ``~`` keeps only the last
       part of the name, as in Sphinx.
@@ -70,7 +70,7 @@ def _read_csv_text(name: str, config_file: str | None) -> str:
         path = Path(config_file).parent / "src" / "ikmopt" / "datasets" / DATASET / name
         if path.is_file():
             return path.read_text(encoding="utf-8")
-    return (resources.files("ikmopt.datasets") / DATASET / name).read_text(encoding="utf-8")
+    return (resources.files("ikmopt.data.datasets") / DATASET / name).read_text(encoding="utf-8")
 
 
 def _cell(text: str | None) -> str:
@@ -117,8 +117,8 @@ def _arguments(func, skip: int = 0) -> str:
 
 
 def scenario_reference() -> str:
-    """Markdown tables of every key a scenario file accepts, from ``ikmopt.scenarios``."""
-    from ikmopt import scenarios
+    """Markdown tables of every key a scenario file accepts, from ``ikmopt.scenarios.files``."""
+    from ikmopt.scenarios import files as scenarios
 
     out = [
         "Top-level keys: " + ", ".join(f"`{k}`" for k in scenarios.TOP_KEYS) + ".",

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 
 import ikmopt as ik
-from ikmopt.params import set_param
+from ikmopt.model.params import set_param
 
 HERE = Path(__file__).resolve().parent
 

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 import ikmopt as ik
-from ikmopt.datasets.derive import NATIONAL_UMP_2024, derive_impacts
+from ikmopt.data.datasets.derive import NATIONAL_UMP_2024, derive_impacts
 
 #: The public facts the dataset was built from (beside the repository in this workplace).
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data" / "provinces.csv"

@@ -204,7 +204,7 @@ def test_a_metric_spanning_many_magnitudes_is_flagged(data):
 
 
 def test_a_plan_that_breaks_a_row_is_not_returned(data, monkeypatch):
-    from ikmopt.solvers import highs
+    from ikmopt.solving.solvers import highs
 
     real = highs.read_solution
 
@@ -221,8 +221,8 @@ def test_a_plan_that_breaks_a_row_is_not_returned(data, monkeypatch):
 
 @pytest.mark.parametrize("solver", ["highs", "cbc"])
 def test_an_unbounded_program_names_its_direction(solver):
-    from ikmopt.lp import ModelBuilder
-    from ikmopt.solvers import solve
+    from ikmopt.model.lp import ModelBuilder
+    from ikmopt.solving.solvers import solve
 
     cells = pd.MultiIndex.from_tuples([("A", "p"), ("B", "p")], names=["region", "program"])
     builder = ModelBuilder(cells, np.array([np.inf, 5.0]))  # A's capacity left open

@@ -13,8 +13,8 @@ import pytest
 
 import ikmopt as ik
 from ikmopt import plot
-from ikmopt.frontier import BISECTION_TOL, Axis, Frontier, axis, frontier
-from ikmopt.price import price_of
+from ikmopt.analysis.frontier import BISECTION_TOL, Axis, Frontier, axis, frontier
+from ikmopt.analysis.price import price_of
 from policy_check import assert_feasible
 
 matplotlib.use("Agg")
@@ -344,7 +344,7 @@ def test_price_of_refuses_a_staged_objective(tiny):
 
 
 def test_price_of_records_a_failed_solve(tiny, monkeypatch):
-    import ikmopt.price as price_module
+    import ikmopt.analysis.price as price_module
 
     real = price_module.optimize
 
@@ -461,7 +461,7 @@ def test_lorenz_from_an_evaluation_and_bad_input(tiny):
 def test_headless_backend_is_agg_unless_chosen():
     env = {k: v for k, v in os.environ.items()
            if k not in ("DISPLAY", "WAYLAND_DISPLAY", "MPLBACKEND")}
-    code = ("import ikmopt.plot as p, matplotlib; p._pyplot(); "
+    code = ("import ikmopt.plot as p, matplotlib; p.pyplot(); "
             "print(matplotlib.get_backend().lower())")
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
                          text=True, check=True).stdout.strip()

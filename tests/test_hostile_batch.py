@@ -33,7 +33,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import ikmopt as ik
-from ikmopt.batch import ScenarioResult, _folder_name
+from ikmopt.scenarios.batch import BatchInterrupted, ScenarioResult, _folder_name
 from test_hostile import expect_error, snapshot
 
 
@@ -536,7 +536,7 @@ def test_interrupted_batch_says_how_far_it_got(tmp_path):
     with pytest.raises(KeyboardInterrupt) as stop:
         ik.run_scenarios([scenario(f"s{i}") for i in range(5)], Interrupting(),
                          progress=False, out=out)
-    assert isinstance(stop.value, ik.batch.BatchInterrupted)
+    assert isinstance(stop.value, BatchInterrupted)
     assert (stop.value.finished, stop.value.total) == (2, 5)
     assert str(stop.value) == (f"interrupted: 2 of 5 scenarios finished and written to {out}; "
                                "run again with resume=True to continue")

@@ -18,7 +18,7 @@ import pandas as pd
 import pytest
 
 import ikmopt as ik
-from ikmopt.errors import DataWarning
+from ikmopt.core.errors import DataWarning
 from test_hostile import expect_error, named_tables, with_cell
 
 openpyxl = pytest.importorskip("openpyxl")

@@ -19,9 +19,9 @@ from typing import Any
 import pytest
 
 import ikmopt as ik
-from ikmopt.checks import number, short_repr, shorten
 from ikmopt.cli import main
-from ikmopt.scenarios import MAX_ALIAS_NODES, MAX_EXTENDS_DEPTH
+from ikmopt.core.checks import number, short_repr, shorten
+from ikmopt.scenarios.files import MAX_ALIAS_NODES, MAX_EXTENDS_DEPTH
 from test_hostile import expect_error, named_tables, replace_text, write_folder
 
 #: What "returns within a few seconds" means here (the bugs hung for minutes or forever).

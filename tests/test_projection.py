@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 import ikmopt as ik
-from ikmopt.projection import (
+from ikmopt.analysis.projection import (
     DEFAULT_RAMP_UP,
     DEFAULT_SURVIVAL,
     MAX_YEARS,

@@ -244,7 +244,7 @@ def test_money_units_convert_project_costs_and_money_outcomes():
 
 
 def test_bundled_example_projects_agree_across_solvers():
-    from ikmopt.defaults import default_policy
+    from ikmopt.model.defaults import default_policy
 
     data = ik.datasets.load("indonesia-provinces", projects=True)
     assert data.n_projects == 38

@@ -3,8 +3,8 @@
 A page documents an object with a mkdocstrings block, ``::: identifier`` followed by
 indented options. A module block with a ``members:`` list documents those members too.
 Identifiers are resolved the way mkdocstrings (griffe) reads them: the longest prefix that
-is a module wins, so ``ikmopt.simulate`` is the module and its function is
-``ikmopt.simulate.simulate`` (likewise ``diagnose`` and ``sweep``).
+is a module wins. Modules live in their layers (``ikmopt.analysis.simulate``), so a public
+function such as ``ikmopt.simulate`` is never shadowed by a module of the same name.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ import ikmopt
 REFERENCE = Path(__file__).resolve().parents[1] / "docs" / "reference"
 
 #: Modules whose ``__all__`` must be documented, name by name.
-PUBLIC_MODULES = ("ikmopt", "ikmopt.rules", "ikmopt.datasets", "ikmopt.report")
+PUBLIC_MODULES = ("ikmopt", "ikmopt.analysis.baselines", "ikmopt.data.datasets", "ikmopt.report")
 
 
 def resolve(identifier: str) -> Any:
@@ -108,8 +108,10 @@ def test_public_name_documented_once(name: str, objects: list[tuple[str, str, An
     assert len(where) == 1, f"{name} is documented more than once: {where}"
 
 
-def test_clashing_names_resolve_to_functions() -> None:
-    # The package attribute is the function; the identifier of the same name is the module.
-    for name in ("diagnose", "simulate", "sweep"):
-        assert isinstance(resolve(f"ikmopt.{name}"), ModuleType)
-        assert resolve(f"ikmopt.{name}.{name}") is getattr(ikmopt, name)
+def test_public_functions_are_not_shadowed_by_modules() -> None:
+    # The modules live in their layers, so ``ikmopt.<name>`` is the function itself.
+    for name, module in (("diagnose", "solving"), ("simulate", "analysis"),
+                         ("sweep", "analysis"), ("solve", "solving.solvers")):
+        assert resolve(f"ikmopt.{name}") is getattr(ikmopt, name)
+        assert not isinstance(getattr(ikmopt, name), ModuleType)
+        assert getattr(ikmopt, name).__module__.startswith(f"ikmopt.{module}")

@@ -15,7 +15,7 @@ import pytest
 import ikmopt as ik
 from ikmopt import cli
 from ikmopt.report import labels
-from ikmopt.report.content import ObjectiveUnit, binding_sentences
+from ikmopt.report.content import binding_sentences
 from ikmopt.report.labels import EN, ID
 
 DAY = dt.date(2025, 3, 5)
@@ -177,7 +177,7 @@ def test_a_minimized_cost_is_put_as_cost(provinces):
     result = ik.optimize(provinces, policy)
     price = float(result.binding.set_index("family").loc["target", "shadow_price"])
     assert price > 0  # each extra job of target costs money
-    text = binding_sentences(result.constraints, ObjectiveUnit.of(policy.objective),
+    text = binding_sentences(result.constraints, policy.objective.unit(),
                              labels.Formatter("en"), provinces.metric_units)
     sentence = next(s for s in text.sentences if s.startswith("Raising the jobs target"))
     found = re.fullmatch(r"Raising the jobs target by 1 job raises the cost by Rp ([\d,.]+) bn\.",

@@ -109,7 +109,7 @@ def test_name_collisions_are_resolved(tmp_path) -> None:
                             "jobs": [1.0, 2.0], "capacity": [5.0, 5.0]})
     data = ik.Dataset(regions, programs, impacts)
     res = ik.optimize(data, ik.Policy(ik.Budget(total=6), [ik.RegionBounds(min=1)]))
-    from ikmopt.solvers.pulp import model_names
+    from ikmopt.solving.solvers.pulp import model_names
 
     cols, rows = model_names(res.lp)
     assert len(set(cols)) == len(cols) and len(set(rows)) == len(rows)

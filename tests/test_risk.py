@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 import ikmopt as ik
-from ikmopt.uncertainty import REALIZATION
+from ikmopt.data.uncertainty import REALIZATION
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import ikmopt as ik
-from ikmopt.params import get_param, set_param
+from ikmopt.model.params import get_param, set_param
 from policy_check import assert_feasible
 
 

@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 import ikmopt as ik
-from ikmopt.params import get_param, set_param
+from ikmopt.model.params import get_param, set_param
 
 SOLVERS = ["highs", "cbc"]
 

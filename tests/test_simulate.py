@@ -10,7 +10,7 @@ import pytest
 
 import ikmopt as ik
 
-simulate_module = importlib.import_module("ikmopt.simulate")
+simulate_module = importlib.import_module("ikmopt.analysis.simulate")
 
 
 @pytest.fixture(scope="module")
@@ -125,7 +125,7 @@ def test_draws_depend_on_seed_and_draw_number_only(plan):
 
 
 def test_skipping_unfunded_cells_leaves_the_other_draws_unchanged(bundled, plan):
-    from ikmopt.uncertainty import REALIZATION
+    from ikmopt.data.uncertainty import REALIZATION
 
     need = plan.allocation.to_numpy() > 0
     assert 0 < need.sum() < bundled.n_cells

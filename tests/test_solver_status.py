@@ -30,12 +30,12 @@ import pytest
 import scipy.sparse as sp
 
 import ikmopt as ik
-import ikmopt.solvers.pulp as pulp_backend
-from ikmopt.build import build
-from ikmopt.lp import LinearProgram, ModelBuilder, RowBlock
-from ikmopt.solvers import solve
-from ikmopt.solvers.base import silenced
-from ikmopt.solvers.highs import solve_highs
+import ikmopt.solving.solvers.pulp as pulp_backend
+from ikmopt.model.build import build
+from ikmopt.model.lp import LinearProgram, ModelBuilder, RowBlock
+from ikmopt.solving.solvers import solve
+from ikmopt.solving.solvers.base import silenced
+from ikmopt.solving.solvers.highs import solve_highs
 
 SOLVERS = ["highs", "cbc", "pulp-highs"]
 #: Seconds given to MIPs that need far longer (HiGHS runs > 30 s, CBC > 10 s on both).
@@ -614,7 +614,7 @@ def _run(code: str, timeout: float = 300) -> subprocess.CompletedProcess:
 SILENT_RUN = """
     import highspy
     import ikmopt as ik
-    from ikmopt.solvers.highs import new_highs
+    from ikmopt.solving.solvers.highs import new_highs
 
     data = ik.datasets.load()
     policy = ik.Policy(budget=ik.Budget(total=2500),

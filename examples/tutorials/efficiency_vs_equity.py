@@ -34,7 +34,7 @@ print(round(result.outcomes["jobs"]), round(result.equity[("spend", "gini")], 3)
 # %% [markdown]
 # ## What each rule costs
 #
-# [`ik.price_of`](reference/compare.md#ikmopt.price.price_of) solves the policy once with every rule and once
+# [`ik.price_of`](reference/compare.md#ikmopt.analysis.price.price_of) solves the policy once with every rule and once
 # without each rule: the difference is what the rule costs in the objective (here, jobs).
 # Add two equity rules — spend per inhabitant with a Gini of at most 0.30, and no province
 # below half the national jobs per inhabitant:
@@ -55,7 +55,7 @@ print(prices[["constraint", "cost", "cost_pct", "binding"]].round(2).to_string()
 #
 # ## The jobs / equity frontier
 #
-# [`ik.frontier`](reference/compare.md#ikmopt.frontier.frontier) traces the best plans between two criteria by the
+# [`ik.frontier`](reference/compare.md#ikmopt.analysis.frontier.frontier) traces the best plans between two criteria by the
 # epsilon-constraint method: it maximizes one criterion while bounding the other, for evenly
 # spaced bounds, and drops dominated points. Here the criteria are jobs and the Gini of spend
 # per inhabitant (lower is fairer):

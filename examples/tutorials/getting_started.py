@@ -193,7 +193,7 @@ print(sorted(os.listdir("plan-tables")))
 #
 # ### Measure another allocation
 #
-# [`ik.evaluate`](reference/inspect.md#ikmopt.evaluate.evaluate) computes the same outcomes, aggregates
+# [`ik.evaluate`](reference/inspect.md#ikmopt.solving.evaluate.evaluate) computes the same outcomes, aggregates
 # and equity measures for any allocation, such as a rule of thumb or last year's actual
 # spend. Here, the budget is split by each province's share of IKM establishments and then
 # equally across the six programs:

@@ -8,12 +8,12 @@ A tutorial in the percent cell format: ``docs/tutorials.py`` runs it and writes 
 # %% [markdown]
 # # Jobs and IKM units over the years
 #
-# [`ik.evaluate`](reference/inspect.md#ikmopt.evaluate.evaluate) and `result.outcomes` say
+# [`ik.evaluate`](reference/inspect.md#ikmopt.solving.evaluate.evaluate) and `result.outcomes` say
 # what an allocation *creates*: so many jobs and so much value added a year for the money
 # spent. A planner also asks what is still there later. How many of the jobs created with this
 # year's budget exist three years on? How many IKM units do they amount to? How much value
 # added does the plan produce over a five-year medium-term plan?
-# [`project`](reference/simulate.md#ikmopt.projection.project) answers these questions year by year. It uses two
+# [`project`](reference/simulate.md#ikmopt.analysis.projection.project) answers these questions year by year. It uses two
 # dynamic parameters: an annual **survival** rate, and a **ramp-up** schedule for programs that
 # take time to reach their full effect.
 #
@@ -32,7 +32,7 @@ A tutorial in the percent cell format: ``docs/tutorials.py`` runs it and writes 
 #
 # Cell $c$ (a region $r$ and program $p$, and a sector and plan year when the dataset has
 # them) receives $x_c$ Rp bn in plan year $t_c$. As
-# [`ik.evaluate`](reference/inspect.md#ikmopt.evaluate.evaluate) counts them, with
+# [`ik.evaluate`](reference/inspect.md#ikmopt.solving.evaluate.evaluate) counts them, with
 # diminishing-returns curves and projects built included, it creates
 #
 # * $J_c$ jobs,
@@ -119,7 +119,7 @@ A tutorial in the percent cell format: ``docs/tutorials.py`` runs it and writes 
 # | national workers per unit | 2.1257 (`NATIONAL_WORKERS_PER_UNIT`) | Column sums of the same BPS IMK table. Used only where a region lacks the counts. |
 # | $J_c$, $V_c$ | the dataset's `jobs` and `value_added` coefficients | For the bundled data, **illustrative** defaults derived by the rule on the [Data](data.md) page. |
 #
-# All the constants live in `ikmopt.projection`. The defaults are arguments, so a projection
+# All the constants live in `ikmopt.analysis.projection`. The defaults are arguments, so a projection
 # with your own estimates is `project(plan, survival=..., ramp_up=...)`.
 #
 # ## A worked example on the bundled data
@@ -131,7 +131,7 @@ A tutorial in the percent cell format: ``docs/tutorials.py`` runs it and writes 
 import pandas as pd
 
 import ikmopt as ik
-from ikmopt.projection import project
+from ikmopt.analysis.projection import project
 
 pd.set_option("display.width", 100)
 pd.set_option("display.max_columns", 12)
@@ -244,7 +244,7 @@ print(round(accrued["jobs"], 1), round(no_ramp.totals.loc[5, "cumulative_jobs"],
 #
 # ## API reference
 #
-# [`project`](reference/simulate.md#ikmopt.projection.project) and
-# [`Projection`](reference/simulate.md#ikmopt.projection.Projection) are documented under
+# [`project`](reference/simulate.md#ikmopt.analysis.projection.project) and
+# [`Projection`](reference/simulate.md#ikmopt.analysis.projection.Projection) are documented under
 # [Simulate: projections](reference/simulate.md#projections), and the chart under
 # [`ikmopt.plot.projection`](reference/inspect.md#ikmopt.plot.projection).

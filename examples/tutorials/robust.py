@@ -51,7 +51,7 @@ print(data.uncertainty.table.to_string(index=False, na_rep=""))
 #
 # ## Simulating a plan
 #
-# [`ik.simulate`](reference/simulate.md#ikmopt.simulate.simulate) draws the multipliers and
+# [`ik.simulate`](reference/simulate.md#ikmopt.analysis.simulate.simulate) draws the multipliers and
 # realization shares and computes every draw's outcomes, diminishing returns and projects
 # included. The same seed gives the same draws.
 
@@ -85,10 +85,10 @@ ax.set_title("Jobs by province: median, 10-90 % and 5-95 %")
 # %% [markdown]
 # ## A plan for bad years
 #
-# The [`CVaR`](reference/simulate.md#ikmopt.risk.CVaR) objective maximizes the mean of the
+# The [`CVaR`](reference/simulate.md#ikmopt.model.objectives.risk.CVaR) objective maximizes the mean of the
 # worst `alpha` share of outcomes over sampled scenarios (a linear program, solved like any
-# other); [`ExpectedValue`](reference/simulate.md#ikmopt.risk.ExpectedValue) maximizes the
-# sample mean. [`compare_plans`](reference/compare.md#ikmopt.risk.compare_plans) simulates
+# other); [`ExpectedValue`](reference/simulate.md#ikmopt.model.objectives.risk.ExpectedValue) maximizes the
+# sample mean. [`compare_plans`](reference/compare.md#ikmopt.analysis.compare.compare_plans) simulates
 # plans under the same draws (common random numbers), so their differences are the plans', not
 # noise. The CVaR plan is judged on a fresh sample (`seed=1`), not on the 500 scenarios it was
 # built from.

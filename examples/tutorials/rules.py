@@ -16,7 +16,7 @@ A tutorial in the percent cell format: ``docs/tutorials.py`` runs it and writes 
 #
 # Every rule returns an allocation like `result.allocation` (a Series over `data.cells`, in
 # Rp bn, named `spend`) that spends **exactly** the budget and keeps every cell within its
-# capacity. [`value_of_optimization`](reference/compare.md#ikmopt.rules.value_of_optimization) solves a policy and
+# capacity. [`value_of_optimization`](reference/compare.md#ikmopt.analysis.baselines.value_of_optimization) solves a policy and
 # lays every rule beside the optimum: spend, jobs, value added, the Gini coefficients of spend
 # and jobs per inhabitant, the policy's objective, the optimum's gain over each rule, and
 # whether each rule respects each rule of the policy.
@@ -35,12 +35,12 @@ A tutorial in the percent cell format: ``docs/tutorials.py`` runs it and writes 
 #
 # | rule | function | weight $W_r$ |
 # |---|---|---|
-# | equal split | [`equal(data, budget)`](reference/compare.md#ikmopt.rules.equal) | $1$ |
-# | population | [`population(data, budget)`](reference/compare.md#ikmopt.rules.population) | $P_r$, the population |
-# | IKM units | [`ikm_units(data, budget, column="imk_establishments")`](reference/compare.md#ikmopt.rules.ikm_units) | $U_r$, the number of IKM units |
-# | poor population | [`poverty_weighted(data, budget, column="poverty_rate_pct")`](reference/compare.md#ikmopt.rules.poverty_weighted) | $P_r \, p_r / 100$, population times the poverty rate in percent |
-# | last year | [`last_year(data, budget, allocation)`](reference/compare.md#ikmopt.rules.last_year) | $s_r$, last year's spend in the region (or $s_c$ per cell, below) |
-# | DAK-style index | [`dak_index(data, budget, ...)`](reference/compare.md#ikmopt.rules.dak_index) | the index $I_r$ [below](#the-dak-style-index) |
+# | equal split | [`equal(data, budget)`](reference/compare.md#ikmopt.analysis.baselines.equal) | $1$ |
+# | population | [`population(data, budget)`](reference/compare.md#ikmopt.analysis.baselines.population) | $P_r$, the population |
+# | IKM units | [`ikm_units(data, budget, column="imk_establishments")`](reference/compare.md#ikmopt.analysis.baselines.ikm_units) | $U_r$, the number of IKM units |
+# | poor population | [`poverty_weighted(data, budget, column="poverty_rate_pct")`](reference/compare.md#ikmopt.analysis.baselines.poverty_weighted) | $P_r \, p_r / 100$, population times the poverty rate in percent |
+# | last year | [`last_year(data, budget, allocation)`](reference/compare.md#ikmopt.analysis.baselines.last_year) | $s_r$, last year's spend in the region (or $s_c$ per cell, below) |
+# | DAK-style index | [`dak_index(data, budget, ...)`](reference/compare.md#ikmopt.analysis.baselines.dak_index) | the index $I_r$ [below](#the-dak-style-index) |
 #
 # `budget` is a number of Rp bn or an [`ik.Budget`](reference/build.md#ikmopt.Budget), whose
 # `total` is used (its limits by program or channel are not: a rule knows only a total).
@@ -123,7 +123,7 @@ A tutorial in the percent cell format: ``docs/tutorials.py`` runs it and writes 
 # "cost": ...}`, 0.25 each by default (our choice, as illustrative as the rest); terms left
 # out count 0. Since every term sums to 1, $\sum_r I_r = \sum_k a_k$ and region $r$'s share
 # of the budget before capacities is $I_r / \sum_s I_s$.
-# [`dak_index_terms`](reference/compare.md#ikmopt.rules.dak_index_terms) shows every term:
+# [`dak_index_terms`](reference/compare.md#ikmopt.analysis.baselines.dak_index_terms) shows every term:
 
 # %%
 import pandas as pd
@@ -180,10 +180,10 @@ print(by_region.loc[["Jawa Barat", "Jawa Timur", "DKI Jakarta", "Gorontalo",
 #
 # ## Value of optimization
 #
-# [`value_of_optimization`](reference/compare.md#ikmopt.rules.value_of_optimization) solves the policy with
-# [`ik.optimize`](reference/solve.md#ikmopt.optimize.optimize), runs every rule on the
+# [`value_of_optimization`](reference/compare.md#ikmopt.analysis.baselines.value_of_optimization) solves the policy with
+# [`ik.optimize`](reference/solve.md#ikmopt.solving.optimize.optimize), runs every rule on the
 # policy's budget total and measures all plans with
-# [`ik.evaluate`](reference/inspect.md#ikmopt.evaluate.evaluate). The default policy of
+# [`ik.evaluate`](reference/inspect.md#ikmopt.solving.evaluate.evaluate). The default policy of
 # `ikmopt solve` maximizes jobs plus half-weighted value added, each divided by its own
 # optimum, with a floor of 0.5 % of the budget for every province and at least 40 % for
 # Kawasan Timur Indonesia (KTI). A rule of last year is added by passing `last_year=`; here
@@ -233,7 +233,7 @@ print(last_year_spend[last_year_spend < 0.005 * 2500].round(2))
 #
 # The check uses the linear program itself: for each rule of the policy, its rows (with
 # the rows that define total spend and curve segments) are built with
-# [`ikmopt.build.build`](reference/build.md), the cells are fixed at the plan's spend and a
+# [`ikmopt.model.build.build`](reference/build.md), the cells are fixed at the plan's spend and a
 # program without objective is solved; feasible means satisfied. A rule that satisfies the
 # whole policy is a feasible plan, so the optimum's gain over it is never negative. A rule
 # that breaks a constraint could in principle score higher than the optimum; here none does,

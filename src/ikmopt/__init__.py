@@ -9,13 +9,34 @@
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
-
-from . import datasets, equity, report, rules
-from .accrual import Accrual
-from .batch import InProcessExecutor, ScenarioResult, ScenarioResults, run_scenarios
-from .build import build
-from .constraints import (
+from ikmopt import report
+from ikmopt.analysis import baselines as rules
+from ikmopt.analysis.baselines import ValueOfOptimization, value_of_optimization
+from ikmopt.analysis.compare import compare_plans
+from ikmopt.analysis.frontier import Frontier, frontier
+from ikmopt.analysis.price import price_of
+from ikmopt.analysis.projection import Projection, project
+from ikmopt.analysis.replan import Replan, replan
+from ikmopt.analysis.simulate import Simulation, simulate
+from ikmopt.analysis.sweep import Sweep, sweep
+from ikmopt.core import equity
+from ikmopt.core.errors import (
+    DataError,
+    DataWarning,
+    IkmoptError,
+    InfeasibleError,
+    PolicyError,
+    ScalingWarning,
+    SolverError,
+    UnboundedError,
+    UnspentBudgetWarning,
+)
+from ikmopt.core.version import __version__
+from ikmopt.data import datasets
+from ikmopt.data.accrual import Accrual
+from ikmopt.data.dataset import Dataset
+from ikmopt.model.build import build
+from ikmopt.model.constraints import (
     Budget,
     Constraint,
     GiniCap,
@@ -27,24 +48,9 @@ from .constraints import (
     RegionBounds,
     Target,
 )
-from .data import Dataset
-from .defaults import default_policy
-from .diagnose import Diagnosis, diagnose
-from .errors import (
-    DataError,
-    DataWarning,
-    IkmoptError,
-    InfeasibleError,
-    PolicyError,
-    ScalingWarning,
-    SolverError,
-    UnboundedError,
-    UnspentBudgetWarning,
-)
-from .evaluate import Evaluation, evaluate
-from .frontier import Frontier, frontier
-from .lp import LinearProgram
-from .objectives import (
+from ikmopt.model.defaults import default_policy
+from ikmopt.model.lp import LinearProgram
+from ikmopt.model.objectives import (
     GoalProgram,
     Lexicographic,
     Maximize,
@@ -54,23 +60,15 @@ from .objectives import (
     PovertyWeighted,
     Weighted,
 )
-from .optimize import optimize
-from .policy import Policy
-from .price import price_of
-from .projection import Projection, project
-from .replan import Replan, replan
-from .result import Result
-from .risk import CVaR, ExpectedValue, compare_plans
-from .rules import ValueOfOptimization, value_of_optimization
-from .scenarios import Scenario, ScenarioError, load_scenario, load_scenarios
-from .simulate import Simulation, simulate
-from .solvers import SOLVERS, Solution, Status, solve
-from .sweep import Sweep, sweep
-
-try:
-    __version__ = version("ikmopt")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree
-    __version__ = "0.0.0"
+from ikmopt.model.objectives.risk import CVaR, ExpectedValue
+from ikmopt.model.policy import Policy
+from ikmopt.scenarios.batch import InProcessExecutor, ScenarioResult, ScenarioResults, run_scenarios
+from ikmopt.scenarios.files import Scenario, ScenarioError, load_scenario, load_scenarios
+from ikmopt.solving.diagnose import Diagnosis, diagnose
+from ikmopt.solving.evaluate import Evaluation, evaluate
+from ikmopt.solving.optimize import optimize
+from ikmopt.solving.result import Result
+from ikmopt.solving.solvers import SOLVERS, Solution, Status, solve
 
 __all__ = [
     "SOLVERS",

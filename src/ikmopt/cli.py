@@ -14,14 +14,15 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import __version__, datasets
-from .data import Dataset
-from .defaults import default_policy
-from .errors import IkmoptError, InfeasibleError
-from .optimize import optimize
-from .report import FORMATS, LANGUAGES, report_format
-from .result import Result
-from .solvers import SOLVERS
+from ikmopt.core.errors import IkmoptError, InfeasibleError
+from ikmopt.core.version import __version__
+from ikmopt.data import datasets
+from ikmopt.data.dataset import Dataset
+from ikmopt.model.defaults import default_policy
+from ikmopt.report import FORMATS, LANGUAGES, report_format
+from ikmopt.solving.optimize import optimize
+from ikmopt.solving.result import Result
+from ikmopt.solving.solvers import SOLVERS
 
 __all__ = ["main"]
 
@@ -165,7 +166,7 @@ def _parser() -> argparse.ArgumentParser:
 def _scenario_or_default(path: Path | None, uncertainty: bool = False,
                          root: Path | None = None):
     """(data, policy, options) of a scenario file or of the default policy."""
-    from .scenarios import load_scenario
+    from ikmopt.scenarios.files import load_scenario
 
     if path is None:
         return datasets.load(uncertainty=uncertainty), default_policy(), {}
@@ -176,7 +177,7 @@ def _scenario_or_default(path: Path | None, uncertainty: bool = False,
 
 
 def _simulate(args: argparse.Namespace) -> int:
-    from .simulate import simulate
+    from ikmopt.analysis.simulate import simulate
 
     data, policy, options = _scenario_or_default(args.scenario, uncertainty=True,
                                                  root=args.root)
@@ -192,7 +193,7 @@ def _simulate(args: argparse.Namespace) -> int:
         print("\nProbability of meeting targets:")
         print(sim.targets.round(3).to_string(index=False))
     if args.out is not None:
-        from .files import write_files
+        from ikmopt.core.files import write_files
 
         write_files(args.out.parent, {args.out.name: lambda p: sim.draws.to_csv(p, index=False)})
         print(f"\ndraws written to {args.out}")
@@ -205,7 +206,7 @@ def _report(args: argparse.Namespace) -> int:
     report_format(args.out, args.format)  # a file name without a known suffix fails first
     _check_file("--out", args.out)
     if args.scenario is not None and args.scenario.is_dir():
-        from .batch import ScenarioResults
+        from ikmopt.scenarios.batch import ScenarioResults
 
         results = ScenarioResults.read(args.scenario)
         path = results.report(args.out, args.lang, baseline=args.baseline, format=args.format,
@@ -230,7 +231,7 @@ def _default_report(scenario: Path | None, format: str, lang: str) -> Path:
 
 
 def _compare_rules(args: argparse.Namespace) -> int:
-    from .rules import value_of_optimization
+    from ikmopt.analysis.baselines import value_of_optimization
 
     data, policy, options = _scenario_or_default(args.scenario, root=args.root)
     value = value_of_optimization(data, policy, solver=options.get("solver", "highs"))
@@ -240,7 +241,7 @@ def _compare_rules(args: argparse.Namespace) -> int:
 
 
 def _scenario_files(paths: Sequence[Path]) -> list[Path]:
-    from .scenarios import scenario_files
+    from ikmopt.scenarios.files import scenario_files
 
     files = [f for p in paths for f in scenario_files(p)]
     if not files:
@@ -249,7 +250,7 @@ def _scenario_files(paths: Sequence[Path]) -> list[Path]:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from .batch import BatchInterrupted, run_scenarios
+    from ikmopt.scenarios.batch import BatchInterrupted, run_scenarios
 
     try:
         batch = run_scenarios(_scenario_files(args.scenarios), workers=args.workers,
@@ -267,7 +268,7 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _compare(args: argparse.Namespace) -> int:
-    from .batch import ScenarioResults
+    from ikmopt.scenarios.batch import ScenarioResults
 
     results = ScenarioResults.read(args.folder)
     print(results.compare(args.baseline))
@@ -277,7 +278,7 @@ def _compare(args: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from .scenarios import load_scenario
+    from ikmopt.scenarios.files import load_scenario
 
     bad = 0
     for file in _scenario_files(args.scenarios):
@@ -375,7 +376,7 @@ def _solve(args: argparse.Namespace) -> int:
     _check_writable(args.out, args.lp)
     options = {"solver": args.solver, "time_limit": args.time_limit, "verbose": args.verbose}
     if args.scenario is not None:
-        from .scenarios import load_scenario
+        from ikmopt.scenarios.files import load_scenario
 
         scenario = load_scenario(args.scenario, root=args.root)
         data, policy = scenario.load_data(), scenario.policy

@@ -14,21 +14,44 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from . import equity as eq
-from .errors import DataError, PolicyError
-from .validation import suggest
+from ikmopt.core import equity as eq
+from ikmopt.core.errors import DataError, PolicyError
+from ikmopt.core.validation import suggest
 
 if TYPE_CHECKING:
-    from .evaluate import Evaluation
-    from .frontier import Frontier
-    from .projection import Projection
-    from .result import Result
+    from ikmopt.analysis.baselines import ValueOfOptimization
+    from ikmopt.analysis.frontier import Frontier
+    from ikmopt.analysis.projection import Projection
+    from ikmopt.analysis.simulate import Simulation
+    from ikmopt.scenarios.batch import Comparison
+    from ikmopt.solving.evaluate import Evaluation
+    from ikmopt.solving.result import Result
 
-__all__ = ["allocation_by_region", "frontier", "line", "lorenz", "lorenz_points", "program_mix",
-           "projection"]
+__all__ = [
+    "allocation_by_region",
+    "axes",
+    "comparison",
+    "fan",
+    "frontier",
+    "line",
+    "lorenz",
+    "lorenz_points",
+    "program_mix",
+    "projection",
+    "pyplot",
+    "simulation",
+    "value_of_optimization",
+]
 
 
-def _pyplot() -> Any:
+def pyplot() -> Any:
+    """``matplotlib.pyplot``, imported on first use (Agg on a Linux machine without display).
+
+    Raises
+    ------
+    ImportError
+        Without matplotlib (``pip install 'ikmopt[plot]'``).
+    """
     try:
         import matplotlib
     except ImportError as err:  # pragma: no cover - depends on the environment
@@ -48,16 +71,17 @@ def _pyplot() -> Any:
     return plt
 
 
-def _axes(ax: Any, figsize: tuple[float, float]) -> Any:
+def axes(ax: Any, figsize: tuple[float, float]) -> Any:
+    """``ax``, or the axes of a new figure of ``figsize`` inches."""
     if ax is not None:
         return ax
-    _, ax = _pyplot().subplots(figsize=figsize, layout="constrained")
+    _, ax = pyplot().subplots(figsize=figsize, layout="constrained")
     return ax
 
 
 def line(table: pd.DataFrame, x: str, y: str, xlabel: str | None = None, ax: Any = None) -> Any:
     """A line chart of ``table[y]`` against ``table[x]``; returns the axes."""
-    ax = _axes(ax, (6, 3.5))
+    ax = axes(ax, (6, 3.5))
     ax.plot(table[x], table[y], marker="o")
     ax.set_xlabel(xlabel or x)
     ax.set_ylabel(y)
@@ -80,7 +104,7 @@ def frontier(fr: Frontier, ax: Any = None) -> Any:
         The line (label ``"frontier"``) holds the points in order, from the best ``y`` to
         the best ``x``.
     """
-    ax = _axes(ax, (6, 4))
+    ax = axes(ax, (6, 4))
     xs = fr.points[fr.x].to_numpy(dtype=float)
     ys = fr.points[fr.y].to_numpy(dtype=float)
     ax.plot(xs, ys, "-", color="C0", alpha=0.7, label="frontier", zorder=1)
@@ -120,7 +144,7 @@ def allocation_by_region(
     spend = result.by("region")["spend"].sort_values(ascending=False, kind="stable")
     if top is not None:
         spend = spend.head(int(top))
-    ax = _axes(ax, (7, max(3.0, 0.22 * len(spend) + 1.0)))
+    ax = axes(ax, (7, max(3.0, 0.22 * len(spend) + 1.0)))
     regions = result.data.regions
     positions = np.arange(len(spend))[::-1]  # first (largest) bar at the top
     if "island_group" in regions.columns:
@@ -156,7 +180,7 @@ def program_mix(result: Result | Evaluation, ax: Any = None, stack: str | None =
     -------
     matplotlib.axes.Axes
     """
-    ax = _axes(ax, (7, 3.5))
+    ax = axes(ax, (7, 3.5))
     programs = list(result.data.programs.index)
     if stack is None:
         spend = result.by("program")["spend"].reindex(programs, fill_value=0.0)
@@ -236,7 +260,7 @@ def lorenz(result: Result | Evaluation, of: str = "spend", ax: Any = None) -> An
         If ``of`` is unknown or its total is not positive.
     """
     population_share, outcome_share, gini = lorenz_points(result, of)
-    ax = _axes(ax, (4.5, 4.5))
+    ax = axes(ax, (4.5, 4.5))
     ax.plot([0, 1], [0, 1], "--", color="grey", label="equality")
     ax.plot(population_share, outcome_share, "-", color="C0", label="Lorenz curve")
     ax.fill_between(population_share, outcome_share, population_share, color="C0", alpha=0.15)
@@ -270,12 +294,12 @@ def projection(proj: Projection, metric: str = "jobs", by: str | None = None,
     Parameters
     ----------
     proj : Projection
-        From :func:`ikmopt.projection.project`.
+        From :func:`ikmopt.analysis.projection.project`.
     metric : str, default "jobs"
         A column of ``proj.table``: ``spend``, ``jobs``, ``value_added``, ``ikm_units`` or
         one of their ``cumulative_`` columns.
     by : str, optional
-        A level of :meth:`Projection.by <ikmopt.projection.Projection.by>` such as
+        A level of :meth:`Projection.by <ikmopt.analysis.projection.Projection.by>` such as
         ``"island_group"``, ``"kti"`` or ``"program"``: one line per group.
     ax : matplotlib.axes.Axes, optional
 
@@ -294,7 +318,7 @@ def projection(proj: Projection, metric: str = "jobs", by: str | None = None,
         raise PolicyError(f"plot.projection: no column '{metric}'{suggest(metric, columns)}; "
                           f"columns are {columns}")
     table = proj.totals[[metric]] if by is None else proj.by(by)[metric].unstack(by, fill_value=0.0)
-    ax = _axes(ax, (7, 3.8))
+    ax = axes(ax, (7, 3.8))
     years = table.index.to_numpy()
     for k, column in enumerate(table.columns):
         label = "total" if by is None else str(column)
@@ -308,4 +332,84 @@ def projection(proj: Projection, metric: str = "jobs", by: str | None = None,
     ax.grid(alpha=0.3)
     if by is not None:
         ax.legend(title=by, fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    return ax
+
+
+def simulation(sim: Simulation, metric: str = "jobs", ax: Any = None) -> Any:
+    """Histogram of a simulated ``metric`` with the point estimate and the 10 % VaR."""
+    ax = axes(ax, (6, 3.5))
+    ax.hist(sim.draws[metric], bins=60, color="#4c72b0", alpha=0.8)
+    ax.axvline(sim.point[metric], color="black", label="point estimate")
+    ax.axvline(sim.var(0.1)[metric], color="#c44e52", linestyle="--", label="10 % VaR")
+    ax.set_xlabel(metric)
+    ax.set_ylabel("draws")
+    ax.legend()
+    return ax
+
+
+def fan(sim: Simulation, metric: str = "jobs", top: int = 15, ax: Any = None) -> Any:
+    """Fan chart of a simulation by region: median and 10-90 % / 5-95 % bands."""
+    ax = axes(ax, (7, 5))
+    q = sim.region_quantiles(metric, (0.05, 0.1, 0.5, 0.9, 0.95))
+    q = q.sort_values(0.5, ascending=False).head(top)
+    y = np.arange(len(q))
+    ax.hlines(y, q[0.05], q[0.95], color="#c6d4e9", linewidth=6, label="5-95 %")
+    ax.hlines(y, q[0.1], q[0.9], color="#4c72b0", linewidth=6, label="10-90 %")
+    ax.plot(q[0.5], y, "k|", markersize=12, label="median")
+    ax.set_yticks(y, [str(r) for r in q.index])
+    ax.invert_yaxis()
+    ax.set_xlabel(metric)
+    ax.legend(loc="lower right")
+    return ax
+
+
+def value_of_optimization(value: ValueOfOptimization, metric: str | None = None,
+                          ax: Any = None) -> Any:
+    """Bars of ``metric`` for the optimized plan and each rule of thumb.
+
+    Raises
+    ------
+    PolicyError
+        If ``metric`` is no column of the table.
+    """
+    metrics = list(value.result.data.metrics)
+    if metric is None:
+        metric = "jobs" if "jobs" in metrics else metrics[0]
+    if metric not in value.table.columns:
+        raise PolicyError(f"ValueOfOptimization.plot: no column '{metric}'"
+                          f"{suggest(metric, value.table.columns)}; metrics are {metrics}")
+    ax = axes(ax, (7, 3.8))
+    values = value.table[metric].to_numpy(dtype=float)
+    plans = value.table["plan"].tolist()
+    colors = ["tab:blue" if p == "optimized" else "tab:gray" for p in plans]
+    bars = ax.bar(plans, values, color=colors)
+    ax.bar_label(bars, labels=[f"{v:,.0f}" if abs(v) >= 100 else f"{v:.3g}"
+                               for v in values], fontsize=8)
+    unit = value.result.data.metric_units.get(metric, "")
+    ax.set_ylabel(f"{metric} ({unit})" if unit else metric)
+    ax.set_title(f"{metric}: optimized plan and rules of thumb "
+                 f"(Rp {value.table.attrs.get('budget', np.nan):,.0f} bn)")
+    ax.tick_params(axis="x", rotation=30)
+    ax.grid(axis="y", alpha=0.3)
+    return ax
+
+
+def comparison(cmp: Comparison, metric: str = "jobs", ax: Any = None) -> Any:
+    """Bars of each scenario's change in ``metric`` against the baseline (percent).
+
+    Raises
+    ------
+    PolicyError
+        If no scenario has the outcome ``metric``.
+    """
+    data = cmp.outcomes[cmp.outcomes["metric"] == metric]
+    if data.empty:
+        raise PolicyError(f"no outcome '{metric}'; outcomes: "
+                          f"{sorted(cmp.outcomes['metric'].unique())}")
+    ax = axes(ax, (7, 0.4 * len(data) + 1.5))
+    colors = np.where(data["diff"].to_numpy() >= 0, "#2b8cbe", "#e34a33")
+    ax.barh(data["scenario"], data["pct"].fillna(0.0), color=colors)
+    ax.axvline(0, color="black", linewidth=0.8)
+    ax.invert_yaxis()
+    ax.set_xlabel(f"{metric}: change against '{cmp.baseline}' (%)")
     return ax

@@ -17,13 +17,13 @@ import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..errors import PolicyError
-from ..files import write_files
-from .labels import CATALOGUES, LANGUAGES, Formatter, catalogue
+from ikmopt.core.errors import PolicyError
+from ikmopt.core.files import write_files
+from ikmopt.report.labels import CATALOGUES, LANGUAGES, Formatter, catalogue
 
 if TYPE_CHECKING:
-    from ..batch import ScenarioResults
-    from ..result import Result
+    from ikmopt.scenarios.batch import ScenarioResults
+    from ikmopt.solving.result import Result
 
 __all__ = ["CATALOGUES", "FORMATS", "LANGUAGES", "Formatter", "catalogue", "explain",
            "report_format", "write_report", "write_scenario_report"]
@@ -62,7 +62,7 @@ def report_format(path: str | Path, format: str | None = None) -> str:
 
 
 def _write(path: str | Path, writer: object) -> Path:
-    """Write one file all or nothing through :func:`ikmopt.files.write_files`."""
+    """Write one file all or nothing through :func:`ikmopt.core.files.write_files`."""
     path = Path(path)
     write_files(path.parent, {path.name: writer})  # type: ignore[dict-item]
     return path
@@ -114,12 +114,12 @@ def write_report(result: Result, path: str | Path, lang: str = "en", *,
     kind, fmt, day = _prepare(path, lang, format, date)
     title = fmt("title") if title is None else str(title)
     if kind == "html":
-        from .html import plan_html
+        from ikmopt.report.html import plan_html
 
         text = plan_html(result, fmt, title, day)
         return _write(path, lambda p: p.write_text(text, encoding="utf-8"))
-    from .content import plan_tables
-    from .excel import write_workbook
+    from ikmopt.report.content import plan_tables
+    from ikmopt.report.excel import write_workbook
 
     tables = plan_tables(result, fmt, fmt.date(day))
     return _write(path, lambda p: write_workbook(tables, p, fmt))
@@ -149,10 +149,10 @@ def explain(result: Result, lang: str = "en", limit: int | None = 15) -> list[st
     PolicyError
         If ``lang`` is unknown.
     """
-    from .content import ObjectiveUnit, binding_sentences, budget_note
+    from ikmopt.report.content import binding_sentences, budget_note
 
     fmt = Formatter(lang)
-    unit = ObjectiveUnit.of_result(result)
+    unit = result.objective_unit
     text = binding_sentences(result.constraints, unit, fmt, result.data.metric_units,
                              mip=result.lp.is_mip, optimal=result.is_optimal, limit=limit)
     note = budget_note(result, unit, fmt)
@@ -197,12 +197,12 @@ def write_scenario_report(results: ScenarioResults, path: str | Path, lang: str 
     comparison = results.compare(baseline)
     title = fmt("title_scenarios") if title is None else str(title)
     if kind == "html":
-        from .scenarios import scenario_html
+        from ikmopt.report.scenarios import scenario_html
 
         text = scenario_html(results, comparison, fmt, title, day)
         return _write(path, lambda p: p.write_text(text, encoding="utf-8"))
-    from .excel import write_workbook
-    from .scenarios import scenario_tables
+    from ikmopt.report.excel import write_workbook
+    from ikmopt.report.scenarios import scenario_tables
 
     tables = scenario_tables(results, comparison, fmt)
     return _write(path, lambda p: write_workbook(tables, p, fmt))

@@ -14,11 +14,11 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .labels import Formatter
+from ikmopt.report.labels import Formatter
 
 if TYPE_CHECKING:
-    from ..batch import Comparison
-    from ..result import Result
+    from ikmopt.scenarios.batch import Comparison
+    from ikmopt.solving.result import Result
 
 __all__ = ["island_chart", "lorenz_chart", "program_chart", "region_chart",
            "scenario_change_chart"]
@@ -67,7 +67,7 @@ def _island_colours(result: Result) -> dict[str, str]:
 
 def region_chart(result: Result, fmt: Formatter) -> str:
     """Horizontal bars of spend per region, largest on top, coloured by island group."""
-    from .. import plot
+    from ikmopt import plot
 
     n = len(result.data.regions)
     top = MAX_REGION_BARS if n > MAX_REGION_BARS else None
@@ -114,7 +114,7 @@ def island_chart(result: Result, fmt: Formatter) -> str | None:
 
 def program_chart(result: Result, fmt: Formatter) -> str:
     """Bars of spend per program."""
-    from .. import plot
+    from ikmopt import plot
 
     fig = _figure(7.5, 3.6)
     ax = fig.add_subplot()
@@ -127,8 +127,8 @@ def program_chart(result: Result, fmt: Formatter) -> str:
 
 def lorenz_chart(result: Result, fmt: Formatter) -> str | None:
     """Population-weighted Lorenz curve of spend per capita; None when nothing is spent."""
-    from ..errors import DataError
-    from ..plot import lorenz_points
+    from ikmopt.core.errors import DataError
+    from ikmopt.plot import lorenz_points
 
     try:
         population, spend, gini = lorenz_points(result, "spend")

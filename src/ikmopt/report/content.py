@@ -9,29 +9,28 @@ from __future__ import annotations
 
 import math
 from collections.abc import Hashable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
-from .labels import Formatter
+from ikmopt.model.objectives import ObjectiveUnit
+from ikmopt.report.labels import Formatter
 
 if TYPE_CHECKING:
-    from ..constraints import Constraint
-    from ..objectives import Objective
-    from ..policy import Policy
-    from ..result import Result
+    from ikmopt.model.constraints import Constraint
+    from ikmopt.model.objectives import Objective
+    from ikmopt.model.policy import Policy
+    from ikmopt.solving.result import Result
 
 __all__ = [
     "Column",
-    "ObjectiveUnit",
     "Table",
     "binding_sentences",
     "constraint_sentence",
     "plan_tables",
     "policy_lines",
-    "report_meta",
 ]
 
 #: A shadow price smaller than this (in absolute value) is reported as no change.
@@ -143,93 +142,6 @@ def missing(value: Any) -> bool:
 
 
 # ---------------------------------------------------------------------- objective units
-
-
-@dataclass(frozen=True)
-class ObjectiveUnit:
-    """What one unit of a plan's objective is, for putting shadow prices into words.
-
-    Attributes
-    ----------
-    kind : str
-        ``metric`` (the objective is a metric's total, e.g. jobs), ``normalized`` (a
-        normalized :class:`~ikmopt.Weighted` sum), ``cost`` (Rp bn spent, minimized) or
-        ``other``.
-    sense : float
-        +1 when the objective is maximized, -1 when it is minimized.
-    metric : str, optional
-        The metric (``metric``), or the first weighted metric (``normalized``).
-    equivalent : float, optional
-        For ``normalized``: one unit of the objective in ``metric`` units (its optimum
-        divided by its weight).
-    staged : bool
-        Whether the objective was solved in stages (shadow prices are of the last one).
-    """
-
-    kind: str = "other"
-    sense: float = 1.0
-    metric: str | None = None
-    equivalent: float | None = None
-    staged: bool = False
-
-    @classmethod
-    def of(cls, objective: Objective, optima: Mapping[str, float] | None = None,
-           accrued: bool = False) -> ObjectiveUnit:
-        """The unit of ``objective`` (``optima``: single-metric optima of a Weighted one)."""
-        from ..objectives import Lexicographic, Maximize, MaxMin, MinCost, Weighted
-
-        optima = dict(optima or {})
-        if isinstance(objective, Lexicographic):
-            last = cls.of(objective.objectives[-1], optima, accrued)
-            return cls(last.kind, last.sense, last.metric, last.equivalent, staged=True)
-        if isinstance(objective, MinCost):
-            return cls("cost", -1.0)
-        if accrued:
-            return cls("other", float(objective.sense))
-        if isinstance(objective, MaxMin):
-            return cls("metric", 1.0, objective.metric, staged=True)
-        if isinstance(objective, Maximize):
-            return cls("metric", 1.0, objective.metric)
-        if isinstance(objective, Weighted) and objective.normalize:
-            metric, weight = next((m, w) for m, w in objective.weights.items() if w > 0)
-            optimum = optima.get(metric)
-            equivalent = optimum / weight if optimum is not None and optimum > 0 else None
-            return cls("normalized", 1.0, metric, equivalent)
-        return cls("other", float(objective.sense))
-
-    @classmethod
-    def of_result(cls, result: Result) -> ObjectiveUnit:
-        """The unit of a plan's objective (its optima and accrual taken into account)."""
-        return cls.of(result.policy.objective, result.optima, result.policy.accrual is not None)
-
-    @classmethod
-    def from_dict(cls, values: Mapping[str, Any] | None) -> ObjectiveUnit:
-        """Read back :meth:`to_dict` (an unknown or missing unit is ``other``)."""
-        if not values:
-            return cls()
-        known = {k: values[k] for k in ("kind", "sense", "metric", "equivalent", "staged")
-                 if k in values}
-        return cls(**known)
-
-    def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready dict."""
-        return asdict(self)
-
-
-def report_meta(result: Result) -> dict[str, Any]:
-    """What a scenario's report needs besides its tables (JSON-ready; kept in ``meta.json``).
-
-    Keys ``objective_unit``, ``metric_units``, ``rules`` (the policy as written),
-    ``budget`` (the total, or None) and ``mip``.
-    """
-    unit = ObjectiveUnit.of_result(result)
-    return {
-        "objective_unit": unit.to_dict(),
-        "metric_units": dict(result.data.metric_units),
-        "rules": list(result.policy.describe()),
-        "budget": result.policy.budget.total,
-        "mip": bool(result.lp.is_mip),
-    }
 
 
 # ---------------------------------------------------------------------- metric wording
@@ -492,7 +404,7 @@ def budget_note(result: Result, unit: ObjectiveUnit, fmt: Formatter) -> str | No
     :meth:`ikmopt.Result.sensitivity` instead. ``None`` when no rule depends on the budget
     or the plan has no duals.
     """
-    from ..sensitivity import budget_numbers_move, derivative, policy_numbers
+    from ikmopt.solving.sensitivity import budget_numbers_move, derivative, policy_numbers
 
     if result.lp.is_mip or not budget_numbers_move(result.policy):
         return None
@@ -581,7 +493,7 @@ def _target_lines(rule: Any, fmt: Formatter, units: Mapping[str, str]) -> list[s
 
 
 def _rule_lines(rule: Constraint, fmt: Formatter, units: Mapping[str, str]) -> list[str]:
-    from ..constraints import (
+    from ikmopt.model.constraints import (
         Budget,
         GiniCap,
         GroupShare,
@@ -646,17 +558,16 @@ def _project_lines(rule: Any, fmt: Formatter) -> list[str]:
 
 
 def _objective_line(objective: Objective, fmt: Formatter) -> str:
-    from ..objectives import Maximize, MinCost, Weighted
-
-    if isinstance(objective, Maximize):
-        return fmt("obj_maximize", metric=metric_name(objective.metric, fmt))
-    if isinstance(objective, Weighted):
+    key, fields = objective.words()
+    if key == "maximize":
+        return fmt("obj_maximize", metric=metric_name(fields["metric"], fmt))
+    if key in ("weighted", "weighted_raw"):
         terms = " + ".join(fmt("obj_term", weight=fmt.plain(w), metric=metric_name(m, fmt))
-                           for m, w in objective.weights.items() if w)
-        return fmt("obj_weighted" if objective.normalize else "obj_weighted_raw", terms=terms)
-    if isinstance(objective, MinCost):
+                           for w, m in fields["terms"])
+        return fmt(f"obj_{key}", terms=terms)
+    if key == "mincost":
         return fmt("obj_mincost")
-    return fmt("obj_other", text=objective.describe())
+    return fmt("obj_other", text=fields.get("text", objective.describe()))
 
 
 def policy_lines(policy: Policy, fmt: Formatter,
@@ -666,15 +577,12 @@ def policy_lines(policy: Policy, fmt: Formatter,
     Rules the catalogue has no wording for are given as the library writes them
     (``describe()``).
     """
-    from ..objectives import MinCost
-
     units = dict(units or {})
     lines = _rule_lines(policy.budget, fmt, units)
     for rule in policy.constraints:
         lines += _rule_lines(rule, fmt, units)
-    if isinstance(policy.objective, MinCost):
-        for target in policy.objective.targets:
-            lines += _target_lines(target, fmt, units)
+    for target in policy.objective.rules():  # hard rules the objective adds (MinCost)
+        lines += _target_lines(target, fmt, units)
     if policy.accrual is not None:
         survival = policy.accrual.survival
         text = (", ".join(f"{metric_name(m, fmt)} {fmt.plain(v)}" for m, v in survival.items())
@@ -870,7 +778,7 @@ def projects_table(result: Result, fmt: Formatter, built_only: bool = False) -> 
 def plan_tables(result: Result, fmt: Formatter, date_text: str) -> list[Table]:
     """Every table of a plan's workbook, in sheet order."""
     units = result.data.metric_units
-    unit = ObjectiveUnit.of_result(result)
+    unit = result.objective_unit
     objective, rules = policy_lines(result.policy, fmt, units)
     assumptions = pd.DataFrame({"rule": [fmt("objective_line", objective=objective), *rules]})
     tables = [

@@ -15,8 +15,8 @@ from typing import Any
 
 import numpy as np
 
-from .content import Table, missing
-from .labels import Formatter
+from ikmopt.report.content import Table, missing
+from ikmopt.report.labels import Formatter
 
 __all__ = ["NUMBER_FORMATS", "write_workbook"]
 

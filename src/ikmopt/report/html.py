@@ -13,11 +13,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from . import charts
-from .content import (
+from ikmopt.report import charts
+from ikmopt.report.content import (
     BindingText,
     Column,
-    ObjectiveUnit,
     Table,
     binding_sentences,
     budget_note,
@@ -32,10 +31,10 @@ from .content import (
     sources_table,
     status_text,
 )
-from .labels import Formatter
+from ikmopt.report.labels import Formatter
 
 if TYPE_CHECKING:
-    from ..result import Result
+    from ikmopt.solving.result import Result
 
 __all__ = ["page", "plan_html"]
 
@@ -219,11 +218,11 @@ def sources_html(result: Result, fmt: Formatter) -> str:
 
 def plan_html(result: Result, fmt: Formatter, title: str, date: dt.date) -> str:
     """The whole HTML report of one plan."""
-    from .. import __version__
+    from ikmopt.core.version import __version__
 
     units = result.data.metric_units
     objective, rules = policy_lines(result.policy, fmt, units)
-    unit = ObjectiveUnit.of_result(result)
+    unit = result.objective_unit
     binding = binding_sentences(result.constraints, unit, fmt, units, mip=result.lp.is_mip,
                                 optimal=result.is_optimal)
     note = budget_note(result, unit, fmt)

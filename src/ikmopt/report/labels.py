@@ -17,7 +17,7 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
-from ..errors import PolicyError
+from ikmopt.core.errors import PolicyError
 
 __all__ = ["CATALOGUES", "EN", "ID", "LANGUAGES", "Formatter", "catalogue"]
 

@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from . import charts
-from .content import (
+from ikmopt.model.objectives import ObjectiveUnit
+from ikmopt.report import charts
+from ikmopt.report.content import (
     Column,
-    ObjectiveUnit,
     Table,
     binding_sentences,
     capitalize,
@@ -28,11 +28,11 @@ from .content import (
     metric_name,
     status_text,
 )
-from .html import binding_html, esc, figure, page, table_html
-from .labels import Formatter
+from ikmopt.report.html import binding_html, esc, figure, page, table_html
+from ikmopt.report.labels import Formatter
 
 if TYPE_CHECKING:
-    from ..batch import Comparison, ScenarioResults
+    from ikmopt.scenarios.batch import Comparison, ScenarioResults
 
 __all__ = ["scenario_html", "scenario_tables"]
 
@@ -202,7 +202,7 @@ def _rules_frame(results: ScenarioResults, comparison: Comparison) -> pd.DataFra
 def scenario_html(results: ScenarioResults, comparison: Comparison, fmt: Formatter,
                   title: str, date: dt.date) -> str:
     """The whole HTML report of a scenario set."""
-    from .. import __version__
+    from ikmopt.core.version import __version__
 
     units = _units(results, comparison)
     metrics = _metrics(comparison)

@@ -1,0 +1,228 @@
+"""Parameter sweeps: one policy number varied, warm-started re-solves on a held model."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import numpy as np
+import pandas as pd
+
+from ikmopt.core.errors import IkmoptError, PolicyError
+from ikmopt.data.dataset import Dataset
+from ikmopt.model.build import build, objective_coefficients, outcome_cost
+from ikmopt.model.params import get_param, set_param
+from ikmopt.model.policy import Policy
+from ikmopt.solving.optimize import clean_optimum, optimize, verify
+from ikmopt.solving.result import Result
+
+
+class SweepsItself(Protocol):
+    """What sweeps its own numbers: a :class:`~ikmopt.Scenario` (data overrides included)."""
+
+    def sweep(self, param: str, values: Iterable[float], **options: Any) -> Sweep:
+        """Solve at each value of ``param``."""
+        ...  # pragma: no cover - a protocol
+
+__all__ = ["Sweep", "sweep", "sweep_values"]
+
+
+@dataclass(frozen=True)
+class Sweep:
+    """Results of :func:`sweep`, as tidy tables.
+
+    Attributes
+    ----------
+    param : str
+        The parameter path that was varied.
+    table : pandas.DataFrame
+        One row per value: ``value``, ``status``, ``objective``, each outcome, ``warm``
+        (whether the solve started from the previous basis), ``solve_s`` and ``error``
+        (the message when that value could not be solved; its outcomes are NaN).
+    allocation : pandas.DataFrame
+        Long table: ``value``, the grouping level(s), ``spend``.
+    shadow_prices : pandas.DataFrame
+        Long table: ``value``, ``family``, ``label``, ``shadow_price``, ``binding``.
+    """
+
+    param: str
+    table: pd.DataFrame
+    allocation: pd.DataFrame
+    shadow_prices: pd.DataFrame
+
+    def plot(self, y: str = "objective", ax: Any = None) -> Any:
+        """Line chart of one ``table`` column against the swept value (needs matplotlib)."""
+        from ikmopt.plot import line
+
+        return line(self.table, x="value", y=y, xlabel=self.param, ax=ax)
+
+
+def sweep(
+    data: Dataset | SweepsItself,
+    policy: Policy | str,
+    param: str | Iterable[float],
+    values: Iterable[float] | None = None,
+    *,
+    solver: str = "highs",
+    warm: bool = True,
+    allocation_by: str | tuple[str, ...] | None = "region",
+    time_limit: float | None = None,
+    verbose: bool = False,
+    algorithm: str = "auto",
+) -> Sweep:
+    """Solve ``policy`` once per value of one parameter.
+
+    ``sweep(data, policy, param, values)`` varies a number of the policy;
+    ``sweep(scenario, param, values)`` varies any number of a :class:`~ikmopt.Scenario`,
+    its data overrides included (see :meth:`ikmopt.Scenario.sweep`).
+
+    Parameters
+    ----------
+    data : Dataset or Scenario
+    policy : Policy
+    param : str
+        Path of the number to vary: ``"budget.total"``, ``"constraints[1].min"``,
+        ``"budget.by.program.sentra"``, ``"objective.weights.jobs"``, ``"accrual.discount"``;
+        for a scenario also ``"data[0].factor"`` (an argument of its first data override).
+    values : iterable of float
+    solver : str, default "highs"
+        With ``"highs"`` and ``warm=True`` one HiGHS model is held and only the bounds,
+        costs and coefficients that change are pushed to it, so each solve starts from the
+        previous basis. Other solvers solve each value from scratch.
+    warm : bool, default True
+    allocation_by : str, tuple or None, default "region"
+        Level(s) the allocation table is summed by; ``None`` keeps every cell.
+    time_limit, verbose, algorithm
+        As for :func:`ikmopt.optimize`.
+
+    Returns
+    -------
+    Sweep
+
+    Raises
+    ------
+    PolicyError
+        If the path does not name a number of the policy.
+
+    Examples
+    --------
+    >>> import ikmopt as ik
+    >>> data = ik.datasets.load()
+    >>> s = ik.sweep(data, ik.default_policy(), "budget.total", [2000, 2500, 3000])
+    >>> s.table["status"].tolist()   # at 3000 the 0.5 % floors exceed Papua Pegunungan's capacity
+    ['optimal', 'optimal', 'InfeasibleError']
+    >>> s.table["spend"].round().tolist()
+    [2000.0, 2500.0, nan]
+    """
+    options = {"solver": solver, "warm": warm, "allocation_by": allocation_by,
+               "time_limit": time_limit, "verbose": verbose, "algorithm": algorithm}
+    if not isinstance(data, Dataset) and callable(getattr(data, "sweep", None)):
+        # a Scenario (a layer above) sweeps itself: its numbers include data overrides
+        if values is not None or not isinstance(policy, str):
+            raise PolicyError("with a scenario, call sweep(scenario, param, values)")
+        return data.sweep(policy, param, **options)  # type: ignore[arg-type]
+    if values is None or not isinstance(param, str):
+        raise PolicyError("call sweep(data, policy, param, values)")
+    current = get_param(policy, param)
+    if isinstance(current, bool) or not isinstance(current, int | float):
+        raise PolicyError(f"sweep: '{param}' is {current!r}, not a number")
+    return sweep_values(param, values, lambda value: (data, set_param(policy, param, value)),
+                        **options)
+
+
+def sweep_values(
+    param: str,
+    values: Iterable[float],
+    make: Callable[[float], tuple[Dataset, Policy]],
+    *,
+    solver: str = "highs",
+    warm: bool = True,
+    allocation_by: str | tuple[str, ...] | None = "region",
+    time_limit: float | None = None,
+    verbose: bool = False,
+    algorithm: str = "auto",
+) -> Sweep:
+    """Solve ``make(value)`` (a dataset and a policy) for each value; see :func:`sweep`.
+
+    The engine behind :func:`sweep` and :meth:`ikmopt.Scenario.sweep`: what varies may be
+    the policy, the data or both. A value that cannot be built or solved is recorded in
+    the table with its error; the others go on.
+    """
+    held = None
+    rows, allocations, prices = [], [], []
+    for value in list(values):
+        start = time.perf_counter()
+        try:
+            data, varied = make(value)
+            if solver == "highs" and warm and len(varied.objective.stages()) == 1:
+                result, held, was_warm = _warm_solve(data, varied, held, time_limit, verbose,
+                                                     algorithm)
+            else:
+                result = optimize(data, varied, solver=solver, time_limit=time_limit,
+                                  verbose=verbose, algorithm=algorithm)
+                was_warm = False
+        except (IkmoptError, ValueError) as err:
+            rows.append({"value": value, "status": type(err).__name__, "objective": np.nan,
+                         "warm": False, "solve_s": time.perf_counter() - start,
+                         "error": str(err)})
+            continue
+        rows.append(
+            {
+                "value": value,
+                "status": str(result.status),
+                "objective": result.objective,
+                **result.outcomes.to_dict(),
+                "warm": was_warm,
+                "solve_s": time.perf_counter() - start,
+                "error": "",
+            }
+        )
+        if allocation_by is None:
+            alloc = result.allocation.reset_index()
+        else:
+            alloc = result.by(allocation_by)[["spend"]].reset_index()
+        allocations.append(alloc.assign(value=value))
+        table = result.constraints[["family", "label", "shadow_price", "binding"]]
+        prices.append(table.assign(value=value))
+    first = ["value"]
+    allocation = (pd.concat(allocations, ignore_index=True) if allocations
+                  else pd.DataFrame(columns=["value", "spend"]))
+    shadow = (pd.concat(prices, ignore_index=True) if prices
+              else pd.DataFrame(columns=["value", "family", "label", "shadow_price", "binding"]))
+    return Sweep(
+        param=param,
+        table=pd.DataFrame(rows),
+        allocation=allocation[first + [c for c in allocation.columns if c != "value"]],
+        shadow_prices=shadow[first + [c for c in shadow.columns if c != "value"]],
+    )
+
+
+def _warm_solve(data, policy, held, time_limit, verbose, algorithm):
+
+    metrics = policy.objective.needs_optima()
+    optima = None
+    if metrics:
+        base = build(data, policy)
+        coef = objective_coefficients(data, policy)
+        optima = {}
+        for metric in metrics:
+            single = base.with_cost(outcome_cost(base.meta, base.n_cols, base.n_cells,
+                                                 coef(metric)))
+            held, _ = _held(held, single, verbose, algorithm, time_limit)
+            optima[metric] = clean_optimum(held.run().objective, single)
+    lp = build(data, policy, optima=optima)
+    held, was_warm = _held(held, lp, verbose, algorithm, time_limit)
+    solution = held.run()
+    verify(lp, solution)
+    return Result(data, policy, lp, solution, optima, sense=policy.objective.sense), held, was_warm
+
+
+def _held(held, lp, verbose, algorithm, time_limit):
+    """The held model, now equal to ``lp``, and whether its basis was kept."""
+    from ikmopt.solving.solvers.highs import HeldModel
+
+    if held is None:
+        return HeldModel(lp, verbose=verbose, algorithm=algorithm, time_limit=time_limit), False
+    return held, held.update(lp)
