@@ -14,12 +14,17 @@ from pathlib import Path
 
 import pandas as pd
 
+from ikmopt.analysis.baselines import value_of_optimization
+from ikmopt.analysis.simulate import simulate
 from ikmopt.core.errors import IkmoptError, InfeasibleError
+from ikmopt.core.files import write_files
 from ikmopt.core.version import __version__
 from ikmopt.data import datasets
 from ikmopt.data.dataset import Dataset
 from ikmopt.model.defaults import default_policy
 from ikmopt.report import FORMATS, LANGUAGES, report_format
+from ikmopt.scenarios.batch import BatchInterrupted, ScenarioResults, run_scenarios
+from ikmopt.scenarios.files import load_scenario, scenario_files
 from ikmopt.solving.optimize import optimize
 from ikmopt.solving.result import Result
 from ikmopt.solving.solvers import SOLVERS
@@ -166,8 +171,6 @@ def _parser() -> argparse.ArgumentParser:
 def _scenario_or_default(path: Path | None, uncertainty: bool = False,
                          root: Path | None = None):
     """(data, policy, options) of a scenario file or of the default policy."""
-    from ikmopt.scenarios.files import load_scenario
-
     if path is None:
         return datasets.load(uncertainty=uncertainty), default_policy(), {}
     scenario = load_scenario(path, root=root)
@@ -177,8 +180,6 @@ def _scenario_or_default(path: Path | None, uncertainty: bool = False,
 
 
 def _simulate(args: argparse.Namespace) -> int:
-    from ikmopt.analysis.simulate import simulate
-
     data, policy, options = _scenario_or_default(args.scenario, uncertainty=True,
                                                  root=args.root)
     if args.out is not None:
@@ -193,8 +194,6 @@ def _simulate(args: argparse.Namespace) -> int:
         print("\nProbability of meeting targets:")
         print(sim.targets.round(3).to_string(index=False))
     if args.out is not None:
-        from ikmopt.core.files import write_files
-
         write_files(args.out.parent, {args.out.name: lambda p: sim.draws.to_csv(p, index=False)})
         print(f"\ndraws written to {args.out}")
     return 0
@@ -206,8 +205,6 @@ def _report(args: argparse.Namespace) -> int:
     report_format(args.out, args.format)  # a file name without a known suffix fails first
     _check_file("--out", args.out)
     if args.scenario is not None and args.scenario.is_dir():
-        from ikmopt.scenarios.batch import ScenarioResults
-
         results = ScenarioResults.read(args.scenario)
         path = results.report(args.out, args.lang, baseline=args.baseline, format=args.format,
                               title=args.title)
@@ -231,8 +228,6 @@ def _default_report(scenario: Path | None, format: str, lang: str) -> Path:
 
 
 def _compare_rules(args: argparse.Namespace) -> int:
-    from ikmopt.analysis.baselines import value_of_optimization
-
     data, policy, options = _scenario_or_default(args.scenario, root=args.root)
     value = value_of_optimization(data, policy, solver=options.get("solver", "highs"))
     pd.set_option("display.width", 160)
@@ -241,8 +236,6 @@ def _compare_rules(args: argparse.Namespace) -> int:
 
 
 def _scenario_files(paths: Sequence[Path]) -> list[Path]:
-    from ikmopt.scenarios.files import scenario_files
-
     files = [f for p in paths for f in scenario_files(p)]
     if not files:
         raise OSError(f"no scenario files (*.yaml) in {', '.join(map(str, paths))}")
@@ -250,8 +243,6 @@ def _scenario_files(paths: Sequence[Path]) -> list[Path]:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from ikmopt.scenarios.batch import BatchInterrupted, run_scenarios
-
     try:
         batch = run_scenarios(_scenario_files(args.scenarios), workers=args.workers,
                               progress=not args.no_progress, out=args.out, resume=args.resume,
@@ -268,8 +259,6 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _compare(args: argparse.Namespace) -> int:
-    from ikmopt.scenarios.batch import ScenarioResults
-
     results = ScenarioResults.read(args.folder)
     print(results.compare(args.baseline))
     for row in results.errors.itertuples():
@@ -278,8 +267,6 @@ def _compare(args: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from ikmopt.scenarios.files import load_scenario
-
     bad = 0
     for file in _scenario_files(args.scenarios):
         try:
@@ -376,8 +363,6 @@ def _solve(args: argparse.Namespace) -> int:
     _check_writable(args.out, args.lp)
     options = {"solver": args.solver, "time_limit": args.time_limit, "verbose": args.verbose}
     if args.scenario is not None:
-        from ikmopt.scenarios.files import load_scenario
-
         scenario = load_scenario(args.scenario, root=args.root)
         data, policy = scenario.load_data(), scenario.policy
         options = {**options, **scenario.solver}

@@ -53,7 +53,7 @@ def pyplot() -> Any:
         Without matplotlib (``pip install 'ikmopt[plot]'``).
     """
     try:
-        import matplotlib
+        import matplotlib  # heavy, optional (ikmopt[plot]): loaded on the first chart
     except ImportError as err:  # pragma: no cover - depends on the environment
         raise ImportError("plotting needs matplotlib: pip install 'ikmopt[plot]'") from err
     headless = (
@@ -66,7 +66,7 @@ def pyplot() -> Any:
         chosen = dict.get(matplotlib.rcParams, "backend")
         if chosen is getattr(matplotlib.rcsetup, "_auto_backend_sentinel", chosen):
             matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    import matplotlib.pyplot as plt  # heavy, optional (ikmopt[plot]): loaded on the first chart
 
     return plt
 
@@ -152,6 +152,7 @@ def allocation_by_region(
         names = list(dict.fromkeys(regions["island_group"].astype(str)))
         colour = {name: f"C{k % 10}" for k, name in enumerate(names)}
         ax.barh(positions, spend.to_numpy(), color=[colour[g] for g in group])
+        # heavy, optional (ikmopt[plot]): loaded on the first chart
         from matplotlib.patches import Patch
 
         shown = [n for n in names if n in set(group)]

@@ -42,9 +42,13 @@ from ikmopt.core.checks import number
 from ikmopt.core.errors import DataError, InfeasibleError, PolicyError
 from ikmopt.core.validation import FailureLog, check_numeric, suggest
 from ikmopt.data.dataset import Dataset
+from ikmopt.model.build import build, objective_coefficients
 from ikmopt.model.constraints import Budget
 from ikmopt.model.objectives import Maximize, PovertyWeighted, Weighted
 from ikmopt.model.policy import Policy
+from ikmopt.solving.evaluate import evaluate
+from ikmopt.solving.optimize import VERIFY_TOL, optimize
+from ikmopt.solving.solvers import solve
 
 if TYPE_CHECKING:
     from ikmopt.solving.result import Result
@@ -651,7 +655,7 @@ class ValueOfOptimization:
         -------
         matplotlib.axes.Axes
         """
-        from ikmopt.plot import value_of_optimization  # a face: imports matplotlib lazily
+        from ikmopt.plot import value_of_optimization  # face hook (listed in the import contract)
 
         return value_of_optimization(self, metric, ax=ax)
 
@@ -758,9 +762,6 @@ def value_of_optimization(
     >>> bool((value.table["gain_pct"].iloc[1:] > 0).all())
     True
     """
-    from ikmopt.solving.evaluate import evaluate
-    from ikmopt.solving.optimize import VERIFY_TOL, optimize
-
     _dataset("value_of_optimization", data)
     if not isinstance(policy, Policy):
         raise PolicyError(f"value_of_optimization: needs an ik.Policy, got "
@@ -881,8 +882,6 @@ def _gain(best: float, other: float, sense: float) -> float:
 def _objective_value(data: Dataset, policy: Policy, result: Result,
                      spend: np.ndarray) -> float:
     """The policy's objective on cell spend (no projects), or NaN where undefined."""
-    from ikmopt.model.build import objective_coefficients
-
     objective = policy.objective
     coef = objective_coefficients(data, policy)
     n = data.n_cells
@@ -901,9 +900,6 @@ def _objective_value(data: Dataset, policy: Policy, result: Result,
 
 def _satisfies(data: Dataset, policy: Policy, spend: np.ndarray, solver: str) -> list[bool]:
     """For the budget and each constraint: whether fixed cell spend satisfies its rows."""
-    from ikmopt.model.build import build
-    from ikmopt.solving.solvers import solve
-
     lp = build(data, policy, objective=Maximize(data.metrics[0]))
     n = data.n_cells
     lower, upper = lp.col_lower.copy(), lp.col_upper.copy()

@@ -230,6 +230,7 @@ class Frontier:
 
     def plot(self, ax: Any = None) -> Any:
         """Chart of ``y`` against ``x`` with the end points marked (needs matplotlib)."""
+        # face hook (listed in the import contract)
         from ikmopt.plot import frontier as plot_frontier
 
         return plot_frontier(self, ax=ax)

@@ -193,7 +193,7 @@ class Projection:
 
         See :func:`ikmopt.plot.projection`.
         """
-        from ikmopt.plot import projection
+        from ikmopt.plot import projection  # face hook (listed in the import contract)
 
         return projection(self, metric=metric, by=by, ax=ax)
 

@@ -23,7 +23,7 @@ from ikmopt.data.dataset import Dataset
 from ikmopt.model.constraints import Constraint, ProjectCount
 from ikmopt.model.lp import RowBlock
 from ikmopt.model.policy import Policy
-from ikmopt.solving.evaluate import _align
+from ikmopt.solving.evaluate import align
 from ikmopt.solving.optimize import optimize
 from ikmopt.solving.result import Result
 
@@ -192,7 +192,7 @@ def replan(
                  else f"known: {labels[:8].tolist()}{' ...' if len(labels) > 8 else ''}")
         raise DataError(f"built names unknown project(s) {unknown}{suggest(unknown[0], labels)};"
                         f" {where}")
-    values = _align(data, spent)
+    values = align(data, spent)
     over = values > data.capacity * (1 + 1e-9) + 1e-9
     if over.any():
         raise DataError(f"spending to date exceeds the capacity of cell(s) "

@@ -35,7 +35,9 @@ import scipy.sparse as sp
 from ikmopt.core.errors import DataError, PolicyError
 from ikmopt.data.dataset import Dataset
 from ikmopt.data.uncertainty import REALIZATION
-from ikmopt.model.constraints import Target
+from ikmopt.model.constraints import Target, per_group
+from ikmopt.solving.evaluate import Evaluation, align, evaluate
+from ikmopt.solving.result import Result
 
 __all__ = ["CHUNK", "Simulation", "simulate"]
 
@@ -136,7 +138,7 @@ class Simulation:
 
         See :func:`ikmopt.plot.simulation`.
         """
-        from ikmopt.plot import simulation  # a face: charts import matplotlib lazily
+        from ikmopt.plot import simulation  # face hook (listed in the import contract)
 
         return simulation(self, metric, ax=ax)
 
@@ -145,7 +147,7 @@ class Simulation:
 
         See :func:`ikmopt.plot.fan`.
         """
-        from ikmopt.plot import fan  # a face: charts import matplotlib lazily
+        from ikmopt.plot import fan  # face hook (listed in the import contract)
 
         return fan(self, metric, top=top, ax=ax)
 
@@ -209,8 +211,6 @@ def simulate(
     >>> bool(sim.var(0.1)["jobs"] < sim.point["jobs"])
     True
     """
-    from ikmopt.solving.evaluate import evaluate
-
     if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 1:
         raise PolicyError(f"n must be a positive whole number of draws, got {n!r}")
     allocation, built, data, policy_targets = _plan(plan, data, projects)
@@ -266,9 +266,6 @@ def _threads(threads: int | None, chunks: int) -> int:
 def _plan(plan: Any, data: Dataset | None, projects: Any
           ) -> tuple[np.ndarray, np.ndarray, Dataset, list[Target]]:
     """(allocation, built-project flags, dataset, targets) of a Result or an allocation."""
-    from ikmopt.solving.evaluate import Evaluation, _align
-    from ikmopt.solving.result import Result
-
     if isinstance(plan, Result | Evaluation):
         base = plan.data
         data = base if data is None else data
@@ -284,7 +281,7 @@ def _plan(plan: Any, data: Dataset | None, projects: Any
         return allocation, built, data, [c for c in found if isinstance(c, Target)]
     if data is None:
         raise DataError("simulate: give data= with an allocation (or pass a Result)")
-    allocation = _align(data, plan)
+    allocation = align(data, plan)
     built = np.zeros(data.n_projects, dtype=bool)
     if projects is not None and data.projects is not None:
         labels = [str(p) for p in (projects if not isinstance(projects, str) else [projects])]
@@ -354,15 +351,13 @@ class _Engine:
     def _groups(self, target: Target) -> tuple[np.ndarray, pd.Index, np.ndarray, np.ndarray,
                                                sp.csr_matrix]:
         """Cell codes, groups, per-group min/max and the cell-to-group matrix of a target."""
-        from ikmopt.model.constraints import _per_group
-
         if target.by is None:
             codes, groups = np.zeros(self.data.n_cells, dtype=np.int64), pd.Index(["all"])
         else:
             codes, groups = self.data.level_codes(target.by)
         name = f"Target({target.metric})"
-        lo = _per_group(name, "min", target.min, groups, -np.inf)
-        hi = _per_group(name, "max", target.max, groups, np.inf)
+        lo = per_group(name, "min", target.min, groups, -np.inf)
+        hi = per_group(name, "max", target.max, groups, np.inf)
         valid = codes >= 0
         to_group = sp.csr_matrix((np.ones(valid.sum()), (np.flatnonzero(valid), codes[valid])),
                                  shape=(self.data.n_cells, len(groups)))

@@ -17,6 +17,7 @@ from ikmopt.model.params import get_param, set_param
 from ikmopt.model.policy import Policy
 from ikmopt.solving.optimize import clean_optimum, optimize, verify
 from ikmopt.solving.result import Result
+from ikmopt.solving.solvers.highs import HeldModel
 
 
 class SweepsItself(Protocol):
@@ -54,7 +55,7 @@ class Sweep:
 
     def plot(self, y: str = "objective", ax: Any = None) -> Any:
         """Line chart of one ``table`` column against the swept value (needs matplotlib)."""
-        from ikmopt.plot import line
+        from ikmopt.plot import line  # face hook (listed in the import contract)
 
         return line(self.table, x="value", y=y, xlabel=self.param, ax=ax)
 
@@ -221,8 +222,6 @@ def _warm_solve(data, policy, held, time_limit, verbose, algorithm):
 
 def _held(held, lp, verbose, algorithm, time_limit):
     """The held model, now equal to ``lp``, and whether its basis was kept."""
-    from ikmopt.solving.solvers.highs import HeldModel
-
     if held is None:
         return HeldModel(lp, verbose=verbose, algorithm=algorithm, time_limit=time_limit), False
     return held, held.update(lp)

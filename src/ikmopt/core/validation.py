@@ -216,6 +216,7 @@ def check_numeric(
     every failure is collected. Labels in the failure cases are the frame's row labels
     (tuples for a MultiIndex). Returns the frame with the columns as floats.
     """
+    # pandera is imported on the first numeric check (it costs a quarter of a second)
     import pandera.pandas as pa
     from pandera.errors import SchemaErrors
 

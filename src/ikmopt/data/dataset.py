@@ -9,6 +9,7 @@ Nothing downstream re-checks the tables.
 
 from __future__ import annotations
 
+import csv
 import json
 import warnings
 from collections.abc import Hashable, Iterable, Mapping
@@ -19,7 +20,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from ikmopt.core.errors import DataError, DataWarning
+from ikmopt.core.errors import DataError, DataWarning, PolicyError
+from ikmopt.core.files import write_files
 from ikmopt.core.units import MONEY_UNIT, known_units, to_idr_bn_factor
 from ikmopt.core.validation import (
     SOURCE,
@@ -31,6 +33,9 @@ from ikmopt.core.validation import (
     suggest,
 )
 from ikmopt.data import metadata
+from ikmopt.data.curves import validate_curves
+from ikmopt.data.projects import validate_projects
+from ikmopt.data.uncertainty import validate_uncertainty
 
 if TYPE_CHECKING:
     from ikmopt.data.curves import Curves
@@ -180,15 +185,11 @@ class Dataset:
             raise DataError(f"dataset '{name}': table 'curves' must be a pandas DataFrame, got "
                             f"{type(curves).__name__} (read a CSV file with pandas.read_csv)")
         if curves is not None and len(curves):
-            from ikmopt.data.curves import validate_curves
-
             self._curves = validate_curves(log, curves, self.cells, factor, self.capacity)
             log.raise_if_any(f"dataset '{name}'")
             _warn_uncurved(self._curves, self.cells, self.capacity, self._name)
         self._projects = None
         if projects is not None:
-            from ikmopt.data.projects import validate_projects
-
             self._projects = validate_projects(
                 log, projects, self.cells, self._metrics, factor, outcome_factors
             )
@@ -197,8 +198,6 @@ class Dataset:
                 self._projects = None
         self._uncertainty = None
         if uncertainty is not None:
-            from ikmopt.data.uncertainty import validate_uncertainty
-
             self._uncertainty = validate_uncertainty(log, uncertainty, self)
             log.raise_if_any(f"dataset '{name}'")
 
@@ -411,8 +410,6 @@ class Dataset:
         PolicyError
             If the dataset has no such metric.
         """
-        from ikmopt.core.errors import PolicyError
-
         if metric not in self._metrics:
             raise PolicyError(
                 f"unknown metric '{metric}'{suggest(metric, self._metrics)}; "
@@ -469,8 +466,6 @@ class Dataset:
         return self._level_codes(level)
 
     def _level_codes(self, level: str | tuple[str, ...]) -> tuple[np.ndarray, pd.Index]:
-        from ikmopt.core.errors import PolicyError
-
         cache = self.__dict__.setdefault("_level_cache", {})
         if isinstance(level, list):
             level = tuple(level)
@@ -570,8 +565,6 @@ class Dataset:
         DataError
             If a value does not occur in its level (the message lists what does).
         """
-        from ikmopt.core.errors import PolicyError
-
         if where is not None and not isinstance(where, Mapping):
             raise DataError(f"where= must be a mapping {{level: value(s)}}, e.g. "
                             f"{{'program': 'training'}}; got {type(where).__name__} {where!r}")
@@ -814,8 +807,6 @@ class Dataset:
         15 significant digits, as Excel does (a round trip can change the 16th; use
         :meth:`to_csv` for an exact copy).
         """
-        from ikmopt.core.files import write_files
-
         path = Path(path)
         write_files(path.parent, {path.name: self._write_excel})
         return path
@@ -844,8 +835,6 @@ class Dataset:
         dataset's name; see :mod:`ikmopt.data.metadata`. ``curves.csv`` gives each segment's
         ``share`` of its cell's capacity, so that editing a capacity takes its curve along.
         """
-        from ikmopt.core.files import write_files
-
         writers: dict[str, Any] = {
             "regions.csv": self._regions.to_csv,
             "programs.csv": self._programs.to_csv,
@@ -915,8 +904,6 @@ def _read_csv(file: Path, table: str, text: Iterable[str] = ()) -> pd.DataFrame:
     A repeated header is an error: pandas would rename a second ``jobs`` column to
     ``jobs.1`` (a new metric), so the header is checked first.
     """
-    import csv
-
     try:
         with file.open(newline="", encoding="utf-8-sig") as handle:
             header = next(csv.reader(handle), [])

@@ -18,6 +18,7 @@ import pandas as pd
 from ikmopt.core.checks import number as _number
 from ikmopt.core.errors import PolicyError
 from ikmopt.core.validation import suggest
+from ikmopt.data.projects import project_codes
 from ikmopt.model.lp import RowBlock
 
 if TYPE_CHECKING:
@@ -55,7 +56,7 @@ def _values(owner: str, name: str, value: Value, **limits: float) -> Value:
     return _number(owner, name, value, **limits)
 
 
-def _per_group(
+def per_group(
     owner: str,
     name: str,
     value: Value,
@@ -365,7 +366,7 @@ class RegionBounds(Constraint):
             if value is None:
                 continue
             default = -np.inf if side == "min" else np.inf
-            spread = _per_group(name, key, value, categories, default, selected)
+            spread = per_group(name, key, value, categories, default, selected)
             set_ = np.isfinite(spread)
             spread[set_] *= self._unit(ctx, unit, name)[set_]
             if side == "min":
@@ -390,7 +391,7 @@ class RegionBounds(Constraint):
 
 # ---------------------------------------------------------------------- shares
 @dataclass(frozen=True)
-class _Share(Constraint):
+class Share(Constraint):
     """Shared machinery of GroupShare and ProgramShare: ``sum_G x >= alpha * total spend``."""
 
     family: ClassVar[str] = "share"
@@ -449,8 +450,8 @@ class _Share(Constraint):
                         f"mapping per group"
                     )
             groups = _positions(name, "value", categories, [value])
-        alpha_lo = _per_group(name, "min", lo, categories, -np.inf)
-        alpha_hi = _per_group(name, "max", hi, categories, np.inf)
+        alpha_lo = per_group(name, "min", lo, categories, -np.inf)
+        alpha_hi = per_group(name, "max", hi, categories, np.inf)
         bad = groups[alpha_lo[groups] > alpha_hi[groups]]
         if len(bad):
             g = int(bad[0])
@@ -463,7 +464,7 @@ class _Share(Constraint):
         for bound, sense in ((lo, "min"), (hi, "max")):
             if bound is None:
                 continue
-            alpha = _per_group(name, sense, bound, categories, np.nan)
+            alpha = per_group(name, sense, bound, categories, np.nan)
             rows_for = groups[~np.isnan(alpha[groups])]
             if not len(rows_for):
                 continue
@@ -493,7 +494,7 @@ class _Share(Constraint):
 
 
 @dataclass(frozen=True)
-class GroupShare(_Share):
+class GroupShare(Share):
     """A group of regions gets a minimum and/or maximum share of total spend.
 
     Parameters
@@ -532,7 +533,7 @@ class GroupShare(_Share):
 
 
 @dataclass(frozen=True)
-class ProgramShare(_Share):
+class ProgramShare(Share):
     """One program (or a group of programs) gets a minimum and/or maximum share of spend.
 
     Parameters
@@ -577,7 +578,7 @@ def check_share_rules(rules: Sequence[Constraint]) -> None:
     """
     bounds: dict[tuple[str, str, str], list[tuple[float, str]]] = {}
     for rule in rules:
-        if isinstance(rule, _Share):
+        if isinstance(rule, Share):
             for level, group, sense, share in rule.share_bounds():
                 bounds.setdefault((level, group, sense), []).append((share, rule.describe()))
     for (level, group, sense), floors in bounds.items():
@@ -686,8 +687,8 @@ class Target(Constraint):
                          cols, vals, lower, upper)
             ]
         codes, categories = ctx.level(self.by, name)
-        lower = _per_group(name, "min", self.min, categories, -np.inf)
-        upper = _per_group(name, "max", self.max, categories, np.inf)
+        lower = per_group(name, "min", self.min, categories, -np.inf)
+        upper = per_group(name, "max", self.max, categories, np.inf)
         bad = lower > upper
         if bad.any():
             i = int(np.flatnonzero(bad)[0])
@@ -843,8 +844,6 @@ class ProjectCount(Constraint):
 
     def emit(self, ctx: BuildContext) -> list[RowBlock]:
         """One row per group with a bound."""
-        from ikmopt.data.projects import project_codes
-
         name = f"ProjectCount(by={self.by})"
         projects = ctx.data.projects
         if projects is None:
@@ -866,8 +865,8 @@ class ProjectCount(Constraint):
                 raise PolicyError(f"{name}: {err}; or a projects column: "
                                   f"{['project', *extra]}") from None
             codes, groups = project_codes(projects, self.by, cell_codes)
-        lower = _per_group(name, "min", self.min, groups, -np.inf)
-        upper = _per_group(name, "max", self.max, groups, np.inf)
+        lower = per_group(name, "min", self.min, groups, -np.inf)
+        upper = per_group(name, "max", self.max, groups, np.inf)
         bad = lower > upper
         if bad.any():
             i = int(np.flatnonzero(bad)[0])

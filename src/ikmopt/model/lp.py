@@ -11,7 +11,7 @@ constraint and objective objects, each block a vectorized COO triplet.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -215,8 +215,6 @@ class LinearProgram:
 
 
 def _replace(lp: LinearProgram, **changes: Any) -> LinearProgram:
-    from dataclasses import replace
-
     return replace(lp, **changes)
 
 

@@ -19,7 +19,11 @@ from typing import TYPE_CHECKING
 
 from ikmopt.core.errors import PolicyError
 from ikmopt.core.files import write_files
+from ikmopt.report.content import binding_sentences, budget_note, plan_tables
+from ikmopt.report.excel import write_workbook
+from ikmopt.report.html import plan_html
 from ikmopt.report.labels import CATALOGUES, LANGUAGES, Formatter, catalogue
+from ikmopt.report.scenarios import scenario_html, scenario_tables
 
 if TYPE_CHECKING:
     from ikmopt.scenarios.batch import ScenarioResults
@@ -114,12 +118,8 @@ def write_report(result: Result, path: str | Path, lang: str = "en", *,
     kind, fmt, day = _prepare(path, lang, format, date)
     title = fmt("title") if title is None else str(title)
     if kind == "html":
-        from ikmopt.report.html import plan_html
-
         text = plan_html(result, fmt, title, day)
         return _write(path, lambda p: p.write_text(text, encoding="utf-8"))
-    from ikmopt.report.content import plan_tables
-    from ikmopt.report.excel import write_workbook
 
     tables = plan_tables(result, fmt, fmt.date(day))
     return _write(path, lambda p: write_workbook(tables, p, fmt))
@@ -149,8 +149,6 @@ def explain(result: Result, lang: str = "en", limit: int | None = 15) -> list[st
     PolicyError
         If ``lang`` is unknown.
     """
-    from ikmopt.report.content import binding_sentences, budget_note
-
     fmt = Formatter(lang)
     unit = result.objective_unit
     text = binding_sentences(result.constraints, unit, fmt, result.data.metric_units,
@@ -197,12 +195,8 @@ def write_scenario_report(results: ScenarioResults, path: str | Path, lang: str 
     comparison = results.compare(baseline)
     title = fmt("title_scenarios") if title is None else str(title)
     if kind == "html":
-        from ikmopt.report.scenarios import scenario_html
-
         text = scenario_html(results, comparison, fmt, title, day)
         return _write(path, lambda p: p.write_text(text, encoding="utf-8"))
-    from ikmopt.report.excel import write_workbook
-    from ikmopt.report.scenarios import scenario_tables
 
     tables = scenario_tables(results, comparison, fmt)
     return _write(path, lambda p: write_workbook(tables, p, fmt))

@@ -14,6 +14,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ikmopt import plot
+from ikmopt.core.errors import DataError
+from ikmopt.plot import lorenz_points
 from ikmopt.report.labels import Formatter
 
 if TYPE_CHECKING:
@@ -29,6 +32,7 @@ MAX_REGION_BARS = 40
 
 def _figure(width: float, height: float) -> Any:
     try:
+        # heavy, optional (ikmopt[plot]): loaded on the first chart
         from matplotlib.figure import Figure
     except ImportError as err:  # pragma: no cover - depends on the environment
         raise ImportError("report charts need matplotlib: pip install 'ikmopt[plot]'") from err
@@ -37,7 +41,7 @@ def _figure(width: float, height: float) -> Any:
 
 def _svg(fig: Any, salt: str) -> str:
     """The figure as an ``<svg>`` element for inline HTML (no prolog, no external names)."""
-    import matplotlib
+    import matplotlib  # heavy, optional (ikmopt[plot]): loaded on the first chart
 
     buffer = io.StringIO()
     with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": salt}):
@@ -50,9 +54,8 @@ def _svg(fig: Any, salt: str) -> str:
     text = text.replace("xlink:href=", "href=")
     return re.sub(r"<svg\b", '<svg role="img"', text, count=1)
 
-
 def _number_axis(axis: Any, fmt: Formatter, percent: bool = False) -> None:
-    from matplotlib.ticker import FuncFormatter
+    from matplotlib.ticker import FuncFormatter  # heavy, optional: loaded with the chart
 
     if percent:
         axis.set_major_formatter(FuncFormatter(lambda v, _: fmt.percent(v, 0)))
@@ -67,8 +70,6 @@ def _island_colours(result: Result) -> dict[str, str]:
 
 def region_chart(result: Result, fmt: Formatter) -> str:
     """Horizontal bars of spend per region, largest on top, coloured by island group."""
-    from ikmopt import plot
-
     n = len(result.data.regions)
     top = MAX_REGION_BARS if n > MAX_REGION_BARS else None
     shown = min(n, MAX_REGION_BARS)
@@ -114,8 +115,6 @@ def island_chart(result: Result, fmt: Formatter) -> str | None:
 
 def program_chart(result: Result, fmt: Formatter) -> str:
     """Bars of spend per program."""
-    from ikmopt import plot
-
     fig = _figure(7.5, 3.6)
     ax = fig.add_subplot()
     plot.program_mix(result, ax=ax)
@@ -127,9 +126,6 @@ def program_chart(result: Result, fmt: Formatter) -> str:
 
 def lorenz_chart(result: Result, fmt: Formatter) -> str | None:
     """Population-weighted Lorenz curve of spend per capita; None when nothing is spent."""
-    from ikmopt.core.errors import DataError
-    from ikmopt.plot import lorenz_points
-
     try:
         population, spend, gini = lorenz_points(result, "spend")
     except DataError:

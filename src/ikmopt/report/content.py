@@ -15,8 +15,20 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from ikmopt.model.constraints import (
+    Budget,
+    GiniCap,
+    GroupShare,
+    OutcomeEquity,
+    ProgramShare,
+    ProjectCount,
+    Ramp,
+    RegionBounds,
+    Target,
+)
 from ikmopt.model.objectives import ObjectiveUnit
 from ikmopt.report.labels import Formatter
+from ikmopt.solving.sensitivity import budget_numbers_move, derivative, policy_numbers
 
 if TYPE_CHECKING:
     from ikmopt.model.constraints import Constraint
@@ -404,8 +416,6 @@ def budget_note(result: Result, unit: ObjectiveUnit, fmt: Formatter) -> str | No
     :meth:`ikmopt.Result.sensitivity` instead. ``None`` when no rule depends on the budget
     or the plan has no duals.
     """
-    from ikmopt.solving.sensitivity import budget_numbers_move, derivative, policy_numbers
-
     if result.lp.is_mip or not budget_numbers_move(result.policy):
         return None
     number = next((n for n in policy_numbers(result.policy) if n.path == "budget.total"), None)
@@ -493,18 +503,6 @@ def _target_lines(rule: Any, fmt: Formatter, units: Mapping[str, str]) -> list[s
 
 
 def _rule_lines(rule: Constraint, fmt: Formatter, units: Mapping[str, str]) -> list[str]:
-    from ikmopt.model.constraints import (
-        Budget,
-        GiniCap,
-        GroupShare,
-        OutcomeEquity,
-        ProgramShare,
-        ProjectCount,
-        Ramp,
-        RegionBounds,
-        Target,
-    )
-
     if isinstance(rule, Budget):
         lines = []
         if rule.total is not None:

@@ -59,6 +59,7 @@ def write_workbook(tables: Sequence[Table], path: Path, fmt: Formatter) -> None:
         If openpyxl is not installed.
     """
     try:
+        # optional (ikmopt[excel]): loaded on the first workbook
         from openpyxl import Workbook
         from openpyxl.styles import Alignment, Font, PatternFill
         from openpyxl.utils import get_column_letter

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ikmopt.core.version import __version__
 from ikmopt.report import charts
 from ikmopt.report.content import (
     BindingText,
@@ -218,8 +219,6 @@ def sources_html(result: Result, fmt: Formatter) -> str:
 
 def plan_html(result: Result, fmt: Formatter, title: str, date: dt.date) -> str:
     """The whole HTML report of one plan."""
-    from ikmopt.core.version import __version__
-
     units = result.data.metric_units
     objective, rules = policy_lines(result.policy, fmt, units)
     unit = result.objective_unit

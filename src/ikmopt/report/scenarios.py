@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from ikmopt.core.version import __version__
 from ikmopt.model.objectives import ObjectiveUnit
 from ikmopt.report import charts
 from ikmopt.report.content import (
@@ -202,8 +203,6 @@ def _rules_frame(results: ScenarioResults, comparison: Comparison) -> pd.DataFra
 def scenario_html(results: ScenarioResults, comparison: Comparison, fmt: Formatter,
                   title: str, date: dt.date) -> str:
     """The whole HTML report of a scenario set."""
-    from ikmopt.core.version import __version__
-
     units = _units(results, comparison)
     metrics = _metrics(comparison)
     overview = _overview(results, comparison, fmt)

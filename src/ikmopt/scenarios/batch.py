@@ -35,13 +35,16 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
+from tqdm.auto import tqdm
 
 from ikmopt.core.errors import IkmoptError, PolicyError
 from ikmopt.core.files import digests, read_verified, replace_folder
+from ikmopt.core.validation import suggest
+from ikmopt.core.version import __version__
 from ikmopt.scenarios.files import (
     Scenario,
     ScenarioError,
-    _check_names,
+    check_names,
     load_scenario,
     scenario_files,
 )
@@ -294,8 +297,6 @@ def solve_scenario(scenario: Scenario) -> ScenarioResult:
 
     Module-level so worker processes (and Dask workers) can import it.
     """
-    from ikmopt.core.version import __version__
-
     meta: dict[str, Any] = {"name": scenario.name, "ikmopt_version": __version__,
                             "source": scenario.source, "inputs_sha256": scenario.digest}
     start = time.perf_counter()
@@ -512,8 +513,6 @@ def run_scenarios(
     >>> sorted(batch.results)
     ['baseline', 'budget-cut']
     """
-    from tqdm.auto import tqdm
-
     items = _scenario_items(scenarios)
     if workers is not None:
         if isinstance(workers, bool) or not isinstance(workers, int):
@@ -599,7 +598,7 @@ def _load(items: list[Scenario | str | Path], root: str | Path | None = None
             pending.append(load_scenario(item, root=root))
         except ScenarioError as err:
             failed.append(_failed(Path(item).stem, err, str(item)))
-    _check_names(pending)
+    check_names(pending)
     _check_folders([*((s.name, s.source) for s in pending),
                     *((res.name, res.meta.get("source")) for res in failed)])
     return pending, {res.name: res for res in failed}
@@ -736,8 +735,6 @@ class ScenarioResults(Mapping[str, ScenarioResult]):
             raise PolicyError("no scenario has a plan to compare")
         baseline = solved[0] if baseline is None else baseline
         if baseline not in self.results:
-            from ikmopt.core.validation import suggest
-
             raise PolicyError(f"unknown baseline '{baseline}'{suggest(baseline, self.results)}"
                               f"; scenarios: {list(self.results)}")
         if not self.results[baseline].ok:
@@ -751,7 +748,7 @@ class ScenarioResults(Mapping[str, ScenarioResult]):
 
         See :func:`ikmopt.report.write_scenario_report`.
         """
-        from ikmopt.report import write_scenario_report
+        from ikmopt.report import write_scenario_report  # face hook (listed in the import contract)
 
         return write_scenario_report(self, path, lang, baseline=baseline, format=format,
                                      title=title, date=date)
@@ -862,6 +859,6 @@ class Comparison:
 
     def plot(self, metric: str = "jobs", ax: Any = None) -> Any:
         """Bar chart of each scenario's change in ``metric`` against the baseline (percent)."""
-        from ikmopt.plot import comparison  # a face: imports matplotlib lazily
+        from ikmopt.plot import comparison  # face hook (listed in the import contract)
 
         return comparison(self, metric, ax=ax)

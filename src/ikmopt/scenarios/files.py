@@ -54,17 +54,22 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from ikmopt.analysis.sweep import sweep_values
 from ikmopt.core.checks import short_repr, shorten
 from ikmopt.core.errors import IkmoptError, PolicyError
 from ikmopt.core.validation import suggest
+from ikmopt.data import datasets
 from ikmopt.data.accrual import Accrual
 from ikmopt.data.dataset import Dataset
 from ikmopt.model import constraints as _c
 from ikmopt.model import objectives as _o
+from ikmopt.model.build import build
 from ikmopt.model.objectives import Objective
 from ikmopt.model.objectives.risk import CVaR, ExpectedValue
 from ikmopt.model.params import get_param, parse_path, set_param
 from ikmopt.model.policy import Policy
+from ikmopt.solving.optimize import optimize
+from ikmopt.solving.solvers import ALGORITHMS, SOLVERS
 
 if TYPE_CHECKING:
     from ikmopt.analysis.sweep import Sweep
@@ -315,8 +320,6 @@ class _Reader:
         return spec
 
     def solver(self, raw: Any) -> dict:
-        from ikmopt.solving.solvers import ALGORITHMS, SOLVERS
-
         spec = dict(self.mapping(raw or {}, "solver", "options of ik.optimize"))
         if "solver" in spec and spec["solver"] not in SOLVERS:
             raise self.fail("solver.solver", f"unknown solver {short_repr(spec['solver'])}; "
@@ -515,8 +518,6 @@ class Scenario:
         ScenarioError
             Naming the file and the key at fault.
         """
-        from ikmopt.model.build import build
-
         data = self.load_data()
         try:
             build(data, self.policy)
@@ -525,8 +526,6 @@ class Scenario:
 
     def run(self, **options: Any):
         """Load the data and optimize; ``options`` override the scenario's solver options."""
-        from ikmopt.solving.optimize import optimize
-
         return optimize(self.load_data(), self.policy, **{**self.solver, **options})
 
     def replace(self, **changes: Any) -> Scenario:
@@ -645,8 +644,6 @@ class Scenario:
         >>> bool(sw.table["jobs"].iloc[0] > sw.table["jobs"].iloc[1])
         True
         """
-        from ikmopt.analysis.sweep import sweep_values
-
         current = self.get(param)
         if isinstance(current, bool) or not isinstance(current, int | float):
             raise ScenarioError(f"sweep: '{param}' is {short_repr(current)}, not a number",
@@ -709,8 +706,6 @@ def _read_dataset(kind: str, where: str, projects: bool, content: str,
     Datasets are immutable, so equal content gives the same object; any change of a file,
     whatever its modification time, gives a new key and a fresh read.
     """
-    from ikmopt.data import datasets
-
     if kind == "name":
         return datasets.load(where, projects=projects, uncertainty=uncertainty)
     path = Path(where)
@@ -1166,11 +1161,18 @@ def load_scenarios(where: str | Path | Iterable[str | Path], *,
     if not files:
         raise ScenarioError(f"no scenario files found in {where!s}")
     scenarios = [load_scenario(f, root=root) for f in files]
-    _check_names(scenarios)
+    check_names(scenarios)
     return scenarios
 
 
-def _check_names(scenarios: list[Scenario]) -> None:
+def check_names(scenarios: list[Scenario]) -> None:
+    """Refuse two scenarios of one name (a batch keeps one result per name).
+
+    Raises
+    ------
+    ScenarioError
+        Naming both files.
+    """
     seen: dict[str, str | None] = {}
     for s in scenarios:
         if s.name in seen:

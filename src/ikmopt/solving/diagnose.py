@@ -37,9 +37,10 @@ import scipy.sparse as sp
 from ikmopt.core.errors import InfeasibleError, PolicyError, SolverError
 from ikmopt.data.dataset import Dataset
 from ikmopt.model.build import build
-from ikmopt.model.constraints import Budget, Constraint, GiniCap, OutcomeEquity, Target, _Share
+from ikmopt.model.constraints import Budget, Constraint, GiniCap, OutcomeEquity, Share, Target
 from ikmopt.model.lp import LinearProgram, RowBlock
 from ikmopt.model.policy import Policy
+from ikmopt.solving.solvers import solve
 
 __all__ = ["Diagnosis", "Relaxed", "diagnose"]
 
@@ -322,8 +323,6 @@ def _feasible(lp: LinearProgram, keep: np.ndarray, options: Mapping[str, Any]) -
 
     Definition rows, column bounds and integrality always hold.
     """
-    from ikmopt.solving.solvers import solve
-
     drop = _relaxable(lp)
     drop[keep] = False
     lower, upper = lp.row_lower.copy(), lp.row_upper.copy()
@@ -371,8 +370,6 @@ def _rule_weight(weights: Mapping[Any, float], lp: LinearProgram, rows: np.ndarr
 def _elastic(data: Dataset, policy: Policy, lp: LinearProgram, rows: np.ndarray,
              options: Mapping[str, Any], weights: Mapping[Any, float]) -> pd.DataFrame:
     """Solve the elastic program relaxing ``rows``; the violated rows as a table."""
-    from ikmopt.solving.solvers import solve
-
     lower_open = np.isfinite(lp.row_lower[rows])
     upper_open = np.isfinite(lp.row_upper[rows])
     up_rows, down_rows = rows[lower_open], rows[upper_open]
@@ -544,7 +541,7 @@ def _relax_rule(rule: Constraint, group: pd.DataFrame, lp: LinearProgram, positi
     sides = dict(zip(group["position"], group["side"], strict=True))
     if isinstance(rule, Budget):
         return _relax_budget(rule, group)
-    if isinstance(rule, _Share) and len(group) == 1:
+    if isinstance(rule, Share) and len(group) == 1:
         key = "min" if group["side"].iloc[0] == "min" else "max"
         return replace(rule, **{key: min(max(next(iter(loosened.values())), 0.0), 1.0)})
     if isinstance(rule, Target) and rule.by is None and len(group) == 1:
@@ -563,6 +560,6 @@ def _relax_rule(rule: Constraint, group: pd.DataFrame, lp: LinearProgram, positi
         else:
             hi = max(hi, value)
         bounds.append((int(k), float(lo), float(hi)))
-    if isinstance(rule, _Share):
+    if isinstance(rule, Share):
         raise PolicyError(f"cannot relax {rule.describe()} row by row")
     return Relaxed(rule, tuple(bounds))

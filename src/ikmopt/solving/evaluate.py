@@ -227,7 +227,7 @@ def evaluate(
     """
     if not isinstance(data, Dataset):
         raise DataError(f"evaluate() needs an ik.Dataset first, got {type(data).__name__}")
-    spend = _align(data, allocation)
+    spend = align(data, allocation)
     built = _built(data, projects)
     if data.projects is None:
         return Evaluation(data, spend, accrual)
@@ -271,7 +271,17 @@ def _built(data: Dataset, projects: Iterable[Hashable] | pd.Series | None) -> np
     return built
 
 
-def _align(data: Dataset, allocation: pd.Series | np.ndarray) -> np.ndarray:
+def align(data: Dataset, allocation: pd.Series | np.ndarray) -> np.ndarray:
+    """Spend per cell in ``data``'s cell order, from a Series, a frame or an array.
+
+    A Series indexed by cells (a subset is fine: missing cells spend 0), a frame with a
+    ``spend`` column, or an array in cell order.
+
+    Raises
+    ------
+    DataError
+        For an unknown cell, a wrong length, or spend that is negative or not a number.
+    """
     if isinstance(allocation, pd.DataFrame):
         if "spend" not in allocation.columns:
             raise DataError("allocation frame needs a 'spend' column (Rp bn)")

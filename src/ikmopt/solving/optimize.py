@@ -12,6 +12,7 @@ from ikmopt.model.build import build, objective_coefficients, outcome_cost
 from ikmopt.model.lp import LinearProgram
 from ikmopt.model.ordering import fill_in_order, out_of_order, with_order
 from ikmopt.model.policy import Policy
+from ikmopt.solving.diagnose import attach
 from ikmopt.solving.result import Result
 from ikmopt.solving.solvers import solve
 from ikmopt.solving.solvers.base import Solution
@@ -91,7 +92,6 @@ def optimize(
     except InfeasibleError as err:
         if err.diagnosis is not None:
             raise
-        from ikmopt.solving.diagnose import attach
 
         raise attach(err, data, policy, options) from None
 

@@ -12,11 +12,13 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from ikmopt.core.files import write_files
 from ikmopt.data.dataset import Dataset
 from ikmopt.model.lp import LinearProgram
 from ikmopt.model.objectives import ObjectiveUnit
 from ikmopt.model.policy import Policy
 from ikmopt.solving.evaluate import Evaluation
+from ikmopt.solving.sensitivity import ranging, sensitivity
 from ikmopt.solving.solvers.base import Solution, Status
 
 if TYPE_CHECKING:
@@ -250,8 +252,6 @@ class Result:
 
         See :func:`ikmopt.solving.sensitivity.sensitivity`.
         """
-        from ikmopt.solving.sensitivity import sensitivity
-
         return sensitivity(self)
 
     def ranging(self) -> Ranging:
@@ -259,8 +259,6 @@ class Result:
 
         See :func:`ikmopt.solving.sensitivity.ranging`.
         """
-        from ikmopt.solving.sensitivity import ranging
-
         return ranging(self)
 
     @property
@@ -448,8 +446,6 @@ class Result:
 
         All or nothing: if one file cannot be written, none is left behind.
         """
-        from ikmopt.core.files import write_files
-
         tables = self.tables()
         return write_files(folder, {
             f"{name}.csv": lambda path, t=table: t.to_csv(path, index=False)
@@ -477,7 +473,7 @@ class Result:
         The format follows the suffix (``.html``, ``.xlsx``) unless ``format`` is given;
         ``lang="id"`` writes it in Bahasa Indonesia. See :func:`ikmopt.report.write_report`.
         """
-        from ikmopt.report import write_report
+        from ikmopt.report import write_report  # face hook (listed in the import contract)
 
         return write_report(self, path, lang, format=format, title=title, date=date)
 
@@ -486,12 +482,14 @@ class Result:
 
         Names are readable: ``x(Aceh,training)``, ``region_bounds(Jawa_Barat)``.
         """
+        # the PuLP path (pulp is heavy): loaded when first used
         from ikmopt.solving.solvers.pulp import write_lp
 
         return write_lp(self.lp, path)
 
     def write_mps(self, path: str | Path) -> Path:
         """Write the solved program as an MPS file with readable names."""
+        # the PuLP path (pulp is heavy): loaded when first used
         from ikmopt.solving.solvers.pulp import write_mps
 
         return write_mps(self.lp, path)

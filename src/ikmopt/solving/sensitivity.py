@@ -26,11 +26,12 @@ coefficient over which the plan stays optimal (HiGHS's ranging of the optimal ba
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
 
 from ikmopt.core.errors import PolicyError
 from ikmopt.model.build import build, unit_terms
@@ -38,6 +39,7 @@ from ikmopt.model.constraints import Constraint, Target
 from ikmopt.model.lp import LinearProgram
 from ikmopt.model.params import set_param
 from ikmopt.solving.solvers import cost_scale
+from ikmopt.solving.solvers.highs import ranging as highs_ranging
 
 if TYPE_CHECKING:
     from ikmopt.model.policy import Policy
@@ -305,8 +307,6 @@ def _with_outcome_columns(lp: LinearProgram) -> tuple[LinearProgram, np.ndarray,
     so HiGHS's cost ranging of ``o_c`` is the range of the coefficient. Returns the program,
     the column carrying each cell's coefficient and the coefficient.
     """
-    import scipy.sparse as sp
-
     n = lp.n_cells
     unit, col, factor = unit_terms(lp.meta, n)
     cell = unit < n
@@ -332,7 +332,6 @@ def _with_outcome_columns(lp: LinearProgram) -> tuple[LinearProgram, np.ndarray,
     block = sp.csr_matrix((vals, (rows, cols)), shape=(k, lp.n_cols + k))
     cost = np.concatenate([lp.cost, kappa[cells]])
     cost[col[terms]] = 0.0
-    from dataclasses import replace
 
     augmented = replace(
         lp, A=sp.vstack([sp.hstack([lp.A, sp.csr_matrix((lp.n_rows, k))]), block],
@@ -373,8 +372,6 @@ def ranging(result: Result) -> Ranging:
     >>> bool(rules.loc["total", "upper_end"] > 2500)
     True
     """
-    from ikmopt.solving.solvers.highs import ranging as highs_ranging
-
     _require_duals(result, "ranging()")
     if result.solver != "highs":
         raise PolicyError(f"ranging() is offered for plans solved with HiGHS (solver='highs');"

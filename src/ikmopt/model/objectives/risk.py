@@ -33,6 +33,8 @@ import pandas as pd
 
 from ikmopt.core.checks import number
 from ikmopt.core.errors import PolicyError
+from ikmopt.data.uncertainty import REALIZATION
+from ikmopt.model.build import unit_terms
 from ikmopt.model.lp import RowBlock
 from ikmopt.model.objectives.base import Coefficients, Objective
 
@@ -46,9 +48,6 @@ def _scenario_factors(ctx: Any, metric: str, samples: int, seed: int, owner: str
     The factors are a ``(samples, terms)`` matrix of coefficient multipliers times
     realization shares (projects: multipliers only).
     """
-    from ikmopt.data.uncertainty import REALIZATION
-    from ikmopt.model.build import unit_terms
-
     data = ctx.data
     if data.uncertainty is None:
         raise PolicyError(f"{owner}: dataset '{data.name}' has no uncertainty table; give "

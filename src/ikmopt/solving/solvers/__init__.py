@@ -9,6 +9,7 @@ import numpy as np
 from ikmopt.core.errors import PolicyError, SolverError, UnboundedError
 from ikmopt.model.lp import LinearProgram
 from ikmopt.solving.solvers.base import Solution, Status
+from ikmopt.solving.solvers.highs import solve_highs
 
 __all__ = ["ALGORITHMS", "SOLVERS", "Solution", "Status", "cost_scale", "solve"]
 
@@ -69,11 +70,10 @@ def solve(
     scaled = lp if scale == 1.0 else lp.with_cost(lp.cost * scale, lp.objective_offset * scale)
     try:
         if solver == "highs":
-            from ikmopt.solving.solvers.highs import solve_highs
-
             solution = solve_highs(scaled, time_limit=time_limit, verbose=verbose,
                                    algorithm=algorithm)
         else:
+            # the PuLP path (pulp is heavy): loaded when first used
             from ikmopt.solving.solvers.pulp import solve_pulp
 
             solution = solve_pulp(scaled, solver, time_limit=time_limit, verbose=verbose)
@@ -103,8 +103,6 @@ def unbounded_direction(lp: LinearProgram) -> str:
     The program is solved again with every infinite column bound replaced by a large finite
     one; the columns that end at that artificial bound are the unbounded direction.
     """
-    from ikmopt.solving.solvers.highs import solve_highs
-
     big = 1e9 * max(1.0, float(np.abs(np.r_[lp.col_lower, lp.col_upper][
         np.isfinite(np.r_[lp.col_lower, lp.col_upper])]).max(initial=1.0)))
     lower = np.where(np.isfinite(lp.col_lower), lp.col_lower, -big)

@@ -14,7 +14,7 @@ from typing import Any
 import highspy
 import numpy as np
 
-from ikmopt.core.errors import SolverError
+from ikmopt.core.errors import PolicyError, SolverError
 from ikmopt.model.lp import LinearProgram
 from ikmopt.solving.solvers.base import (
     MIP_REL_GAP,
@@ -42,8 +42,6 @@ _STATUS = {
 def choose_algorithm(lp: LinearProgram, algorithm: str) -> str:
     """Return the HiGHS ``solver`` option for ``algorithm`` ("auto", "simplex" or "ipm")."""
     if algorithm not in ("auto", "simplex", "ipm"):
-        from ikmopt.core.errors import PolicyError
-
         raise PolicyError(f"algorithm must be 'auto', 'simplex' or 'ipm', got {algorithm!r}")
     if algorithm == "auto":
         if lp.is_mip:

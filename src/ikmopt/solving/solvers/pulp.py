@@ -16,6 +16,7 @@ import time
 import warnings
 from pathlib import Path
 
+import highspy
 import numpy as np
 import pandas as pd
 import pulp
@@ -130,7 +131,7 @@ def _solver(name: str, lp: LinearProgram, time_limit: float | None, verbose: boo
             log: Path):
     mip = lp.is_mip
     if name == "cbc":
-        import cbcbox
+        import cbcbox  # CBC's binary (pulp[cbc]): loaded only when CBC is asked for
 
         # the log goes to a file: it is printed when verbose, and read to settle an
         # "unknown" status (CBC's bound tightening can prove infeasibility without a status)
@@ -206,8 +207,6 @@ def _status(prob: pulp.LpProblem, solver: str, log: str = "",
             verbose: bool = False) -> tuple[Status, str, bool]:
     """Translate PuLP's (or, for PuLP's HiGHS, HiGHS's own) status."""
     if solver == "pulp-highs" and getattr(prob, "solverModel", None) is not None:
-        import highspy
-
         h = prob.solverModel
         model_status = h.getModelStatus()
         if model_status == highspy.HighsModelStatus.kUnboundedOrInfeasible:
