@@ -348,10 +348,10 @@ def test_price_of_records_a_failed_solve(tiny, monkeypatch):
 
     real = price_module.optimize
 
-    def failing(data, policy, **kw):
+    def failing(data, policy, *args, **kw):
         if len(policy.constraints) == 1 and isinstance(policy.constraints[0], ik.GroupShare):
             raise ik.UnboundedError("the objective is unbounded (simulated)")
-        return real(data, policy, **kw)
+        return real(data, policy, *args, **kw)
 
     monkeypatch.setattr(price_module, "optimize", failing)
     policy = tiny_policy(ik.RegionBounds(max=1000), ik.GroupShare("kti", min=0.3))

@@ -379,7 +379,7 @@ def test_iteration_limit_with_feasible_point_highs() -> None:
     # primal simplex starts at the feasible x = 0 and stops after 3 iterations
     lp = packing_lp()
     optimum = solve(lp, "highs").objective
-    sol = solve_highs(lp, options=PRIMAL_SIMPLEX_3_ITERATIONS)
+    sol = solve_highs(lp, highs_options=PRIMAL_SIMPLEX_3_ITERATIONS)
     _assert_iteration_limited(lp, sol, optimum)
 
 
@@ -408,7 +408,7 @@ def test_iteration_limit_without_feasible_point_highs(options: dict,
     # ends without a feasible plan
     lp = ik.optimize(provinces, ik.default_policy()).lp
     with pytest.raises(ik.SolverError) as info:
-        solve_highs(lp, options=options)
+        solve_highs(lp, highs_options=options)
     assert type(info.value) is ik.SolverError
     assert info.value.status == "iteration_limit"
 

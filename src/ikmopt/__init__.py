@@ -68,6 +68,7 @@ from ikmopt.solving.diagnose import Diagnosis, diagnose
 from ikmopt.solving.evaluate import Evaluation, evaluate
 from ikmopt.solving.optimize import optimize
 from ikmopt.solving.result import Result
+from ikmopt.solving.options import SolveOptions
 from ikmopt.solving.solvers import SOLVERS, Solution, Status, solve
 
 __all__ = [
@@ -113,6 +114,7 @@ __all__ = [
     "ScenarioResults",
     "Simulation",
     "Solution",
+    "SolveOptions",
     "SolverError",
     "Status",
     "Sweep",

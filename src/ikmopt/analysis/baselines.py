@@ -48,6 +48,7 @@ from ikmopt.model.objectives import Maximize, PovertyWeighted, Weighted
 from ikmopt.model.policy import Policy
 from ikmopt.solving.evaluate import evaluate
 from ikmopt.solving.optimize import VERIFY_TOL, optimize
+from ikmopt.solving.options import SolveOptions
 from ikmopt.solving.solvers import solve
 
 if TYPE_CHECKING:
@@ -693,7 +694,8 @@ def value_of_optimization(
     *,
     rules: Sequence[str] | Mapping[str, Callable[..., pd.Series] | pd.Series] | None = None,
     last_year: pd.Series | pd.DataFrame | None = None,
-    solver: str = "highs",
+    solver: str | SolveOptions = "highs",
+    **solve_options: Any,
 ) -> ValueOfOptimization:
     """What optimizing is worth: the optimum of ``policy`` next to rules of thumb.
 
@@ -713,7 +715,8 @@ def value_of_optimization(
     last_year : pandas.Series or pandas.DataFrame, optional
         Last year's allocation for the ``last_year`` rule (see :func:`last_year`); when
         given, that rule is compared too (after the others unless ``rules`` places it).
-    solver : str, default "highs"
+    solver : str or SolveOptions, default "highs"
+        As for :func:`ikmopt.optimize`, as are ``**solve_options``.
         As for :func:`ikmopt.optimize`; also used for the constraint checks.
 
     Returns
@@ -771,7 +774,8 @@ def value_of_optimization(
                           "need a total to allocate")
     total = float(policy.budget.total)
     makers = _rule_makers(rules, last_year)
-    result = optimize(data, policy, solver=solver)
+    options = SolveOptions.of(solver, **solve_options)
+    result = optimize(data, policy, options)
 
     allocations: dict[str, pd.Series] = {"optimized": result.allocation}
     for name, rule in makers.items():
@@ -800,7 +804,7 @@ def value_of_optimization(
             spend = measured.allocation.to_numpy()
             objective = _objective_value(data, policy, result, spend)
             within = bool((spend <= room + VERIFY_TOL * (1.0 + room)).all())
-            checks[name] = dict(zip(names, [within, *_satisfies(data, policy, spend, solver)],
+            checks[name] = dict(zip(names, [within, *_satisfies(data, policy, spend, options)],
                                     strict=True))
         outcomes, equity = measured.outcomes, measured.equity
         row: dict[str, Any] = {"plan": name, "spend": outcomes["spend"]}
@@ -898,7 +902,8 @@ def _objective_value(data: Dataset, policy: Policy, result: Result,
     return float(np.asarray(cost, dtype=float) @ data.effective_spend(spend))
 
 
-def _satisfies(data: Dataset, policy: Policy, spend: np.ndarray, solver: str) -> list[bool]:
+def _satisfies(data: Dataset, policy: Policy, spend: np.ndarray,
+               options: SolveOptions) -> list[bool]:
     """For the budget and each constraint: whether fixed cell spend satisfies its rows."""
     lp = build(data, policy, objective=Maximize(data.metrics[0]))
     n = data.n_cells
@@ -923,7 +928,7 @@ def _satisfies(data: Dataset, policy: Policy, spend: np.ndarray, solver: str) ->
         sub = replace(lp.with_rows(keep), cost=np.zeros(lp.n_cols), col_lower=lower,
                       col_upper=upper, integrality=None, objective_offset=0.0)
         try:
-            solve(sub, solver=solver)
+            solve(sub, options)
         except InfeasibleError:
             out.append(False)
         else:

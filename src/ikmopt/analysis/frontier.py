@@ -33,6 +33,7 @@ from ikmopt.model.constraints import Constraint, GiniCap, Target
 from ikmopt.model.objectives import Maximize, Objective
 from ikmopt.model.policy import Policy
 from ikmopt.solving.optimize import optimize
+from ikmopt.solving.options import SolveOptions
 from ikmopt.solving.result import Result
 
 __all__ = ["Axis", "Frontier", "axis", "frontier"]
@@ -253,8 +254,9 @@ def frontier(
     y: str | Axis,
     n: int = 15,
     *,
-    solver: str = "highs",
+    solver: str | SolveOptions = "highs",
     gini_method: str = "pairwise",
+    **solve_options: Any,
 ) -> Frontier:
     """Pareto frontier between two criteria by the epsilon-constraint method.
 
@@ -270,8 +272,8 @@ def frontier(
     n : int, default 15
         Number of bounds on ``x`` from the best-``y`` plan to the best ``x``, end points
         included. Dominated or duplicate points are dropped, so the frontier may have fewer.
-    solver : str, default "highs"
-        As for :func:`ikmopt.optimize`.
+    solver : str or SolveOptions, default "highs"
+        As for :func:`ikmopt.optimize`, as are ``**solve_options``.
     gini_method : {"pairwise", "lorenz"}, default "pairwise"
         How a Gini axis is bounded (see :class:`~ikmopt.GiniCap`); ``"lorenz"`` is smaller
         for many regions but only approximates the cap, so points may sit slightly above
@@ -326,9 +328,10 @@ def frontier(
         )
     y_objective = ax_y.objective
     base = policy.replace(accrual=None)
+    options = SolveOptions.of(solver, **solve_options)
 
     def solve(extra: tuple[Constraint, ...], objective: Objective) -> Result:
-        return optimize(data, base.add(*extra).replace(objective=objective), solver=solver)
+        return optimize(data, base.add(*extra).replace(objective=objective), options)
 
     def polish(found: Result) -> Result:
         """Improve x while holding y (nothing to do when x has no objective)."""

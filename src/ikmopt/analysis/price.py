@@ -19,6 +19,7 @@ from ikmopt.model.objectives import (
 )
 from ikmopt.model.policy import Policy
 from ikmopt.solving.optimize import optimize
+from ikmopt.solving.options import SolveOptions
 from ikmopt.solving.result import Result
 
 __all__ = ["price_of"]
@@ -27,7 +28,8 @@ __all__ = ["price_of"]
 ZERO_TOL = 1e-9
 
 
-def price_of(data: Dataset, policy: Policy, *, solver: str = "highs") -> pd.DataFrame:
+def price_of(data: Dataset, policy: Policy, solver: str | SolveOptions = "highs",
+             **solve_options: Any) -> pd.DataFrame:
     """What each constraint of ``policy`` costs in objective: the table a minister asks for.
 
     The policy is solved as given and once more without each of its constraints in turn
@@ -37,7 +39,8 @@ def price_of(data: Dataset, policy: Policy, *, solver: str = "highs") -> pd.Data
     ----------
     data : Dataset
     policy : Policy
-    solver : str, default "highs"
+    solver : str or SolveOptions, default "highs"
+        As for :func:`ikmopt.optimize`, as are ``**solve_options``.
         As for :func:`ikmopt.optimize`.
 
     Returns
@@ -97,7 +100,8 @@ def price_of(data: Dataset, policy: Policy, *, solver: str = "highs") -> pd.Data
             "policy.replace(objective=ik.Maximize('jobs'))"
         )
     sense = float(getattr(policy.objective, "sense", 1.0))
-    full = optimize(data, policy, solver=solver)
+    options = SolveOptions.of(solver, **solve_options)
+    full = optimize(data, policy, options)
     objective = _fixed(policy.objective, full.optima)
     fixed = policy.replace(objective=objective)
     binding = _binding_by_position(full)
@@ -112,7 +116,7 @@ def price_of(data: Dataset, policy: Policy, *, solver: str = "highs") -> pd.Data
             "objective_with": full.objective,
         }
         try:
-            relaxed = optimize(data, fixed.without(i), solver=solver)
+            relaxed = optimize(data, fixed.without(i), options)
         except SolverError as err:
             row.update(objective_without=np.nan, cost=np.nan, cost_pct=np.nan)
             row.update({f"{m}_with": full.outcomes[m] for m in outcomes})

@@ -12,12 +12,10 @@ import pandas as pd
 
 from ikmopt.core.errors import IkmoptError, PolicyError
 from ikmopt.data.dataset import Dataset
-from ikmopt.model.build import build, objective_coefficients, outcome_cost
 from ikmopt.model.params import get_param, set_param
 from ikmopt.model.policy import Policy
-from ikmopt.solving.optimize import clean_optimum, optimize, verify
-from ikmopt.solving.result import Result
-from ikmopt.solving.solvers.highs import HeldModel
+from ikmopt.solving.optimize import Cold, Warm, solve_policy
+from ikmopt.solving.options import SolveOptions
 
 
 class SweepsItself(Protocol):
@@ -66,12 +64,10 @@ def sweep(
     param: str | Iterable[float],
     values: Iterable[float] | None = None,
     *,
-    solver: str = "highs",
+    solver: str | SolveOptions | None = None,
     warm: bool = True,
     allocation_by: str | tuple[str, ...] | None = "region",
-    time_limit: float | None = None,
-    verbose: bool = False,
-    algorithm: str = "auto",
+    **solve_options: Any,
 ) -> Sweep:
     """Solve ``policy`` once per value of one parameter.
 
@@ -88,15 +84,17 @@ def sweep(
         ``"budget.by.program.sentra"``, ``"objective.weights.jobs"``, ``"accrual.discount"``;
         for a scenario also ``"data[0].factor"`` (an argument of its first data override).
     values : iterable of float
-    solver : str, default "highs"
-        With ``"highs"`` and ``warm=True`` one HiGHS model is held and only the bounds,
-        costs and coefficients that change are pushed to it, so each solve starts from the
-        previous basis. Other solvers solve each value from scratch.
+    solver : str or SolveOptions, optional
+        As for :func:`ikmopt.optimize` (default ``"highs"``; for a scenario, its own
+        ``solver:`` options). With ``"highs"`` and ``warm=True`` one HiGHS model
+        is held and only the bounds, costs and coefficients that change are pushed to it,
+        so each solve starts from the previous basis. Other solvers solve each value from
+        scratch. Every point goes through the same staged solve as :func:`ikmopt.optimize`.
     warm : bool, default True
     allocation_by : str, tuple or None, default "region"
         Level(s) the allocation table is summed by; ``None`` keeps every cell.
-    time_limit, verbose, algorithm
-        As for :func:`ikmopt.optimize`.
+    **solve_options
+        Fields of :class:`~ikmopt.solving.options.SolveOptions`.
 
     Returns
     -------
@@ -117,8 +115,8 @@ def sweep(
     >>> s.table["spend"].round().tolist()
     [2000.0, 2500.0, nan]
     """
-    options = {"solver": solver, "warm": warm, "allocation_by": allocation_by,
-               "time_limit": time_limit, "verbose": verbose, "algorithm": algorithm}
+    options = {"warm": warm, "allocation_by": allocation_by, **solve_options,
+               **({} if solver is None else {"solver": solver})}
     if not isinstance(data, Dataset) and callable(getattr(data, "sweep", None)):
         # a Scenario (a layer above) sweeps itself: its numbers include data overrides
         if values is not None or not isinstance(policy, str):
@@ -138,12 +136,10 @@ def sweep_values(
     values: Iterable[float],
     make: Callable[[float], tuple[Dataset, Policy]],
     *,
-    solver: str = "highs",
+    solver: str | SolveOptions | None = None,
     warm: bool = True,
     allocation_by: str | tuple[str, ...] | None = "region",
-    time_limit: float | None = None,
-    verbose: bool = False,
-    algorithm: str = "auto",
+    **solve_options: Any,
 ) -> Sweep:
     """Solve ``make(value)`` (a dataset and a policy) for each value; see :func:`sweep`.
 
@@ -151,19 +147,16 @@ def sweep_values(
     the policy, the data or both. A value that cannot be built or solved is recorded in
     the table with its error; the others go on.
     """
-    held = None
+    options = (SolveOptions.of(**solve_options) if solver is None
+               else SolveOptions.of(solver, **solve_options))
+    runner = Warm(options) if options.solver == "highs" and warm else Cold(options)
     rows, allocations, prices = [], [], []
     for value in list(values):
         start = time.perf_counter()
         try:
             data, varied = make(value)
-            if solver == "highs" and warm and len(varied.objective.stages()) == 1:
-                result, held, was_warm = _warm_solve(data, varied, held, time_limit, verbose,
-                                                     algorithm)
-            else:
-                result = optimize(data, varied, solver=solver, time_limit=time_limit,
-                                  verbose=verbose, algorithm=algorithm)
-                was_warm = False
+            result = solve_policy(data, varied, runner)
+            was_warm = runner.warm
         except (IkmoptError, ValueError) as err:
             rows.append({"value": value, "status": type(err).__name__, "objective": np.nan,
                          "warm": False, "solve_s": time.perf_counter() - start,
@@ -198,30 +191,3 @@ def sweep_values(
         allocation=allocation[first + [c for c in allocation.columns if c != "value"]],
         shadow_prices=shadow[first + [c for c in shadow.columns if c != "value"]],
     )
-
-
-def _warm_solve(data, policy, held, time_limit, verbose, algorithm):
-
-    metrics = policy.objective.needs_optima()
-    optima = None
-    if metrics:
-        base = build(data, policy)
-        coef = objective_coefficients(data, policy)
-        optima = {}
-        for metric in metrics:
-            single = base.with_cost(outcome_cost(base.meta, base.n_cols, base.n_cells,
-                                                 coef(metric)))
-            held, _ = _held(held, single, verbose, algorithm, time_limit)
-            optima[metric] = clean_optimum(held.run().objective, single)
-    lp = build(data, policy, optima=optima)
-    held, was_warm = _held(held, lp, verbose, algorithm, time_limit)
-    solution = held.run()
-    verify(lp, solution)
-    return Result(data, policy, lp, solution, optima, sense=policy.objective.sense), held, was_warm
-
-
-def _held(held, lp, verbose, algorithm, time_limit):
-    """The held model, now equal to ``lp``, and whether its basis was kept."""
-    if held is None:
-        return HeldModel(lp, verbose=verbose, algorithm=algorithm, time_limit=time_limit), False
-    return held, held.update(lp)

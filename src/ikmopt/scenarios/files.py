@@ -69,7 +69,8 @@ from ikmopt.model.objectives.risk import CVaR, ExpectedValue
 from ikmopt.model.params import get_param, parse_path, set_param
 from ikmopt.model.policy import Policy
 from ikmopt.solving.optimize import optimize
-from ikmopt.solving.solvers import ALGORITHMS, SOLVERS
+from ikmopt.solving.options import ALGORITHMS, SOLVERS, SolveOptions
+from ikmopt.solving.result import Result
 
 if TYPE_CHECKING:
     from ikmopt.analysis.sweep import Sweep
@@ -147,7 +148,7 @@ _TABLE_ARGS = ("regions", "impacts", "curves", "projects")
 TOP_KEYS = ("name", "description", "extends", "dataset", "data", "budget", "constraints",
             "objective", "accrual", "set", "solver")
 #: Keys of the ``solver:`` mapping (keyword arguments of :func:`ikmopt.optimize`).
-SOLVER_KEYS = ("solver", "time_limit", "algorithm")
+SOLVER_KEYS = tuple(f.name for f in dataclasses.fields(SolveOptions))
 #: Arguments whose YAML list becomes a tuple.
 _TUPLE_ARGS = ("by", "regions")
 
@@ -331,6 +332,11 @@ class _Reader:
             if k not in SOLVER_KEYS:
                 raise self.fail(f"solver.{k}", "unknown solver option"
                                 f"{suggest(str(k), SOLVER_KEYS)}; allowed: {list(SOLVER_KEYS)}")
+        for k, v in spec.items():  # each value as SolveOptions checks it
+            try:
+                SolveOptions.of(**{k: v})
+            except PolicyError as err:
+                raise self.fail(f"solver.{k}", str(err)) from None
         return spec
 
 
@@ -524,9 +530,16 @@ class Scenario:
         except IkmoptError as err:
             raise ScenarioError(str(err), self.source, _policy_key(self, str(err))) from None
 
-    def run(self, **options: Any):
-        """Load the data and optimize; ``options`` override the scenario's solver options."""
-        return optimize(self.load_data(), self.policy, **{**self.solver, **options})
+    @property
+    def solve_options(self) -> SolveOptions:
+        """The scenario's ``solver:`` options as one object."""
+        return SolveOptions.of(**self.solver)
+
+    def run(self, solver: str | SolveOptions | None = None, **solve_options: Any) -> Result:
+        """Load the data and optimize; options given here override the scenario's own."""
+        options = self.solve_options if solver is None else SolveOptions.of(
+            solver, **{k: v for k, v in self.solver.items() if k != "solver"})
+        return optimize(self.load_data(), self.policy, options.replace(**solve_options))
 
     def replace(self, **changes: Any) -> Scenario:
         """A copy with some fields changed."""
@@ -653,7 +666,11 @@ class Scenario:
             varied = self.set(param, value)
             return varied.load_data(), varied.policy
 
-        return sweep_values(param, values, make, **{**self.solver, **options})
+        solver = options.pop("solver", None)
+        base = self.solve_options if solver is None else SolveOptions.of(
+            solver, **{k: v for k, v in self.solver.items() if k != "solver"})
+        solve = {k: options.pop(k) for k in list(options) if k in SOLVER_KEYS}
+        return sweep_values(param, values, make, solver=base.replace(**solve), **options)
 
 
 def _op_args(name: str) -> list[str]:

@@ -40,6 +40,7 @@ from ikmopt.model.build import build
 from ikmopt.model.constraints import Budget, Constraint, GiniCap, OutcomeEquity, Share, Target
 from ikmopt.model.lp import LinearProgram, RowBlock
 from ikmopt.model.policy import Policy
+from ikmopt.solving.options import SolveOptions
 from ikmopt.solving.solvers import solve
 
 __all__ = ["Diagnosis", "Relaxed", "diagnose"]
@@ -115,7 +116,7 @@ class Diagnosis:
     policy: Policy = field(repr=False)
     relaxations: pd.DataFrame
     suggestions: list[str]
-    options: Mapping[str, Any] = field(default_factory=dict, repr=False)
+    options: SolveOptions = field(default_factory=SolveOptions, repr=False)
     weights: Mapping[Any, float] = field(default_factory=dict, repr=False)
 
     @cached_property
@@ -204,7 +205,7 @@ class Diagnosis:
             policy = _apply(policy, diagnosis._lp, table)
             # a rule tied to another moves with it (floors as a share of the budget rise
             # with a raised total): check, and relax again what is still short
-            diagnosis = diagnose(self.data, policy, weights=self.weights, **self.options)
+            diagnosis = diagnose(self.data, policy, self.options, weights=self.weights)
             if diagnosis is None:
                 return policy
         raise PolicyError(f"no feasible relaxation found in {_ROUNDS} rounds; relax the rules "
@@ -231,10 +232,10 @@ class Diagnosis:
 def diagnose(
     data: Dataset,
     policy: Policy,
+    solver: str | SolveOptions = "highs",
     *,
     weights: Mapping[Any, float] | None = None,
-    solver: str = "highs",
-    time_limit: float | None = None,
+    **solve_options: Any,
 ) -> Diagnosis | None:
     """Explain why ``policy`` cannot be met on ``data``; ``None`` if it can.
 
@@ -246,9 +247,11 @@ def diagnose(
         How reluctant to relax each rule, by family (``{"budget": 10}`` makes the budget ten
         times dearer to relax) or by position (0 the budget, k the k-th constraint).
         Default 1 for every rule.
-    solver : str, default "highs"
-    time_limit : float, optional
-        Seconds per solve.
+    solver : str or SolveOptions, default "highs"
+        As for :func:`ikmopt.optimize`.
+    **solve_options
+        Fields of :class:`~ikmopt.solving.options.SolveOptions` (``time_limit`` per solve,
+        ``algorithm``, ``threads``, ``verbose``).
 
     Returns
     -------
@@ -270,7 +273,7 @@ def diagnose(
     >>> str(ik.optimize(data, d.relaxed_policy()).status)
     'optimal'
     """
-    options = {"solver": solver, "time_limit": time_limit}
+    options = SolveOptions.of(solver, **solve_options)
     lp = _constraint_lp(data, policy)
     if _feasible(lp, np.flatnonzero(_relaxable(lp)), options):
         return None
@@ -280,11 +283,10 @@ def diagnose(
 
 
 def attach(err: InfeasibleError, data: Dataset, policy: Policy,
-           options: Mapping[str, Any]) -> InfeasibleError:
+           options: SolveOptions) -> InfeasibleError:
     """``err`` with its diagnosis (and the relaxation in its message); unchanged on failure."""
     try:
-        diagnosis = diagnose(data, policy, solver=options.get("solver", "highs"),
-                             time_limit=options.get("time_limit"))
+        diagnosis = diagnose(data, policy, options)
     except Exception:
         return err
     if diagnosis is None:
@@ -318,7 +320,7 @@ def _rows_of(rules: Mapping[int, np.ndarray]) -> np.ndarray:
     return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
 
 
-def _feasible(lp: LinearProgram, keep: np.ndarray, options: Mapping[str, Any]) -> bool:
+def _feasible(lp: LinearProgram, keep: np.ndarray, options: SolveOptions) -> bool:
     """Whether the program is feasible with only the ``keep`` policy rows.
 
     Definition rows, column bounds and integrality always hold.
@@ -328,7 +330,7 @@ def _feasible(lp: LinearProgram, keep: np.ndarray, options: Mapping[str, Any]) -
     lower, upper = lp.row_lower.copy(), lp.row_upper.copy()
     lower[drop], upper[drop] = -np.inf, np.inf
     try:
-        solve(replace(lp, row_lower=lower, row_upper=upper), **options)
+        solve(replace(lp, row_lower=lower, row_upper=upper), options)
     except InfeasibleError:
         return False
     except SolverError as err:
@@ -368,7 +370,7 @@ def _rule_weight(weights: Mapping[Any, float], lp: LinearProgram, rows: np.ndarr
 
 
 def _elastic(data: Dataset, policy: Policy, lp: LinearProgram, rows: np.ndarray,
-             options: Mapping[str, Any], weights: Mapping[Any, float]) -> pd.DataFrame:
+             options: SolveOptions, weights: Mapping[Any, float]) -> pd.DataFrame:
     """Solve the elastic program relaxing ``rows``; the violated rows as a table."""
     lower_open = np.isfinite(lp.row_lower[rows])
     upper_open = np.isfinite(lp.row_upper[rows])
@@ -394,7 +396,7 @@ def _elastic(data: Dataset, policy: Policy, lp: LinearProgram, rows: np.ndarray,
                                              "label": [""] * (k_up + k_down)})],
                       ignore_index=True),
     )
-    solution = solve(elastic, **options)
+    solution = solve(elastic, options)
     x = solution.x[: lp.n_cols]
     violation = solution.x[lp.n_cols:]
     candidates = np.concatenate([up_rows, down_rows])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -10,45 +11,50 @@ from ikmopt.core.errors import InfeasibleError, PolicyError, SolverError
 from ikmopt.data.dataset import Dataset
 from ikmopt.model.build import build, objective_coefficients, outcome_cost
 from ikmopt.model.lp import LinearProgram
+from ikmopt.model.objectives import Objective
 from ikmopt.model.ordering import fill_in_order, out_of_order, with_order
 from ikmopt.model.policy import Policy
 from ikmopt.solving.diagnose import attach
+from ikmopt.solving.options import SolveOptions
 from ikmopt.solving.result import Result
 from ikmopt.solving.solvers import solve
 from ikmopt.solving.solvers.base import Solution
+from ikmopt.solving.solvers.highs import HeldModel
 from ikmopt.solving.unspent import find_unspent
 
-__all__ = ["clean_optimum", "in_order", "optimize", "verify", "violation"]
+__all__ = [
+    "Cold",
+    "Runner",
+    "Warm",
+    "clean_optimum",
+    "in_order",
+    "optimize",
+    "solve_policy",
+    "verify",
+    "violation",
+]
 
 #: Feasibility tolerance of the post-solve check, relative to each row's scale.
 VERIFY_TOL = 1e-6
 
 
-def optimize(
-    data: Dataset,
-    policy: Policy,
-    *,
-    solver: str = "highs",
-    time_limit: float | None = None,
-    verbose: bool = False,
-    algorithm: str = "auto",
-) -> Result:
+def optimize(data: Dataset, policy: Policy, solver: str | SolveOptions = "highs",
+             **solve_options: Any) -> Result:
     """Find the best allocation of ``policy`` on ``data``.
 
     Parameters
     ----------
     data : Dataset
     policy : Policy
-    solver : {"highs", "cbc", "pulp-highs"}, default "highs"
+    solver : str or SolveOptions, default "highs"
         ``"highs"`` hands arrays to highspy directly; ``"cbc"`` solves the same program
-        through PuLP and CBC; ``"pulp-highs"`` through PuLP's HiGHS wrapper.
-    time_limit : float, optional
-        Seconds per solve. A stop with a feasible plan returns a Result whose ``status`` is
-        ``time_limit``; a stop without one raises :class:`~ikmopt.SolverError`.
-    verbose : bool, default False
-        Show the solver log.
-    algorithm : {"auto", "simplex", "ipm"}, default "auto"
-        HiGHS algorithm for the direct path.
+        through PuLP and CBC; ``"pulp-highs"`` through PuLP's HiGHS wrapper. Or all the
+        options at once (:class:`~ikmopt.solving.options.SolveOptions`).
+    **solve_options
+        Fields of :class:`~ikmopt.solving.options.SolveOptions`: ``time_limit`` (seconds
+        per solve; a stop with a feasible plan returns a Result whose ``status`` is
+        ``time_limit``), ``algorithm`` (``"auto"``, ``"simplex"``, ``"ipm"``), ``threads``
+        and ``verbose`` (show the solver log).
 
     Returns
     -------
@@ -57,11 +63,11 @@ def optimize(
     Raises
     ------
     PolicyError
-        If the policy does not fit the data.
+        If the policy does not fit the data, or a solve option is unknown.
     InfeasibleError
         If no allocation satisfies every constraint. Its ``diagnosis`` (a
-        :class:`~ikmopt.solving.diagnose.Diagnosis`) gives the smallest relaxation that makes a plan
-        possible and the rules that conflict; the message lists the relaxation.
+        :class:`~ikmopt.solving.diagnose.Diagnosis`) gives the smallest relaxation that
+        makes a plan possible and the rules that conflict; the message lists the relaxation.
     UnboundedError
         If the objective has no upper limit.
     SolverError
@@ -85,38 +91,91 @@ def optimize(
             f"optimize() needs an ik.Policy, got {type(policy).__name__}; "
             "e.g. ik.Policy(budget=ik.Budget(total=2500))"
         )
-    options = {"solver": solver, "time_limit": time_limit, "verbose": verbose,
-               "algorithm": algorithm}
+    options = SolveOptions.of(solver, **solve_options)
     try:
-        return _optimize(data, policy, options)
+        return solve_policy(data, policy, Cold(options))
     except InfeasibleError as err:
         if err.diagnosis is not None:
             raise
-
         raise attach(err, data, policy, options) from None
 
 
-def _optimize(data: Dataset, policy: Policy, options: dict) -> Result:
+# ---------------------------------------------------------------------- runners
+class Runner(Protocol):
+    """Solves one program after another: anew each time, or warm on a held model."""
+
+    options: SolveOptions
+    warm: bool
+
+    def run(self, lp: LinearProgram) -> Solution:
+        """Solve ``lp``."""
+        ...  # pragma: no cover - a protocol
+
+
+class Cold:
+    """Each program solved from scratch (any solver path)."""
+
+    def __init__(self, options: SolveOptions) -> None:
+        self.options = options
+        self.warm = False
+
+    def run(self, lp: LinearProgram) -> Solution:
+        """Solve ``lp`` anew."""
+        return solve(lp, self.options)
+
+
+class Warm:
+    """One HiGHS model held between programs; each solve starts from the last basis.
+
+    For sweeps: only what changed between two programs is pushed to HiGHS (see
+    :class:`~ikmopt.solving.solvers.highs.HeldModel`); ``warm`` says whether the last
+    solve kept the basis.
+    """
+
+    def __init__(self, options: SolveOptions) -> None:
+        if options.solver != "highs":
+            raise PolicyError(f"warm re-solves need solver='highs', not {options.solver!r}")
+        self.options = options
+        self.held: HeldModel | None = None
+        self.warm = False
+
+    def run(self, lp: LinearProgram) -> Solution:
+        """Make the held model equal to ``lp`` and solve it from the last basis."""
+        if self.held is None:
+            self.held, self.warm = HeldModel(lp, self.options), False
+        else:
+            self.warm = self.held.update(lp)
+        return self.held.run()
+
+
+# ---------------------------------------------------------------------- the staged solve
+def solve_policy(data: Dataset, policy: Policy, runner: Runner) -> Result:
+    """Build, solve (stage by stage), verify and label ``policy`` on ``data``.
+
+    The one solve path of :func:`optimize` and :func:`ikmopt.sweep`: normalizing optima
+    first where the objective needs them, each stage held near its optimum in the next,
+    curves kept in order, every plan re-checked, unspent money detected.
+    """
     stages = policy.objective.stages()
     fixed: list = []
-    tolerance = getattr(policy.objective, "tolerance", 1e-6)
+    tolerance = policy.objective.tolerance
     for k, stage in enumerate(stages):
-        optima = _optima(data, policy, stage, fixed, options)
+        optima = _optima(data, policy, stage, fixed, runner)
         lp = build(data, policy, optima=optima, objective=stage, fixed=fixed)
-        solution = solve(lp, **options)
-        lp, solution = in_order(lp, solution, options)
+        lp, solution = in_order(lp, runner.run(lp), runner)
         verify(lp, solution)
         if k < len(stages) - 1:
             value = solution.objective
             fixed.append(
                 lambda ctx, s=stage, lp=lp, v=value: s.fixed_rows(ctx, lp, v, tolerance)
             )
-    unspent = find_unspent(data, policy, lp, solution, options)
+    unspent = find_unspent(data, policy, lp, solution, runner.options)
     return Result(data, policy, lp, solution, optima, sense=stage.sense, unspent=unspent,
                   stage=stage, fixed=fixed)
 
 
-def _optima(data, policy, stage, fixed, options) -> dict[str, float] | None:
+def _optima(data: Dataset, policy: Policy, stage: Objective, fixed: list,
+            runner: Runner) -> dict[str, float] | None:
     """Single-metric optima under the same constraints, for normalized objectives."""
     metrics = stage.needs_optima()
     if not metrics:
@@ -126,7 +185,7 @@ def _optima(data, policy, stage, fixed, options) -> dict[str, float] | None:
     optima = {}
     for metric in metrics:
         lp = base.with_cost(_cell_cost(base, coef(metric)))
-        optima[metric] = clean_optimum(solve(lp, **options).objective, lp)
+        optima[metric] = clean_optimum(runner.run(lp).objective, lp)
     return optima
 
 
@@ -181,7 +240,7 @@ def verify(lp: LinearProgram, solution: Solution, tol: float = VERIFY_TOL) -> No
         )
 
 
-def in_order(lp: LinearProgram, solution: Solution, options: dict
+def in_order(lp: LinearProgram, solution: Solution, runner: Runner
              ) -> tuple[LinearProgram, Solution]:
     """The solution with every curve filled in order (see :mod:`ikmopt.model.ordering`).
 
@@ -200,7 +259,7 @@ def in_order(lp: LinearProgram, solution: Solution, options: dict
     ordered = disordered
     while True:
         mip = with_order(lp, ordered)
-        solution = solve(mip, **options)
+        solution = runner.run(mip)
         disordered = out_of_order(mip, solution.x)
         if not len(disordered):
             return mip, solution

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -28,6 +27,7 @@ from ikmopt.data.dataset import Dataset
 from ikmopt.model.build import build, unit_terms
 from ikmopt.model.lp import LinearProgram
 from ikmopt.model.policy import Policy
+from ikmopt.solving.options import SolveOptions
 from ikmopt.solving.solvers import solve
 from ikmopt.solving.solvers.base import Solution
 
@@ -90,7 +90,7 @@ class Unspent:
 
 
 def find_unspent(data: Dataset, policy: Policy, lp: LinearProgram, solution: Solution,
-                 options: dict[str, Any] | None = None, *, warn: bool = True
+                 options: SolveOptions | None = None, *, warn: bool = True
                  ) -> Unspent | None:
     """Budget left unspent while earning cells had room (``None`` when there is none).
 
@@ -101,8 +101,8 @@ def find_unspent(data: Dataset, policy: Policy, lp: LinearProgram, solution: Sol
         The program that was solved (its last stage).
     solution : Solution
         Its solution.
-    options : dict, optional
-        Solver options for the explaining solves.
+    options : SolveOptions, optional
+        How to run the explaining solves.
     warn : bool, default True
         Raise an :class:`~ikmopt.core.errors.UnspentBudgetWarning` when money is unspent.
     """
@@ -110,7 +110,7 @@ def find_unspent(data: Dataset, policy: Policy, lp: LinearProgram, solution: Sol
     rows = _unspent_rows(data, policy, lp, x)
     if rows is None:
         return None
-    options = {k: v for k, v in dict(options or {}).items() if k in ("solver", "time_limit")}
+    options = options or SolveOptions()
     spent = float(_spend(lp, x))
     spendable = _most_spendable(data, policy, options)
     if spendable <= spent + _tol(spent):
@@ -186,14 +186,14 @@ def _total_spend_columns(lp: LinearProgram) -> np.ndarray:
     return lp.n_cells + np.flatnonzero((lp.aux["family"] == "total_spend").to_numpy())
 
 
-def _most_spendable(data: Dataset, policy: Policy, options: dict[str, Any]) -> float:
+def _most_spendable(data: Dataset, policy: Policy, options: SolveOptions) -> float:
     """The most money the policy's rules let out (projects at their cost)."""
     lp = build(data, policy)
     _, col, val = unit_terms(lp.meta, lp.n_cells, outcome=False)
     cost = np.zeros(lp.n_cols)
     np.add.at(cost, col, val)
     try:
-        return float(solve(lp.with_cost(cost), **options).objective)
+        return float(solve(lp.with_cost(cost), options).objective)
     except UnboundedError:
         return float("inf")
     except SolverError:
@@ -201,7 +201,7 @@ def _most_spendable(data: Dataset, policy: Policy, options: dict[str, Any]) -> f
 
 
 def _holding(data: Dataset, policy: Policy, spendable: float,
-             options: dict[str, Any]) -> pd.DataFrame:
+             options: SolveOptions) -> pd.DataFrame:
     """Rules whose removal lets more money be spent, most first."""
     records = []
     for i, rule in enumerate(policy.constraints[:MAX_PROBES], start=1):

@@ -88,6 +88,9 @@ class Objective(ABC):
     """
 
     sense: ClassVar[float] = 1.0
+    #: Relative slack by which a stage's optimum is held in the next stage (objectives
+    #: solved in stages override it with their ``tolerance`` field).
+    tolerance: ClassVar[float] = 1e-6
 
     @abstractmethod
     def metrics(self) -> tuple[str, ...]:

@@ -3,47 +3,39 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 import numpy as np
 
-from ikmopt.core.errors import PolicyError, SolverError, UnboundedError
+from ikmopt.core.errors import SolverError, UnboundedError
 from ikmopt.model.lp import LinearProgram
+from ikmopt.solving.options import ALGORITHMS, SOLVERS, SolveOptions
 from ikmopt.solving.solvers.base import Solution, Status
 from ikmopt.solving.solvers.highs import solve_highs
 
-__all__ = ["ALGORITHMS", "SOLVERS", "Solution", "Status", "cost_scale", "solve"]
-
-#: Solver names accepted by :func:`solve` and :func:`ikmopt.optimize`.
-SOLVERS = ("highs", "cbc", "pulp-highs")
-#: HiGHS algorithms: "auto" picks by model size (the PuLP paths ignore the choice).
-ALGORITHMS = ("auto", "simplex", "ipm")
+__all__ = ["ALGORITHMS", "SOLVERS", "Solution", "SolveOptions", "Status", "cost_scale",
+           "solve"]
 
 
-def solve(
-    lp: LinearProgram,
-    solver: str = "highs",
-    *,
-    time_limit: float | None = None,
-    verbose: bool = False,
-    algorithm: str = "auto",
-) -> Solution:
+def solve(lp: LinearProgram, solver: str | SolveOptions = "highs",
+          **solve_options: Any) -> Solution:
     """Solve ``lp`` with the named backend.
 
     Parameters
     ----------
     lp : LinearProgram
-    solver : {"highs", "cbc", "pulp-highs"}
+    solver : str or SolveOptions, default "highs"
         ``"highs"``: highspy directly (fast, default). ``"cbc"``: CBC through PuLP.
-        ``"pulp-highs"``: HiGHS through PuLP's wrapper (for comparison).
-    time_limit : float, optional
-        Seconds; a stop with a feasible point returns status ``time_limit``.
-    verbose : bool, default False
-        Show the solver's log.
-    algorithm : {"auto", "simplex", "ipm"}
-        HiGHS algorithm (direct path only); ``"auto"`` picks by model size.
+        ``"pulp-highs"``: HiGHS through PuLP's wrapper (for comparison). Or all the
+        options at once (:class:`~ikmopt.solving.options.SolveOptions`).
+    **solve_options
+        Fields of :class:`~ikmopt.solving.options.SolveOptions`: ``time_limit``,
+        ``algorithm``, ``threads``, ``verbose``.
 
     Raises
     ------
+    PolicyError
+        For an unknown solver or option.
     InfeasibleError
         If no point satisfies every row and bound.
     UnboundedError
@@ -51,32 +43,20 @@ def solve(
     SolverError
         If the solver fails or stops before finding a feasible point.
     """
-    if time_limit is not None:
-        given = time_limit
-        try:
-            time_limit = float(time_limit)
-        except (TypeError, ValueError):
-            time_limit = float("nan")
-        if not time_limit > 0:
-            raise PolicyError(f"time_limit must be a positive number of seconds, got {given!r}")
-    if algorithm not in ALGORITHMS:
-        raise PolicyError(f"algorithm must be one of {list(ALGORITHMS)}, got {algorithm!r}")
-    if solver not in SOLVERS:
-        raise PolicyError(f"unknown solver '{solver}'; choose one of {list(SOLVERS)}")
+    options = SolveOptions.of(solver, **solve_options)
     # Solvers judge optimality with absolute tolerances on reduced costs: a normalized
     # objective (costs ~1e-4) would stop early. Scale the costs to about 1 by a power of two
     # (exact in floating point) and scale objective and duals back.
     scale = cost_scale(lp.cost)
     scaled = lp if scale == 1.0 else lp.with_cost(lp.cost * scale, lp.objective_offset * scale)
     try:
-        if solver == "highs":
-            solution = solve_highs(scaled, time_limit=time_limit, verbose=verbose,
-                                   algorithm=algorithm)
+        if options.solver == "highs":
+            solution = solve_highs(scaled, options)
         else:
             # the PuLP path (pulp is heavy): loaded when first used
             from ikmopt.solving.solvers.pulp import solve_pulp
 
-            solution = solve_pulp(scaled, solver, time_limit=time_limit, verbose=verbose)
+            solution = solve_pulp(scaled, options)
     except UnboundedError as err:
         raise UnboundedError(f"{err}. {unbounded_direction(lp)}") from None
     if scale == 1.0:

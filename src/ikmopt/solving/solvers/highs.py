@@ -16,6 +16,7 @@ import numpy as np
 
 from ikmopt.core.errors import PolicyError, SolverError
 from ikmopt.model.lp import LinearProgram
+from ikmopt.solving.options import SolveOptions
 from ikmopt.solving.solvers.base import (
     MIP_REL_GAP,
     Solution,
@@ -88,29 +89,28 @@ def new_highs(verbose: bool, threads: int = 1) -> highspy.Highs:
     return h
 
 
-def solve_highs(
-    lp: LinearProgram,
-    *,
-    time_limit: float | None = None,
-    verbose: bool = False,
-    algorithm: str = "auto",
-    options: dict | None = None,
-) -> Solution:
-    """Solve with highspy and return a :class:`Solution` in ikmopt's conventions."""
-    h = new_highs(verbose)
-    h.setOptionValue("solver", choose_algorithm(lp, algorithm))
+def solve_highs(lp: LinearProgram, options: SolveOptions | None = None,
+                highs_options: dict | None = None) -> Solution:
+    """Solve with highspy and return a :class:`Solution` in ikmopt's conventions.
+
+    ``highs_options`` are set on the HiGHS instance after ``options`` (tests use them to
+    stop HiGHS early).
+    """
+    options = options or SolveOptions()
+    h = new_highs(options.verbose, options.threads)
+    h.setOptionValue("solver", choose_algorithm(lp, options.algorithm))
     if lp.is_mip:
         h.setOptionValue("mip_rel_gap", MIP_REL_GAP)
-    if time_limit is not None:
-        h.setOptionValue("time_limit", float(time_limit))
-    for key, value in (options or {}).items():
+    if options.time_limit is not None:
+        h.setOptionValue("time_limit", options.time_limit)
+    for key, value in (highs_options or {}).items():
         h.setOptionValue(key, value)
-    with silenced(not verbose):
+    with silenced(not options.verbose):
         h.passModel(to_highs(lp))
         start = time.perf_counter()
         run(h)
         runtime = time.perf_counter() - start
-    return read_solution(h, lp, runtime, verbose)
+    return read_solution(h, lp, runtime, options.verbose)
 
 
 def run(h: highspy.Highs) -> None:
@@ -188,14 +188,15 @@ class HeldModel:
     A change of the matrix's sparsity pattern reloads the model and restores the basis.
     """
 
-    def __init__(self, lp: LinearProgram, *, verbose: bool = False, algorithm: str = "auto",
-                 time_limit: float | None = None) -> None:
-        self.verbose = verbose
-        self.h = new_highs(verbose)
+    def __init__(self, lp: LinearProgram, options: SolveOptions | None = None) -> None:
+        options = options or SolveOptions()
+        algorithm = options.algorithm
+        self.verbose = verbose = options.verbose
+        self.h = new_highs(verbose, options.threads)
         self.h.setOptionValue("solver", choose_algorithm(lp, algorithm))
         self.h.setOptionValue("mip_rel_gap", MIP_REL_GAP)  # ignored by LPs
-        if time_limit is not None:
-            self.h.setOptionValue("time_limit", float(time_limit))
+        if options.time_limit is not None:
+            self.h.setOptionValue("time_limit", options.time_limit)
         with silenced(not verbose):
             self.h.passModel(to_highs(lp))
         self.lp = lp

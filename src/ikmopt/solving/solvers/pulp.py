@@ -23,6 +23,7 @@ import pulp
 import scipy.sparse.linalg as spla
 
 from ikmopt.model.lp import LinearProgram
+from ikmopt.solving.options import SolveOptions
 from ikmopt.solving.solvers.base import (
     MIP_REL_GAP,
     Solution,
@@ -152,14 +153,9 @@ def _solver(name: str, lp: LinearProgram, time_limit: float | None, verbose: boo
     raise ValueError(name)
 
 
-def solve_pulp(
-    lp: LinearProgram,
-    solver: str = "cbc",
-    *,
-    time_limit: float | None = None,
-    verbose: bool = False,
-) -> Solution:
+def solve_pulp(lp: LinearProgram, options: SolveOptions) -> Solution:
     """Solve through PuLP with CBC (``"cbc"``) or PuLP's HiGHS (``"pulp-highs"``)."""
+    solver, time_limit, verbose = options.solver, options.time_limit, options.verbose
     prob, variables, per_row = to_pulp(lp)
     with tempfile.TemporaryDirectory(prefix="ikmopt-") as tmp:
         log = Path(tmp) / "solver.log"
