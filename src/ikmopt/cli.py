@@ -11,6 +11,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -61,14 +62,8 @@ def _add_root(command: argparse.ArgumentParser) -> None:
                               "the folder of each scenario file")
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="ikmopt",
-        description="Allocate IKM development budgets across regions and programs.",
-    )
-    parser.add_argument("--version", action="version", version=f"ikmopt {__version__}")
-    sub = parser.add_subparsers(dest="command", required=True)
-
+def _solve_parser(sub: Any) -> argparse.ArgumentParser:
+    """``ikmopt solve``: one scenario or the default policy."""
     solve = sub.add_parser(
         "solve",
         help="solve the default policy on a dataset and print the plan",
@@ -97,7 +92,11 @@ def _parser() -> argparse.ArgumentParser:
     solve.add_argument("scenario", nargs="?", type=Path, default=None,
                        help="a scenario YAML file (default: the default policy; --data and "
                             "--budget then do not apply)")
+    return solve
 
+
+def _run_parser(sub: Any) -> argparse.ArgumentParser:
+    """``ikmopt run``: a batch of scenario files."""
     run = sub.add_parser("run", help="solve scenario files in parallel, writing each result",
                          description="Solve scenario files (or folders of them) in worker "
                                      "processes; a failing scenario is reported and the others "
@@ -110,15 +109,11 @@ def _parser() -> argparse.ArgumentParser:
                      help="skip scenarios already solved in --out with the same inputs and "
                           "whose files are intact (a damaged result is solved again)")
     run.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+    return run
 
-    compare = sub.add_parser("compare", help="compare the scenarios of a results folder")
-    compare.add_argument("folder", type=Path, help="a folder written by 'ikmopt run'")
-    compare.add_argument("--baseline", default=None,
-                         help="scenario to compare against (default: the first)")
 
-    validate = sub.add_parser("validate", help="check scenario files without solving")
-    validate.add_argument("scenarios", nargs="+", type=Path, help="scenario files or folders")
-
+def _simulate_parser(sub: Any) -> argparse.ArgumentParser:
+    """``ikmopt simulate``: a plan's outcomes under uncertainty."""
     simulate = sub.add_parser(
         "simulate", help="solve a scenario and simulate its outcomes under uncertainty",
         description="Solve a scenario (default: the default policy on the bundled data with "
@@ -130,7 +125,11 @@ def _parser() -> argparse.ArgumentParser:
     simulate.add_argument("--alpha", type=_positive, default=0.1,
                           help="tail share of VaR and CVaR (default: %(default)s)")
     simulate.add_argument("--out", type=Path, default=None, help="CSV file for the draws")
+    return simulate
 
+
+def _rules_parser(sub: Any) -> argparse.ArgumentParser:
+    """``ikmopt compare-rules``: rules of thumb next to the plan."""
     rules = sub.add_parser(
         "compare-rules", help="put rules of thumb next to the optimized plan",
         description="Solve a scenario (default: the default policy) and compare the plan with "
@@ -138,7 +137,11 @@ def _parser() -> argparse.ArgumentParser:
                     "a DAK-style index), each spending the same budget.")
     rules.add_argument("scenario", nargs="?", type=Path, default=None,
                        help="a scenario YAML file")
+    return rules
 
+
+def _report_parser(sub: Any) -> argparse.ArgumentParser:
+    """``ikmopt report``: a report for readers."""
     report = sub.add_parser(
         "report", help="solve a scenario and write a report (.html or .xlsx)",
         description="Solve a scenario (default: the default policy on the bundled data) and "
@@ -161,7 +164,25 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--baseline", default=None,
                         help="for a results folder: the scenario to compare against "
                              "(default: the first)")
+    return report
 
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="ikmopt",
+        description="Allocate IKM development budgets across regions and programs.",
+    )
+    parser.add_argument("--version", action="version", version=f"ikmopt {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+    solve, run = _solve_parser(sub), _run_parser(sub)
+    compare = sub.add_parser("compare", help="compare the scenarios of a results folder")
+    compare.add_argument("folder", type=Path, help="a folder written by 'ikmopt run'")
+    compare.add_argument("--baseline", default=None,
+                         help="scenario to compare against (default: the first)")
+
+    validate = sub.add_parser("validate", help="check scenario files without solving")
+    validate.add_argument("scenarios", nargs="+", type=Path, help="scenario files or folders")
+    simulate, rules, report = _simulate_parser(sub), _rules_parser(sub), _report_parser(sub)
     for command in (solve, run, validate, simulate, rules, report):
         _add_root(command)
     sub.add_parser("datasets", help="list the bundled datasets")

@@ -303,81 +303,59 @@ class ModelBuilder:
 
         Columns added with ``integer=True`` are integer; ``integrality`` marks more.
         """
-        if self._integer:
-            if integrality is None:
-                integrality = np.zeros(self._n_cols, dtype=bool)
-            integrality = np.asarray(integrality, dtype=bool).copy()
-            if len(integrality) < self._n_cols:
-                integrality = np.concatenate(
-                    [integrality, np.zeros(self._n_cols - len(integrality), dtype=bool)]
-                )
-            integrality[np.concatenate(self._integer)] = True
         offsets = np.cumsum([0] + [b.n_rows for b, _ in self._blocks])
         n_rows = int(offsets[-1])
-        if self._blocks:
-            rows = np.concatenate(
-                [b.rows.astype(np.int64) + off
-                 for (b, _), off in zip(self._blocks, offsets, strict=False)]
-            )
-            cols = np.concatenate([b.cols.astype(np.int64) for b, _ in self._blocks])
-            vals = np.concatenate([b.vals.astype(float) for b, _ in self._blocks])
-            lower = np.concatenate([b.lower for b, _ in self._blocks]).astype(float)
-            upper = np.concatenate([b.upper for b, _ in self._blocks]).astype(float)
-            family = np.concatenate(
-                [np.full(b.n_rows, b.family, dtype=object) for b, _ in self._blocks]
-            )
-            label = np.concatenate(
-                [np.asarray(b.labels.astype(str), dtype=object) for b, _ in self._blocks]
-            )
-            owner = np.concatenate(
-                [np.full(b.n_rows, c, dtype=np.int64) for b, c in self._blocks]
-            )
-            kind = np.concatenate(
-                [np.full(b.n_rows, b.kind, dtype=object) for b, _ in self._blocks]
-            )
-            param = np.concatenate(
-                [np.full(b.n_rows, np.nan) if b.param is None else b.param
-                 for b, _ in self._blocks]
-            )
-            per = self._per_matrix(offsets, n_rows)
-        else:
-            rows = cols = np.zeros(0, dtype=np.int64)
-            vals = lower = upper = np.zeros(0)
-            family = label = kind = np.zeros(0, dtype=object)
-            owner = np.zeros(0, dtype=np.int64)
-            param = np.zeros(0)
-            per = None
-        A = sp.csr_matrix((vals, (rows, cols)), shape=(n_rows, self._n_cols))
+        blocks = [b for b, _ in self._blocks]
+
+        def joined(part: Any, dtype: Any = None) -> np.ndarray:
+            arrays = [part(b) for b in blocks]
+            return (np.concatenate(arrays).astype(dtype) if arrays
+                    else np.zeros(0, dtype=dtype or float))
+
+        rows = joined(lambda b: b.rows.astype(np.int64), np.int64) + np.repeat(
+            offsets[:-1], [len(b.rows) for b in blocks]).astype(np.int64)
+        A = sp.csr_matrix((joined(lambda b: b.vals, float),
+                           (rows, joined(lambda b: b.cols, np.int64))),
+                          shape=(n_rows, self._n_cols))
         A.sum_duplicates()
         A.eliminate_zeros()
-        row_table = pd.DataFrame(
-            {
-                "family": pd.Categorical(family),
-                "label": label,
-                "constraint": owner,
-                "kind": pd.Categorical(kind, categories=list(ROW_KINDS)),
-                "param": param,
-            }
-        )
-        aux = pd.DataFrame({"family": self._aux_family, "label": self._aux_label})
-        if integrality is not None and len(integrality) < self._n_cols:
-            integrality = np.concatenate(
-                [integrality, np.zeros(self._n_cols - len(integrality), dtype=bool)]
-            )
+        row_table = pd.DataFrame({
+            "family": pd.Categorical(joined(lambda b: np.full(b.n_rows, b.family, dtype=object),
+                                            object)),
+            "label": joined(lambda b: np.asarray(b.labels.astype(str), dtype=object), object),
+            "constraint": np.concatenate([np.full(b.n_rows, c, dtype=np.int64)
+                                          for b, c in self._blocks] or [np.zeros(0, np.int64)]),
+            "kind": pd.Categorical(joined(lambda b: np.full(b.n_rows, b.kind, dtype=object),
+                                          object), categories=list(ROW_KINDS)),
+            "param": joined(lambda b: np.full(b.n_rows, np.nan) if b.param is None else b.param,
+                            float),
+        })
         return LinearProgram(
             cells=self.cells,
-            aux=aux,
+            aux=pd.DataFrame({"family": self._aux_family, "label": self._aux_label}),
             cost=self.cost.copy(),
             col_lower=np.concatenate(self._lower),
             col_upper=np.concatenate(self._upper),
             A=A,
-            row_lower=lower,
-            row_upper=upper,
+            row_lower=joined(lambda b: b.lower, float),
+            row_upper=joined(lambda b: b.upper, float),
             rows=row_table,
-            integrality=integrality,
-            per=per,
+            integrality=self._integrality(integrality),
+            per=self._per_matrix(offsets, n_rows) if blocks else None,
             meta=dict(self.meta),
         )
+
+    def _integrality(self, given: np.ndarray | None) -> np.ndarray | None:
+        """Integer flags of every column: those added as integer, and ``given`` ones."""
+        if given is None and not self._integer:
+            return None
+        flags = np.zeros(self._n_cols, dtype=bool)
+        if given is not None:
+            given = np.asarray(given, dtype=bool)
+            flags[: len(given)] = given
+        if self._integer:
+            flags[np.concatenate(self._integer)] = True
+        return flags
 
     def _per_matrix(self, offsets: np.ndarray, n_rows: int) -> sp.csr_matrix | None:
         """The denominators of the ratio rows as one sparse matrix (None without any)."""
