@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import string
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -15,8 +14,9 @@ import pytest
 import ikmopt as ik
 from ikmopt import cli
 from ikmopt.report import labels
-from ikmopt.report.content import binding_sentences
-from ikmopt.report.labels import EN, ID
+from ikmopt.report.prices import binding_sentences
+
+EN, ID = labels.catalogue("en"), labels.catalogue("id")
 
 DAY = dt.date(2025, 3, 5)
 PLAN_SHEETS = ["summary", "allocation", "by_region", "by_program", "constraints", "equity",
@@ -144,7 +144,7 @@ def test_html_allocation_table_lists_every_region(plan, pages):
     by_region = plan.by("region")
     for region, row in by_region.iterrows():
         assert f"<td>{region}</td>" in table
-        assert f"<td class=num>{en(row['spend'], 1)}</td>" in table
+        assert f'<td class="num">{en(row["spend"], 1)}</td>' in table
 
 
 def test_binding_sentences_match_the_shadow_prices(jobs_plan, tmp_path):
@@ -240,9 +240,38 @@ def test_user_text_is_escaped(tables, tmp_path):
     text = result.report(tmp_path / "r.html", title="<script>alert(1)</script>",
                          date=DAY).read_text("utf-8")
     assert "<script>" not in text and "&lt;script&gt;alert(1)&lt;/script&gt;" in text
-    assert 'A <b>&"' not in text and "A &lt;b&gt;&amp;&quot;" in text
+    assert 'A <b>&"' not in text and "A &lt;b&gt;&amp;&#34;" in text  # Jinja2's escapes
     assert "<i>tiny</i>" not in text and "&lt;i&gt;tiny&lt;/i&gt;" in text
     assert "The dataset has no sources table." in text
+
+
+def test_a_script_in_a_region_or_scenario_name_is_shown_not_run(tables, tmp_path):
+    hostile = "<script>alert(1)</script>"
+    shown = "&lt;script&gt;alert(1)&lt;/script&gt;"
+    regions, programs, impacts = tables
+    regions.loc[regions["region"] == "A", "region"] = hostile
+    impacts.loc[impacts["region"] == "A", "region"] = hostile
+    folder = ik.Dataset(regions, programs, impacts, name="tiny").to_csv(tmp_path / "data")
+    scenarios = [ik.Scenario.from_dict({
+        "name": name, "dataset": {"path": str(folder)}, "budget": {"total": total},
+        "constraints": [{"region_bounds": {"min": 5, "regions": [hostile]}}]})
+        for name, total in (("base", 60), (hostile, 50))]
+    batch = ik.run_scenarios(scenarios, executor=ik.InProcessExecutor(), progress=False)
+    assert batch.ok == ["base", hostile]
+    text = batch.report(tmp_path / "s.html", date=DAY).read_text("utf-8")
+    assert "<script" not in text and "alert(1)</" not in text
+    page = Page(text)
+    assert "script" not in [tag for tag, _ in page.tags]
+    assert f"<h3>{shown}</h3>" in text  # the scenario's binding rules and its rules
+    assert f"<td>{shown}</td>" in text  # the names of the scenario and the region in tables
+    assert f"regions=(&#39;{shown}&#39;,)" in text  # the rules as written
+    plan = ik.optimize(ik.Dataset(regions, programs, impacts, name=hostile),
+                       ik.Policy(ik.Budget(total=60), [ik.RegionBounds(min=5, regions=[hostile])]))
+    text = plan.report(tmp_path / "p.html", title=hostile, date=DAY).read_text("utf-8")
+    assert "<script" not in text and "script" not in [tag for tag, _ in Page(text).tags]
+    assert f"<title>{shown}</title>" in text and f"<h1>{shown}</h1>" in text
+    assert f"<td>{shown}</td>" in text and f"<li>{shown}: at least Rp 5 bn.</li>" in text
+    assert f"Dataset: {shown}." in text
 
 
 def test_same_input_same_report(plan, tmp_path):
@@ -252,19 +281,14 @@ def test_same_input_same_report(plan, tmp_path):
 
 
 # ---------------------------------------------------------------------- Indonesian
-def test_catalogues_have_the_same_keys_and_fields():
-    assert set(EN) == set(ID)
+def test_catalogues_translate_every_text():
+    # the .po files themselves: tests/test_report_i18n.py; here the texts a report reads
     assert labels.LANGUAGES == ("en", "id")
-    for key in EN:
-        assert type(EN[key]) is type(ID[key]), key
-        if isinstance(EN[key], str):
-            fields = {f for _, f, _, _ in string.Formatter().parse(EN[key]) if f}
-            assert fields == {f for _, f, _, _ in string.Formatter().parse(ID[key]) if f}, key
-    assert len(EN["months"]) == len(ID["months"]) == 12
+    assert list(EN) == list(ID)
     # every text is translated, except templates without words and proper names
     same = {k for k in EN if EN[k] == ID[k]}
     assert same == {"status_other", "sentence", "group_kti", "rule_other", "obj_other",
-                    "obj_term", "col_metric", "date"}
+                    "obj_term", "col_metric"}
     headings = [k for k in EN if k.startswith("h_")]
     assert len(headings) >= 10 and all(EN[k] != ID[k] for k in headings)
 
@@ -310,6 +334,9 @@ def test_formatter():
     assert fmt.date(dt.date(2024, 8, 17)) == "17 Agustus 2024"
     assert labels.Formatter("en").money(2500) == "Rp 2,500.0 bn"
     assert fmt.number(float("nan")) == "–"
+    assert fmt.percent(0.005, None) == "0,5%" and fmt.percent(0.4, None) == "40%"
+    assert fmt.percent(-0.0001) == "0,0%" and fmt.percent(None) == "–"
+    assert labels.Formatter("en").number(1e30, 1) == f"{1e30:,.1f}"  # beyond 28 digits
 
 
 def test_unknown_language_or_format_writes_nothing(plan, tmp_path):
@@ -420,9 +447,9 @@ def test_scenario_set_report(batch, tmp_path):
     assert "IKM budget scenarios compared" in text and "Baseline scenario: baseline." in text
     jobs = comparison.outcomes.set_index(["scenario", "metric"])
     cut = jobs.loc[("budget-cut", "jobs")]
-    assert f"<td class=num>{en(cut['value'], 0)}</td>" in text
-    assert f"<td class=num>{en(cut['pct'], 1)}</td>" in text
-    assert "<td class=num>-15.0</td>" in text  # spend -15 %
+    assert f'<td class="num">{en(cut["value"], 0)}</td>' in text
+    assert f'<td class="num">{en(cut["pct"], 1)}</td>' in text
+    assert '<td class="num">-15.0</td>' in text  # spend -15 %
     assert "<svg" in text and not re.search(r"https?://", text)
     # the scenarios keep their objective's unit: prices in words with their jobs equivalent
     assert re.search(r"Each extra Rp 1 bn of total budget adds [\d.]+ units of the normalized "

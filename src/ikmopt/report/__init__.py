@@ -9,6 +9,13 @@ set is reported against a baseline with :meth:`ikmopt.ScenarioResults.report`.
 
 Every file is written all or nothing: a failed write leaves no file (and an existing file
 as it was).
+
+How a report is made: the content (tables, sentences, the policy in words) is computed once
+(:mod:`~ikmopt.report.plan`, :mod:`~ikmopt.report.prices`, :mod:`~ikmopt.report.rules`,
+:mod:`~ikmopt.report.scenarios`) and rendered by the page's Jinja2 templates
+(:mod:`~ikmopt.report.html`) or written as sheets (:mod:`~ikmopt.report.excel`). Every
+word comes from the gettext catalogue of the language and every number and date is written
+by Babel (:mod:`~ikmopt.report.labels`).
 """
 
 from __future__ import annotations
@@ -19,14 +26,15 @@ from typing import TYPE_CHECKING
 
 from ikmopt.core.errors import PolicyError
 from ikmopt.core.files import write_files
-from ikmopt.report.content import binding_sentences, budget_note, plan_tables
 from ikmopt.report.excel import write_workbook
 from ikmopt.report.html import plan_html
 from ikmopt.report.labels import CATALOGUES, LANGUAGES, Formatter, catalogue
+from ikmopt.report.plan import plan_tables
+from ikmopt.report.prices import binding_sentences, budget_note
 from ikmopt.report.scenarios import scenario_html, scenario_tables
 
 if TYPE_CHECKING:
-    from ikmopt.scenarios.batch import ScenarioResults
+    from ikmopt.scenarios.results import ScenarioResults
     from ikmopt.solving.result import Result
 
 __all__ = ["CATALOGUES", "FORMATS", "LANGUAGES", "Formatter", "catalogue", "explain",

@@ -3,13 +3,16 @@
 Each chart is drawn on its own :class:`matplotlib.figure.Figure` (no global pyplot state, no
 backend to choose) and saved as SVG with text kept as text, no metadata and ids salted per
 chart, so several charts can sit in one HTML page and the output is the same on every run.
+A chart comes with its caption; its ``<svg>`` is labelled for screen readers.
 """
 
 from __future__ import annotations
 
+import html
 import io
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -20,14 +23,31 @@ from ikmopt.plot import lorenz_points
 from ikmopt.report.labels import Formatter
 
 if TYPE_CHECKING:
-    from ikmopt.scenarios.batch import Comparison
+    from ikmopt.scenarios.results import Comparison
     from ikmopt.solving.result import Result
 
-__all__ = ["island_chart", "lorenz_chart", "program_chart", "region_chart",
+__all__ = ["Chart", "island_chart", "lorenz_chart", "program_chart", "region_chart",
            "scenario_change_chart"]
 
 #: Largest number of regions drawn in the region chart (the largest spenders).
 MAX_REGION_BARS = 40
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A chart of a report.
+
+    Attributes
+    ----------
+    svg : str
+        An ``<svg role="img" aria-label="...">`` element, ready to put in a page (matplotlib
+        escapes its texts; the label is escaped here).
+    caption : str
+        The caption shown under it (plain text).
+    """
+
+    svg: str
+    caption: str
 
 
 def _figure(width: float, height: float) -> Any:
@@ -39,7 +59,7 @@ def _figure(width: float, height: float) -> Any:
     return Figure(figsize=(width, height), layout="constrained")
 
 
-def _svg(fig: Any, salt: str) -> str:
+def _svg(fig: Any, salt: str, caption: str, fmt: Formatter) -> Chart:
     """The figure as an ``<svg>`` element for inline HTML (no prolog, no external names)."""
     import matplotlib  # heavy, optional (ikmopt[plot]): loaded on the first chart
 
@@ -52,7 +72,9 @@ def _svg(fig: Any, salt: str) -> str:
     # HTML parses inline SVG without namespace declarations; SVG 2 reads plain href
     text = re.sub(r'\s+xmlns(:xlink)?="[^"]*"', "", text)
     text = text.replace("xlink:href=", "href=")
-    return re.sub(r"<svg\b", '<svg role="img"', text, count=1)
+    label = html.escape(fmt("chart_alt", title=caption), quote=True)
+    return Chart(text.replace("<svg", f'<svg role="img" aria-label="{label}"', 1), caption)
+
 
 def _number_axis(axis: Any, fmt: Formatter, percent: bool = False) -> None:
     from matplotlib.ticker import FuncFormatter  # heavy, optional: loaded with the chart
@@ -68,7 +90,7 @@ def _island_colours(result: Result) -> dict[str, str]:
     return {name: f"C{k % 10}" for k, name in enumerate(names)}
 
 
-def region_chart(result: Result, fmt: Formatter) -> str:
+def region_chart(result: Result, fmt: Formatter) -> Chart:
     """Horizontal bars of spend per region, largest on top, coloured by island group."""
     n = len(result.data.regions)
     top = MAX_REGION_BARS if n > MAX_REGION_BARS else None
@@ -83,10 +105,10 @@ def region_chart(result: Result, fmt: Formatter) -> str:
     if legend is not None:
         legend.set_title(fmt("col_island_group"))
     _number_axis(ax.xaxis, fmt)
-    return _svg(fig, "ikmopt-region")
+    return _svg(fig, "ikmopt-region", fmt("h_by_region"), fmt)
 
 
-def island_chart(result: Result, fmt: Formatter) -> str | None:
+def island_chart(result: Result, fmt: Formatter) -> Chart | None:
     """Bars of spend per island group (colours as in :func:`region_chart`); None without one."""
     if "island_group" not in result.data.regions.columns:
         return None
@@ -110,10 +132,10 @@ def island_chart(result: Result, fmt: Formatter) -> str | None:
     ax.set_title(fmt("h_island"))
     ax.grid(axis="x", alpha=0.3)
     _number_axis(ax.xaxis, fmt)
-    return _svg(fig, "ikmopt-island")
+    return _svg(fig, "ikmopt-island", fmt("h_island"), fmt)
 
 
-def program_chart(result: Result, fmt: Formatter) -> str:
+def program_chart(result: Result, fmt: Formatter) -> Chart:
     """Bars of spend per program."""
     fig = _figure(7.5, 3.6)
     ax = fig.add_subplot()
@@ -121,10 +143,10 @@ def program_chart(result: Result, fmt: Formatter) -> str:
     ax.set_ylabel(fmt("col_spend"))
     ax.set_title(fmt("h_program"))
     _number_axis(ax.yaxis, fmt)
-    return _svg(fig, "ikmopt-program")
+    return _svg(fig, "ikmopt-program", fmt("h_program"), fmt)
 
 
-def lorenz_chart(result: Result, fmt: Formatter) -> str | None:
+def lorenz_chart(result: Result, fmt: Formatter) -> Chart | None:
     """Population-weighted Lorenz curve of spend per capita; None when nothing is spent."""
     try:
         population, spend, gini = lorenz_points(result, "spend")
@@ -145,11 +167,11 @@ def lorenz_chart(result: Result, fmt: Formatter) -> str | None:
     ax.legend(loc="upper left", fontsize="small")
     _number_axis(ax.xaxis, fmt, percent=True)
     _number_axis(ax.yaxis, fmt, percent=True)
-    return _svg(fig, "ikmopt-lorenz")
+    return _svg(fig, "ikmopt-lorenz", fmt("h_lorenz"), fmt)
 
 
 def scenario_change_chart(comparison: Comparison, metrics: list[str], fmt: Formatter,
-                          label: Callable[[str], str]) -> str:
+                          label: Callable[[str], str]) -> Chart:
     """Grouped bars: each scenario's change against the baseline, in percent, per metric."""
     table = comparison.outcomes.pivot(index="scenario", columns="metric", values="pct")
     table = table.reindex(index=comparison.scenarios, columns=metrics).fillna(0.0)
@@ -167,4 +189,4 @@ def scenario_change_chart(comparison: Comparison, metrics: list[str], fmt: Forma
     ax.grid(axis="x", alpha=0.3)
     ax.legend(fontsize="small", loc="best")
     _number_axis(ax.xaxis, fmt)
-    return _svg(fig, "ikmopt-change")
+    return _svg(fig, "ikmopt-change", fmt("h_scen_change"), fmt)

@@ -15,12 +15,12 @@ from typing import Any
 
 import numpy as np
 
-from ikmopt.report.content import Table, missing
 from ikmopt.report.labels import Formatter
+from ikmopt.report.tables import Table, missing
 
 __all__ = ["NUMBER_FORMATS", "write_workbook"]
 
-#: Excel number format of each column kind (see :class:`~ikmopt.report.content.Column`).
+#: Excel number format of each column kind (see :class:`~ikmopt.report.tables.Column`).
 NUMBER_FORMATS = {
     "int": "#,##0",
     "bn": "#,##0.0",

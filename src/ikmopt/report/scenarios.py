@@ -14,26 +14,23 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from ikmopt.core.version import __version__
 from ikmopt.model.objectives import ObjectiveUnit
 from ikmopt.report import charts
-from ikmopt.report.content import (
-    Column,
-    Table,
-    binding_sentences,
+from ikmopt.report.html import render, table_view
+from ikmopt.report.labels import Formatter
+from ikmopt.report.plan import constraint_columns, constraints_table
+from ikmopt.report.prices import BindingText, binding_sentences
+from ikmopt.report.tables import Column, Table
+from ikmopt.report.wording import (
     capitalize,
-    constraint_columns,
-    constraints_table,
     metric_header,
     metric_kind,
     metric_name,
     status_text,
 )
-from ikmopt.report.html import binding_html, esc, figure, page, table_html
-from ikmopt.report.labels import Formatter
 
 if TYPE_CHECKING:
-    from ikmopt.scenarios.batch import Comparison, ScenarioResults
+    from ikmopt.scenarios.results import Comparison, ScenarioResults
 
 __all__ = ["scenario_html", "scenario_tables"]
 
@@ -200,58 +197,40 @@ def _rules_frame(results: ScenarioResults, comparison: Comparison) -> pd.DataFra
     return pd.DataFrame(rows, columns=["scenario", "rule"])
 
 
-def scenario_html(results: ScenarioResults, comparison: Comparison, fmt: Formatter,
-                  title: str, date: dt.date) -> str:
-    """The whole HTML report of a scenario set."""
+def _binding(results: ScenarioResults, comparison: Comparison,
+             fmt: Formatter) -> list[tuple[str, BindingText]]:
+    """The binding rules of each scenario in words (the largest shadow prices)."""
     units = _units(results, comparison)
-    metrics = _metrics(comparison)
-    overview = _overview(results, comparison, fmt)
-    baseline_line = fmt("baseline_line", baseline=comparison.baseline,
-                        solved=len(comparison.scenarios), total=len(results))
-    body = [
-        "<header>",
-        f"<h1>{esc(title)}</h1>",
-        f'<p class="meta">{esc(fmt("generated", date=fmt.date(date), version=__version__))}</p>',
-        f'<p class="meta">{esc(baseline_line)}</p>',
-        "</header>",
-        f'<section id="overview"><h2>{esc(fmt("h_scen_overview"))}</h2>'
-        f"{table_html(overview, fmt)}</section>",
-        f'<section id="change"><h2>{esc(fmt("h_scen_change"))}</h2>',
-        figure(charts.scenario_change_chart(comparison, ["spend", *metrics], fmt,
-                                            lambda m: _label(m, fmt)),
-               fmt("h_scen_change"), fmt),
-        "</section>",
-        f'<section id="programs"><h2>{esc(fmt("h_scen_programs"))}</h2>'
-        + table_html(_wide(comparison.by_program, "program", comparison, fmt,
-                           fmt("col_program"), ""), fmt) + "</section>",
-        f'<section id="equity"><h2>{esc(fmt("h_equity"))}</h2>'
-        f"{table_html(_gini_wide(comparison, fmt), fmt)}</section>",
-        f'<section id="binding"><h2>{esc(fmt("h_scen_binding"))}</h2>',
-    ]
+    texts = []
     for name in comparison.scenarios:
         table = results[name].tables.get("constraints")
         if table is None:
             continue
         info = _info(results, name)
-        text = binding_sentences(table, ObjectiveUnit.from_dict(info.get("objective_unit")), fmt,
-                                 units, mip=bool(info.get("mip")),
-                                 optimal=results[name].meta.get("status") == "optimal",
-                                 limit=SENTENCES_PER_SCENARIO)
-        body.append(f"<h3>{esc(name)}</h3>{binding_html(text)}")
-    body.append("</section>")
+        texts.append((name, binding_sentences(
+            table, ObjectiveUnit.from_dict(info.get("objective_unit")), fmt, units,
+            mip=bool(info.get("mip")), optimal=results[name].meta.get("status") == "optimal",
+            limit=SENTENCES_PER_SCENARIO)))
+    return texts
+
+
+def scenario_html(results: ScenarioResults, comparison: Comparison, fmt: Formatter,
+                  title: str, date: dt.date) -> str:
+    """The whole HTML report of a scenario set."""
+    metrics = ["spend", *_metrics(comparison)]
+    change = charts.scenario_change_chart(comparison, metrics, fmt, lambda m: _label(m, fmt))
     rules = _rules_frame(results, comparison)
-    if len(rules):
-        body.append(f'<section id="rules"><h2>{esc(fmt("h_scen_rules"))}</h2>')
-        for name, group in rules.groupby("scenario", sort=False):
-            items = "".join(f"<li>{esc(rule)}</li>" for rule in group["rule"])
-            body.append(f"<h3>{esc(name)}</h3><ul>{items}</ul>")
-        body.append("</section>")
-    body.append(f'<section id="regions"><h2>{esc(fmt("h_scen_regions"))}</h2>'
-                + table_html(_wide(comparison.by_region, "region", comparison, fmt,
-                                   fmt("col_region"), ""), fmt) + "</section>")
     errors = _errors(results, fmt)
-    if len(errors.frame):
-        body.append(f'<section id="failed"><h2>{esc(fmt("h_scen_failed"))}</h2>'
-                    f"{table_html(errors, fmt)}</section>")
-    body.append(f"<footer>{esc(fmt('footer', version=__version__))}</footer>")
-    return page(title, fmt.lang, body)
+    return render(
+        "scenarios.html.j2", fmt, title, date, baseline=comparison.baseline,
+        solved=len(comparison.scenarios), total=len(results),
+        overview=table_view(_overview(results, comparison, fmt), fmt), change=change,
+        programs=table_view(_wide(comparison.by_program, "program", comparison, fmt,
+                                  fmt("col_program"), ""), fmt),
+        gini=table_view(_gini_wide(comparison, fmt), fmt),
+        binding=_binding(results, comparison, fmt),
+        rules=[(name, list(group["rule"]))
+               for name, group in rules.groupby("scenario", sort=False)],
+        regions=table_view(_wide(comparison.by_region, "region", comparison, fmt,
+                                 fmt("col_region"), ""), fmt),
+        errors=table_view(errors, fmt) if len(errors.frame) else None)

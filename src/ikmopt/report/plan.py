@@ -1,0 +1,235 @@
+"""The tables of one plan: the sheets of its workbook, and the tables of its page.
+
+Headers carry their units; every table keeps its raw values (see
+:class:`~ikmopt.report.tables.Table`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from ikmopt.model.objectives import ObjectiveUnit
+from ikmopt.report.labels import Formatter
+from ikmopt.report.prices import constraint_sentence, row_name
+from ikmopt.report.rules import policy_lines
+from ikmopt.report.tables import Column, Table, missing
+from ikmopt.report.wording import (
+    capitalize,
+    metric_header,
+    metric_kind,
+    metric_name,
+    metric_unit,
+    status_text,
+)
+
+if TYPE_CHECKING:
+    from ikmopt.solving.result import Result
+
+__all__ = [
+    "constraint_columns",
+    "constraints_table",
+    "equity_table",
+    "is_illustrative",
+    "plan_tables",
+    "program_names",
+    "program_table",
+    "projects_table",
+    "region_table",
+    "sources_table",
+]
+
+
+def program_names(result: Result, fmt: Formatter) -> pd.Series | None:
+    """Program names in the report's language (``name_id`` in Indonesian when given)."""
+    programs = result.data.programs
+    column = "name_id" if fmt.lang == "id" and "name_id" in programs.columns else "name"
+    return programs[column].astype(str) if column in programs.columns else None
+
+
+def _metric_columns(metrics: Sequence[str], fmt: Formatter,
+                    units: Mapping[str, str]) -> list[Column]:
+    return [Column(m, metric_header(m, fmt, units), metric_kind(m, units)) for m in metrics]
+
+
+def _summary_table(result: Result, fmt: Formatter, date_text: str) -> Table:
+    units = result.data.metric_units
+    out = result.outcomes
+    budget = result.policy.budget.total
+    objective, _ = policy_lines(result.policy, fmt, units)
+    rows: list[tuple[str, Any, str, str]] = [
+        (fmt("item_date"), date_text, "", "text"),
+        (fmt("item_dataset"), result.data.name, "", "text"),
+        (fmt("item_status"), status_text(result.status, fmt), "", "text"),
+        (fmt("item_solver"), result.solver, "", "text"),
+        (fmt("item_objective"), objective, "", "text"),
+        (fmt("item_objective_value"), float(result.objective), "", "value"),
+        (fmt("item_spend"), float(out["spend"]), fmt("unit_rp_bn"), "bn"),
+    ]
+    if budget is not None:
+        rows += [(fmt("item_budget"), float(budget), fmt("unit_rp_bn"), "bn"),
+                 (fmt("item_budget_used"), float(out["spend"]) / budget if budget else np.nan,
+                  "", "share")]
+    for metric in result.data.metrics:
+        rows.append((capitalize(metric_name(metric, fmt)), float(out[metric]),
+                     metric_unit(metric, fmt, units), metric_kind(metric, units)))
+    rows.append((fmt("item_gini"), float(result.equity.get(("spend", "gini"), np.nan)), "",
+                 "ratio"))
+    frame = pd.DataFrame(rows, columns=["item", "value", "unit", "kind"])
+    return Table(fmt("sheet_summary"), frame,
+                 [Column("item", fmt("col_item")), Column("value", fmt("col_value"), "mixed"),
+                  Column("unit", fmt("col_unit"))], row_kinds=list(frame["kind"]))
+
+
+def _level_column(level: str, fmt: Formatter) -> Column:
+    key = {"region": "col_region", "program": "col_program", "sector": "col_sector",
+           "year": "col_year"}.get(level)
+    return Column(level, fmt(key) if key else level, "text")
+
+
+def region_table(result: Result, fmt: Formatter) -> Table:
+    """Spend, share, population, spend per capita and outcomes per region (dataset order)."""
+    units = result.data.metric_units
+    table = result.by("region").reset_index()
+    regions = result.data.regions
+    columns = [_level_column("region", fmt)]
+    if "island_group" in regions.columns:
+        table.insert(1, "island_group",
+                     regions["island_group"].reindex(table["region"]).astype(str).to_numpy())
+        columns.append(Column("island_group", fmt("col_island_group")))
+    columns += [Column("spend", fmt("col_spend"), "bn"), Column("share", fmt("col_share"), "share"),
+                Column("population", fmt("col_population"), "int"),
+                Column("spend_rp_per_capita", fmt("col_spend_pc"), "int"),
+                *_metric_columns(result.data.metrics, fmt, units)]
+    return Table(fmt("sheet_by_region"), table, columns)
+
+
+def program_table(result: Result, fmt: Formatter) -> Table:
+    """Spend, share and outcomes per program, with the program's name."""
+    units = result.data.metric_units
+    table = result.by("program").reset_index()
+    columns = [_level_column("program", fmt)]
+    names = program_names(result, fmt)
+    if names is not None:
+        table.insert(1, "name", names.reindex(table["program"]).to_numpy())
+        columns.append(Column("name", fmt("col_program_name")))
+    columns += [Column("spend", fmt("col_spend"), "bn"), Column("share", fmt("col_share"), "share"),
+                *_metric_columns(result.data.metrics, fmt, units)]
+    return Table(fmt("sheet_by_program"), table, columns)
+
+
+def _allocation_table(result: Result, fmt: Formatter) -> Table:
+    units = result.data.metric_units
+    table = result.to_frame().reset_index()
+    columns = [*(_level_column(level, fmt) for level in result.data.levels),
+               Column("spend", fmt("col_spend"), "bn"),
+               *_metric_columns(result.data.metrics, fmt, units),
+               Column("capacity", fmt("col_capacity"), "bn"),
+               Column("at_capacity", fmt("col_at_capacity"), "bool")]
+    return Table(fmt("sheet_allocation"), table, columns)
+
+
+def constraint_columns(fmt: Formatter, scenario: bool = False) -> list[Column]:
+    """Columns of a constraints sheet (with a first ``scenario`` column for a set)."""
+    columns = [Column("constraint", fmt("col_rule")), Column("family", fmt("col_family")),
+               Column("label", fmt("col_row")), Column("activity", fmt("col_activity"), "value"),
+               Column("lower", fmt("col_lower"), "value"),
+               Column("upper", fmt("col_upper"), "value"),
+               Column("slack", fmt("col_slack"), "value"),
+               Column("shadow_price", fmt("col_shadow"), "price"),
+               Column("binding", fmt("col_binding"), "bool"),
+               Column("in_words", fmt("col_in_words"))]
+    return [Column("scenario", fmt("col_scenario")), *columns] if scenario else columns
+
+
+def constraints_table(constraints: pd.DataFrame, unit: ObjectiveUnit, fmt: Formatter,
+                      units: Mapping[str, str], mip: bool, sheet: str) -> Table:
+    """Every policy row with its shadow price and, for a binding row, the sentence."""
+    table = constraints.copy()
+    table["in_words"] = [
+        "" if not bool(row["binding"]) else row_name(row, fmt, units) if mip
+        else constraint_sentence(row, unit, fmt, units)
+        for _, row in table.iterrows()
+    ]
+    return Table(sheet, table, constraint_columns(fmt))
+
+
+def equity_table(result: Result, fmt: Formatter) -> Table:
+    """Gini, Theil, CV and per-capita extremes of spend and of every metric (one row each)."""
+    wide = result.equity.unstack("measure")
+    measures = ["gini", "theil", "cv", "min_per_capita", "max_per_capita"]
+    order = ["spend", *[m for m in result.data.metrics if m in wide.index]]
+    wide = wide.reindex(index=order, columns=measures).rename_axis("of").reset_index()
+    wide["name"] = [capitalize(metric_name(str(of), fmt)) for of in wide["of"]]
+    wide["unit"] = [fmt("unit_rp_per_capita") if of == "spend" else fmt("unit_per_100k")
+                    for of in wide["of"]]
+    columns = [Column("name", fmt("col_of")),
+               *(Column(m, fmt(f"measure_{m}"), "ratio") for m in measures[:3]),
+               Column("min_per_capita", fmt("measure_min_per_capita"), "num"),
+               Column("max_per_capita", fmt("measure_max_per_capita"), "num"),
+               Column("unit", fmt("col_unit"))]
+    return Table(fmt("sheet_equity"), wide, columns)
+
+
+def is_illustrative(sources: pd.DataFrame) -> pd.Series:
+    """Whether each sources row is marked ILLUSTRATIVE (or SYNTHETIC) in any of its texts."""
+    if not len(sources):
+        return pd.Series([], dtype=bool)
+    flags = [any(not missing(v) and ("ILLUSTRATIVE" in str(v) or "SYNTHETIC" in str(v))
+                 for v in row) for row in sources.itertuples(index=False, name=None)]
+    return pd.Series(flags, index=sources.index, dtype=bool)
+
+
+def sources_table(result: Result, fmt: Formatter) -> Table:
+    """The dataset's sources table with an ``illustrative`` flag."""
+    sources = result.data.sources
+    table = sources.copy() if sources is not None else pd.DataFrame()
+    table["illustrative"] = is_illustrative(table).to_numpy() if len(table) else []
+    headers = {"table": "col_table", "column": "col_column", "definition": "col_definition",
+               "unit": "col_unit", "year": "col_source_year", "source": "col_source",
+               "note": "col_note", "illustrative": "col_illustrative"}
+    columns = [Column(c, fmt(headers[c]), "bool" if c == "illustrative" else "text")
+               for c in headers if c in table.columns]
+    columns += [Column(c, str(c)) for c in table.columns if c not in headers]
+    return Table(fmt("sheet_sources"), table, columns)
+
+
+def projects_table(result: Result, fmt: Formatter, built_only: bool = False) -> Table:
+    """Candidate projects: built or not, cell, cost and outcomes."""
+    units = result.data.metric_units
+    table = result.projects.reset_index()
+    if built_only:
+        table = table[table["built"]]
+    levels = [c for c in result.data.levels if c in table.columns]
+    columns = [Column("project", fmt("col_project")),
+               *([] if built_only else [Column("built", fmt("col_built"), "bool")]),
+               *(_level_column(level, fmt) for level in levels),
+               Column("cost", fmt("col_cost"), "bn"),
+               *_metric_columns([m for m in result.data.metrics if m in table.columns], fmt,
+                                units)]
+    return Table(fmt("sheet_projects"), table, [c for c in columns if c.key in table.columns])
+
+
+def plan_tables(result: Result, fmt: Formatter, date_text: str) -> list[Table]:
+    """Every table of a plan's workbook, in sheet order."""
+    units = result.data.metric_units
+    unit = result.objective_unit
+    objective, rules = policy_lines(result.policy, fmt, units)
+    assumptions = pd.DataFrame({"rule": [fmt("objective_line", objective=objective), *rules]})
+    tables = [
+        _summary_table(result, fmt, date_text),
+        _allocation_table(result, fmt),
+        region_table(result, fmt),
+        program_table(result, fmt),
+        constraints_table(result.constraints, unit, fmt, units, result.lp.is_mip,
+                          fmt("sheet_constraints")),
+        equity_table(result, fmt),
+        sources_table(result, fmt),
+        Table(fmt("sheet_assumptions"), assumptions, [Column("rule", fmt("col_rule"))]),
+    ]
+    if result.data.projects is not None:
+        tables.append(projects_table(result, fmt))
+    return tables
