@@ -24,7 +24,6 @@ user's terms:
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -32,30 +31,31 @@ from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
-import scipy.sparse as sp
 
-from ikmopt.core.errors import InfeasibleError, PolicyError, SolverError
+from ikmopt.core.errors import InfeasibleError, PolicyError
 from ikmopt.data.dataset import Dataset
-from ikmopt.model.build import build
 from ikmopt.model.constraints import Budget, Constraint, GiniCap, OutcomeEquity, Share, Target
 from ikmopt.model.lp import LinearProgram, RowBlock
 from ikmopt.model.policy import Policy
+from ikmopt.solving.elastic import (
+    constraint_lp,
+    elastic_relaxation,
+    feasible,
+    outward,
+    relaxable,
+    row_table,
+    rows_of,
+    rule_rows,
+    suggest_relaxations,
+)
 from ikmopt.solving.options import SolveOptions
-from ikmopt.solving.solvers import solve
 
 __all__ = ["Diagnosis", "Relaxed", "diagnose"]
 
-#: Violations below this (relative to the row's magnitude) count as none.
-_TOL = 1e-7
 #: Relax-and-check rounds of :meth:`Diagnosis.relaxed_policy`.
 _ROUNDS = 5
 #: Rules with more rows than this are not reduced row by row in the conflict set.
 MAX_ROW_FILTER = 400
-#: Unit of each family's rows, for messages.
-_UNITS = {"budget": "Rp bn", "region_bounds": "Rp bn", "committed": "Rp bn",
-          "project_count": "projects", "ramp": "Rp bn"}
-#: Unit of the number of each kind of ratio row.
-_RATIO_UNITS = {"share": "share", "gini": "Gini", "ratio": "ratio"}
 
 
 # ---------------------------------------------------------------------- relaxed rules
@@ -121,7 +121,7 @@ class Diagnosis:
 
     @cached_property
     def _lp(self) -> LinearProgram:
-        return _constraint_lp(self.data, self.policy)
+        return constraint_lp(self.data, self.policy)
 
     @cached_property
     def conflicts(self) -> pd.DataFrame:
@@ -132,11 +132,11 @@ class Diagnosis:
         that remain); rules with more than :data:`MAX_ROW_FILTER` rows keep all their rows.
         """
         lp = self._lp
-        rules = _rules(lp)
+        rules = rule_rows(lp)
         active = dict(rules)
         for r in list(active):  # deletion filter over rules
             trial = {k: v for k, v in active.items() if k != r}
-            if not _feasible(lp, _rows_of(trial), self.options):
+            if not feasible(lp, rows_of(trial), self.options):
                 active = trial
         for r in list(active):  # then over rows within each remaining rule
             rows = active[r]
@@ -146,11 +146,11 @@ class Diagnosis:
             for i in rows:
                 trial_rows = [j for j in kept if j != i]
                 trial = {**active, r: np.array(trial_rows, dtype=np.int64)}
-                if not _feasible(lp, _rows_of(trial), self.options):
+                if not feasible(lp, rows_of(trial), self.options):
                     kept = trial_rows
             active[r] = np.array(kept, dtype=np.int64)
-        rows = _rows_of(active)
-        return _row_table(lp, self.policy, rows)
+        rows = rows_of(active)
+        return row_table(lp, self.policy, rows)
 
     @cached_property
     def alternatives(self) -> pd.DataFrame:
@@ -161,10 +161,10 @@ class Diagnosis:
         """
         lp = self._lp
         frames = []
-        for rows in _rules(lp).values():
+        for rows in rule_rows(lp).values():
             try:
-                frames.append(_elastic(self.data, self.policy, lp, rows, self.options,
-                                       self.weights))
+                frames.append(elastic_relaxation(self.data, self.policy, lp, rows,
+                                                 self.options, self.weights))
             except InfeasibleError:
                 continue
         if not frames:
@@ -274,12 +274,12 @@ def diagnose(
     'optimal'
     """
     options = SolveOptions.of(solver, **solve_options)
-    lp = _constraint_lp(data, policy)
-    if _feasible(lp, np.flatnonzero(_relaxable(lp)), options):
+    lp = constraint_lp(data, policy)
+    if feasible(lp, np.flatnonzero(relaxable(lp)), options):
         return None
     weights = dict(weights or {})
-    table = _elastic(data, policy, lp, np.flatnonzero(_relaxable(lp)), options, weights)
-    return Diagnosis(data, policy, table, _suggest(table), options, weights)
+    table = elastic_relaxation(data, policy, lp, np.flatnonzero(relaxable(lp)), options, weights)
+    return Diagnosis(data, policy, table, suggest_relaxations(table), options, weights)
 
 
 def attach(err: InfeasibleError, data: Dataset, policy: Policy,
@@ -296,207 +296,7 @@ def attach(err: InfeasibleError, data: Dataset, policy: Policy,
     return out
 
 
-# ---------------------------------------------------------------------- internals
-def _constraint_lp(data: Dataset, policy: Policy) -> LinearProgram:
-    """The policy's rows without an objective (feasibility is all that matters here)."""
-    lp = build(data, policy)
-    return lp.with_cost(np.zeros(lp.n_cols))
-
-
-def _relaxable(lp: LinearProgram) -> np.ndarray:
-    return (lp.rows["kind"] != "definition").to_numpy().copy()
-
-
-def _rules(lp: LinearProgram) -> dict[int, np.ndarray]:
-    """Relaxable rows grouped by rule position, in policy order (objective rows last)."""
-    rows = np.flatnonzero(_relaxable(lp))
-    owner = lp.rows["constraint"].to_numpy()[rows]
-    order = sorted(set(owner.tolist()), key=lambda r: (r < 0, r))
-    return {r: rows[owner == r] for r in order}
-
-
-def _rows_of(rules: Mapping[int, np.ndarray]) -> np.ndarray:
-    parts = [np.asarray(v, dtype=np.int64) for v in rules.values()]
-    return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
-
-
-def _feasible(lp: LinearProgram, keep: np.ndarray, options: SolveOptions) -> bool:
-    """Whether the program is feasible with only the ``keep`` policy rows.
-
-    Definition rows, column bounds and integrality always hold.
-    """
-    drop = _relaxable(lp)
-    drop[keep] = False
-    lower, upper = lp.row_lower.copy(), lp.row_upper.copy()
-    lower[drop], upper[drop] = -np.inf, np.inf
-    try:
-        solve(replace(lp, row_lower=lower, row_upper=upper), options)
-    except InfeasibleError:
-        return False
-    except SolverError as err:
-        if err.status == "unbounded":  # the zero objective cannot be; treat as feasible
-            return True
-        raise
-    return True
-
-
-def _magnitude(data: Dataset, policy: Policy, lp: LinearProgram, rows: np.ndarray
-               ) -> np.ndarray:
-    """Scale of each row: its bound (Rp bn or outcome units), ``alpha * T`` for shares."""
-    reference = policy.budget.total or float(data.capacity.sum()) or 1.0
-    upper = np.where(np.isfinite(lp.col_upper), lp.col_upper, reference)
-    spread = abs(lp.A[rows]) @ upper
-    lo, hi = lp.row_lower[rows], lp.row_upper[rows]
-    bound = np.maximum(np.where(np.isfinite(lo), abs(lo), 0), np.where(np.isfinite(hi),
-                                                                       abs(hi), 0))
-    magnitude = np.maximum(bound, 1e-3 * spread)
-    ratio = lp.ratio_rows()[rows]
-    theta = lp.rows["param"].to_numpy()[rows]
-    magnitude[ratio] = np.maximum(np.abs(theta[ratio]), 0.01) * reference
-    return np.maximum(magnitude, 1e-9)
-
-
-def _rule_weight(weights: Mapping[Any, float], lp: LinearProgram, rows: np.ndarray
-                 ) -> np.ndarray:
-    owner = lp.rows["constraint"].to_numpy()[rows]
-    family = lp.rows["family"].astype(str).to_numpy()[rows]
-    out = np.ones(len(rows))
-    for key, value in weights.items():
-        if not (isinstance(value, int | float) and value > 0 and math.isfinite(value)):
-            raise PolicyError(f"diagnose: weight of {key!r} must be a positive number, got "
-                              f"{value!r}")
-        out[(owner == key) if isinstance(key, int) else (family == str(key))] = float(value)
-    return out
-
-
-def _elastic(data: Dataset, policy: Policy, lp: LinearProgram, rows: np.ndarray,
-             options: SolveOptions, weights: Mapping[Any, float]) -> pd.DataFrame:
-    """Solve the elastic program relaxing ``rows``; the violated rows as a table."""
-    lower_open = np.isfinite(lp.row_lower[rows])
-    upper_open = np.isfinite(lp.row_upper[rows])
-    up_rows, down_rows = rows[lower_open], rows[upper_open]
-    k_up, k_down = len(up_rows), len(down_rows)
-    E = sp.csr_matrix(
-        (np.concatenate([np.ones(k_up), -np.ones(k_down)]),
-         (np.concatenate([up_rows, down_rows]), np.arange(k_up + k_down))),
-        shape=(lp.n_rows, k_up + k_down))
-    magnitude = _magnitude(data, policy, lp, rows)
-    w = _rule_weight(weights, lp, rows) / magnitude
-    cost = -np.concatenate([w[lower_open], w[upper_open]])
-    scale = 1.0 / max(float(np.abs(cost).max(initial=0.0)), 1e-300)
-    elastic = replace(
-        lp,
-        A=sp.hstack([lp.A, E], format="csr"),
-        cost=np.concatenate([np.zeros(lp.n_cols), cost * scale]),
-        col_lower=np.concatenate([lp.col_lower, np.zeros(k_up + k_down)]),
-        col_upper=np.concatenate([lp.col_upper, np.full(k_up + k_down, np.inf)]),
-        integrality=None if lp.integrality is None else np.concatenate(
-            [lp.integrality, np.zeros(k_up + k_down, dtype=bool)]),
-        aux=pd.concat([lp.aux, pd.DataFrame({"family": "elastic",
-                                             "label": [""] * (k_up + k_down)})],
-                      ignore_index=True),
-    )
-    solution = solve(elastic, options)
-    x = solution.x[: lp.n_cols]
-    violation = solution.x[lp.n_cols:]
-    candidates = np.concatenate([up_rows, down_rows])
-    sides = np.array(["min"] * k_up + ["max"] * k_down, dtype=object)
-    scale = np.concatenate([magnitude[lower_open], magnitude[upper_open]])
-    hit = violation > _TOL * scale
-    return _row_table(lp, policy, candidates[hit], sides=list(sides[hit]), x=x)
-
-
-def _row_table(lp: LinearProgram, policy: Policy, rows: np.ndarray,
-               sides: list[str] | None = None, x: np.ndarray | None = None) -> pd.DataFrame:
-    """Rows in the user's units: shares as shares, others in their own units."""
-    meta = lp.rows.iloc[rows]
-    kind = meta["kind"].astype(str).to_numpy()
-    lo, hi = lp.row_lower[rows], lp.row_upper[rows]
-    if sides is None:
-        sides = ["min" if np.isfinite(a) else "max" for a in lo]
-    side = np.array(sides, dtype=object)
-    bound = np.where(side == "min", lo, hi).astype(float)
-    ratio = lp.ratio_rows()[rows]
-    bound[ratio] = meta["param"].to_numpy()[ratio]
-    owner = meta["constraint"].to_numpy()
-    table = pd.DataFrame({
-        "rule": owner,
-        "constraint": [_describe(policy, int(r)) for r in owner],
-        "family": meta["family"].astype(str).to_numpy(),
-        "label": meta["label"].to_numpy(),
-        "side": side,
-        "bound": bound,
-        "unit": [_RATIO_UNITS.get(k) or _UNITS.get(f, str(lab).split()[0] if f == "target"
-                                                   else "")
-                 for k, f, lab in zip(kind, meta["family"].astype(str), meta["label"],
-                                      strict=True)],
-    })
-    if x is not None:
-        activity = lp.user_terms(x, rows=rows).activity
-        table["relaxed"] = activity
-        table["change"] = activity - bound
-    table["position"] = rows - _first_row(lp, owner)
-    return table.reset_index(drop=True)
-
-
-def _first_row(lp: LinearProgram, owner: np.ndarray) -> np.ndarray:
-    """Position of each rule's first row in the program (rows are in emission order)."""
-    firsts = pd.Series(np.arange(lp.n_rows)).groupby(lp.rows["constraint"].to_numpy()).min()
-    return firsts.reindex(owner).to_numpy()
-
-
-def _describe(policy: Policy, position: int) -> str:
-    if position == 0:
-        return policy.budget.describe()
-    if position > 0:
-        return policy.constraints[position - 1].describe()
-    return f"objective {policy.objective.describe()}"
-
-
-def _fmt(value: float, unit: str) -> str:
-    if unit == "Rp bn":
-        return f"Rp {value:,.1f} bn"
-    if unit in _RATIO_UNITS.values():
-        return f"{value:.4g}"
-    number = f"{value:,.1f}" if abs(value) >= 100 else f"{value:.4g}"
-    return number + (f" {unit}" if unit else "")
-
-
-def _suggest(table: pd.DataFrame) -> list[str]:
-    """One line per rule: what to lower or raise, from what to what."""
-    lines = []
-    for _, group in table.groupby("rule", sort=False):
-        first = group.iloc[0]
-        verb = "lower" if first["side"] == "min" else "raise"
-        unit = first["unit"]
-        if len(group) == 1:
-            relaxed = _outward(first["relaxed"], first["side"], unit)
-            if first["family"] == "budget" and first["label"] == "total" \
-                    and first["side"] == "max":
-                lines.append(f"raise Budget total from {_fmt(first['bound'], unit)} to "
-                             f"{_fmt(relaxed, unit)} "
-                             f"(+{_fmt(relaxed - first['bound'], unit).removeprefix('Rp ')})")
-                continue
-            plain = unit in _RATIO_UNITS.values() or first["label"] in ("total", first["unit"])
-            where = "" if plain else f" for {first['label']}"
-            lines.append(f"{verb} {first['constraint']}{where} from "
-                         f"{_fmt(first['bound'], unit)} to {_fmt(relaxed, unit)}")
-            continue
-        worst = group.iloc[int(np.argmax(np.abs(group["change"].to_numpy())))]
-        lines.append(
-            f"{verb} {first['constraint']} for {len(group)} {first['side']} rows, by "
-            f"{_fmt(float(np.abs(group['change']).sum()), unit)} in all; most for "
-            f"{worst['label']}: from {_fmt(worst['bound'], unit)} to "
-            f"{_fmt(_outward(worst['relaxed'], worst['side'], unit), unit)}")
-    return lines
-
-
-def _outward(value: float, side: str, unit: str) -> float:
-    """``value`` rounded so the bound only loosens (down for a min, up for a max)."""
-    step = 1e-4 if unit in _RATIO_UNITS.values() else 1e-1
-    return (math.floor(value / step) if side == "min" else math.ceil(value / step)) * step
-
-
+# ---------------------------------------------------------------------- applying a relaxation
 def _apply(policy: Policy, lp: LinearProgram, table: pd.DataFrame) -> Policy:
     """``policy`` with the table's relaxations applied.
 
@@ -509,7 +309,7 @@ def _apply(policy: Policy, lp: LinearProgram, table: pd.DataFrame) -> Policy:
         rule = int(rule)
         if rule < 0:
             raise PolicyError("the objective's own rows (MinCost targets) are over-demanding; "
-                              "lower its targets: " + "; ".join(_suggest(group)))
+                              "lower its targets: " + "; ".join(suggest_relaxations(group)))
         original = budget if rule == 0 else constraints[rule - 1]
         new = _relax_rule(original, group, lp, rule)
         if rule == 0:
@@ -528,7 +328,7 @@ def _relax_budget(rule: Budget, group: pd.DataFrame) -> Budget:
         level, key = keys[int(row.position)]
         # spend_all makes the total an equality: move it to the amount the plan can spend
         value = (float(row.relaxed) if row.side == "min"
-                 else _outward(row.relaxed, row.side, row.unit))
+                 else outward(row.relaxed, row.side, row.unit))
         if level == "total":
             total = value
         else:
@@ -538,7 +338,7 @@ def _relax_budget(rule: Budget, group: pd.DataFrame) -> Budget:
 
 def _relax_rule(rule: Constraint, group: pd.DataFrame, lp: LinearProgram, position: int
                 ) -> Constraint:
-    loosened = {row.position: _outward(row.relaxed, row.side, row.unit)
+    loosened = {row.position: outward(row.relaxed, row.side, row.unit)
                 for row in group.itertuples()}
     sides = dict(zip(group["position"], group["side"], strict=True))
     if isinstance(rule, Budget):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import html
 from collections.abc import Callable, Sequence
 from functools import cached_property
 from pathlib import Path
@@ -18,6 +17,7 @@ from ikmopt.model.lp import LinearProgram
 from ikmopt.model.objectives import ObjectiveUnit
 from ikmopt.model.policy import Policy
 from ikmopt.solving.evaluate import Evaluation
+from ikmopt.solving.result_text import result_html, result_repr, row_units, summary_text
 from ikmopt.solving.sensitivity import ranging, sensitivity
 from ikmopt.solving.solvers.base import Solution, Status
 
@@ -323,107 +323,13 @@ class Result:
             Show only the ``top`` regions by spend (and binding rows); default all regions
             and the ten binding rows with the largest shadow prices.
         """
-        out = self.outcomes
-        lines = [
-            f"ikmopt plan on '{self.data.name}' — status {self.status}, solver {self.solver}",
-            "Objective: " + self.policy.objective.describe() + f" = {self.objective:,.6g}",
-        ]
-        if self.unspent is not None:
-            lines += ["", "WARNING: " + self.unspent.message()]
-        lines += ["", "Outcomes"]
-        units = {"spend": self.data.money_unit, **self.data.metric_units}
-        for name, value in out.items():
-            number = _whole(value) if is_count(name, units) else f"{value:,.1f}"
-            lines.append(f"  {name:<14} {number:>16}  {units.get(name, '')}")
-        by_region = self.by("region").sort_values("spend", ascending=False)
-        funded = int((by_region["spend"] > 1e-9).sum())
-        shown = len(by_region) if top is None else min(top, len(by_region))
-        lines += ["", f"Regions by spend, Rp bn ({funded} of {len(by_region)} funded"
-                  + (f"; top {shown} shown" if shown < len(by_region) else "") + ")"]
-        cols = ["spend", *self.data.metrics[:2], "share"]
-        region_cols = [*cols, "spend_rp_per_capita"]
-        lines.append(_text_table(by_region.head(shown)[region_cols], units))
-        lines += ["", "Program split"]
-        lines.append(_text_table(self.by("program")[cols], units))
-        if self.data.projects is not None:
-            lines += ["", self._projects_text(top)]
-        lines += ["", *self._binding_text(top)]
-        gini = self.equity.get(("spend", "gini"), np.nan)
-        lines += ["", f"Gini of spend per capita across regions: {gini:.3f}"]
-        return "\n".join(lines)
-
-    def _binding_text(self, top: int | None) -> list[str]:
-        """The binding rules with their prices per the reader's step (summary section)."""
-        binding = self.binding
-        shown = binding.head(10 if top is None else top)
-        count = (f"{len(binding)}" if len(shown) == len(binding)
-                 else f"{len(binding)}; the {len(shown)} with the largest prices shown")
-        if self.lp.is_mip:
-            lines = [f"Binding constraints ({count}; no shadow prices: a plan with "
-                     f"{self.mip_reason} is a MIP, whose duals are not defined)"]
-            columns = ["family", "label", "activity", "unit"]
-        else:
-            lines = [f"Binding constraints ({count}); price: objective change per step of "
-                     "the bound as written (price_per)"]
-            columns = ["family", "label", "activity", "unit", "price", "price_per"]
-        if not len(shown):
-            return lines
-        show = shown[columns]
-        equivalent = None if self.lp.is_mip else self._price_equivalent()
-        if equivalent is not None:  # a normalized score means little: say it in a metric
-            metric, per_unit = equivalent
-            show = show.assign(**{f"in_{metric}": show["price"] * per_unit})
-            lines += [f"(in_{metric}: the price in {metric}-equivalents; one unit of the "
-                      "normalized objective",
-                      f" is worth {per_unit:,.0f} {metric}, the {metric} optimum over its "
-                      "weight)"]
-        show = show.assign(activity=[_in_unit(a, u) for a, u in
-                                     zip(show["activity"], show["unit"], strict=True)])
-        lines.append(_text_table(show.set_index(["family", "label"])))
-        return lines
-
-    def _price_equivalent(self) -> tuple[str, float] | None:
-        """(metric, value of one objective unit in it) for a normalized Weighted objective."""
-        unit = self.objective_unit
-        if unit.kind != "normalized" or unit.equivalent is None or unit.staged:
-            return None
-        return str(unit.metric), float(unit.equivalent)
-
-    def _projects_text(self, top: int | None) -> str:
-        table = self.projects
-        built = table[table["built"]]
-        shown = built if top is None else built.head(top)
-        head = (f"Projects built: {len(built)} of {len(table)}, Rp {built['cost'].sum():,.1f} bn"
-                + (f"; first {len(shown)} shown" if len(shown) < len(built) else ""))
-        if not len(built):
-            return head
-        columns = [*self.data.levels, "cost", *self.data.metrics[:2]]
-        units = {"spend": self.data.money_unit, **self.data.metric_units}
-        return head + "\n" + _text_table(shown[columns], units)
+        return summary_text(self, top)
 
     def __repr__(self) -> str:
-        out = self.outcomes
-        metrics = ", ".join(f"{m}={out[m]:,.0f}" for m in self.data.metrics)
-        return (
-            f"<ikmopt.Result {self.status}: spend Rp {out['spend']:,.1f} bn over "
-            f"{self.lp.n_cells} cells; {metrics}>"
-        )
+        return result_repr(self)
 
     def _repr_html_(self) -> str:
-        out = self.outcomes.to_frame().to_html(float_format=lambda v: f"{v:,.1f}")
-        top = (
-            self.by("region").sort_values("spend", ascending=False).head(10)
-            .to_html(float_format=lambda v: f"{v:,.2f}")
-        )
-        binding = self.binding.head(10)[["family", "label", "activity", "shadow_price"]].to_html(
-            index=False, float_format=lambda v: f"{v:,.4g}"
-        )
-        return (
-            f"<div><strong>ikmopt Result</strong> — {html.escape(str(self.status))}, "
-            f"{html.escape(self.policy.objective.describe())}"
-            f"<h4>Outcomes</h4>{out}<h4>Top regions</h4>{top}"
-            f"<h4>Binding constraints</h4>{binding}</div>"
-        )
+        return result_html(self)
 
     # ------------------------------------------------------------------ export
     def tables(self) -> dict[str, pd.DataFrame]:
@@ -493,88 +399,3 @@ class Result:
         from ikmopt.solving.solvers.pulp import write_mps
 
         return write_mps(self.lp, path)
-
-
-#: Row families whose bounds are money.
-MONEY_FAMILIES = ("budget", "region_bounds", "committed", "ramp")
-#: Reader's step of each kind of ratio row: (unit, step, what the step is called).
-_RATIO_STEPS = {"share": ("share", 0.01, "1 pp"), "gini": ("Gini", 0.01, "0.01 Gini"),
-                "ratio": ("ratio", 0.01, "0.01 ratio")}
-
-
-def row_units(rows: pd.DataFrame, metric_units: dict[str, str],
-              money_unit: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Unit, reader's step and the step's name of every row of a program's row table.
-
-    Money rows are in ``money_unit`` (a price per Rp 1 bn); ratio rows per 0.01 of their
-    number (a percentage point of a share); target and goal rows per one unit of their
-    metric; project counts per project.
-    """
-    money = money_unit.replace("IDR", "Rp")
-    family = rows["family"].astype(str).to_numpy()
-    kind = rows["kind"].astype(str).to_numpy()
-    label = rows["label"].astype(str).to_numpy()
-    unit = np.full(len(rows), "", dtype=object)
-    step = np.ones(len(rows))
-    per = np.full(len(rows), "1 unit", dtype=object)
-    money_rows = np.isin(family, MONEY_FAMILIES)
-    unit[money_rows] = money
-    per[money_rows] = (money.replace("Rp ", "Rp 1 ", 1) if money.startswith("Rp ")
-                       else f"1 {money}")
-    for name, (u, size, text) in _RATIO_STEPS.items():
-        at = kind == name
-        unit[at], step[at], per[at] = u, size, text
-    metric_rows = np.isin(family, ["target", "goal"])
-    for i in np.flatnonzero(metric_rows):
-        metric = label[i].split(" ")[0]
-        unit[i] = metric_units.get(metric, metric)
-        per[i] = f"1 {unit[i]}"
-    projects = family == "project_count"
-    unit[projects], per[projects] = "projects", "1 project"
-    return unit, step, per
-
-
-#: Units whose amounts are counted in whole numbers (jobs, firms, people, projects).
-COUNT_UNITS = ("jobs", "persons", "people", "firms", "units", "projects", "certificates",
-               "orang", "unit usaha")
-
-
-def is_count(name: str, units: dict[str, str]) -> bool:
-    """Whether a column counts things (printed as a whole number)."""
-    return units.get(name, "") in COUNT_UNITS or name in ("jobs", "projects_built")
-
-
-def _whole(value: float) -> str:
-    return f"{value:,.0f}" if np.isfinite(value) else f"{value:g}"
-
-
-def _number(v: float) -> str:
-    if v == 0 or not np.isfinite(v):
-        return f"{v:g}"
-    if abs(v) < 0.01:
-        return f"{v:.3g}"
-    return f"{v:,.3f}" if abs(v) < 1 else f"{v:,.1f}"
-
-
-def _percent(v: float) -> str:
-    return f"{100 * v:.1f}%" if np.isfinite(v) else f"{v:g}"
-
-
-def _in_unit(value: float, unit: str) -> str:
-    """A row's activity in its unit: shares as percentages, counts whole, money 1 decimal."""
-    if unit == "share":
-        return _percent(value)
-    if unit in ("Gini", "ratio"):
-        return f"{value:.3f}" if np.isfinite(value) else f"{value:g}"
-    if unit in COUNT_UNITS:
-        return _whole(value)
-    return _number(value)
-
-
-def _text_table(frame: pd.DataFrame, units: dict[str, str] | None = None) -> str:
-    """A frame as text: shares as percentages, counts as whole numbers."""
-    units = dict(units or {})
-    formatters = {column: _percent if column == "share" else _whole
-                  for column in frame.columns
-                  if column == "share" or is_count(str(column), units)}
-    return frame.to_string(float_format=_number, formatters=formatters)
