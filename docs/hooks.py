@@ -16,7 +16,7 @@ Tables from the package data
 
 The scenario file reference
     The What-if scenarios page contains ``<!-- scenario-reference -->``, replaced by tables
-    built from :mod:`ikmopt.scenarios.files` (``TOP_KEYS``, ``SOLVER_KEYS``, ``REGISTRY`` and
+    built from :mod:`ikmopt.scenarios.registry` (``TOP_KEYS``, ``SOLVER_KEYS``, ``REGISTRY`` and
     ``DATA_OPS``): for every constraint, objective and data override its scenario key, the
     Python class or method, its arguments with their defaults (``inspect.signature``) and
     the first line of its docstring. A key added to the registry appears without editing
@@ -117,8 +117,8 @@ def _arguments(func, skip: int = 0) -> str:
 
 
 def scenario_reference() -> str:
-    """Markdown tables of every key a scenario file accepts, from ``ikmopt.scenarios.files``."""
-    from ikmopt.scenarios import files as scenarios
+    """Markdown tables of every key a scenario file accepts, from ``ikmopt.scenarios.registry``."""
+    from ikmopt.scenarios import registry as scenarios
 
     out = [
         "Top-level keys: " + ", ".join(f"`{k}`" for k in scenarios.TOP_KEYS) + ".",

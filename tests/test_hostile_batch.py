@@ -33,7 +33,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import ikmopt as ik
-from ikmopt.scenarios.batch import BatchInterrupted, ScenarioResult, _folder_name
+from ikmopt.scenarios.batch import BatchInterrupted
+from ikmopt.scenarios.folders import folder_name as _folder_name
+from ikmopt.scenarios.results import ScenarioResult
 from test_hostile import expect_error, snapshot
 
 

@@ -21,7 +21,8 @@ import pytest
 import ikmopt as ik
 from ikmopt.cli import main
 from ikmopt.core.checks import number, short_repr, shorten
-from ikmopt.scenarios.files import MAX_ALIAS_NODES, MAX_EXTENDS_DEPTH
+from ikmopt.scenarios.loading import MAX_EXTENDS_DEPTH
+from ikmopt.scenarios.yaml import MAX_ALIAS_NODES
 from test_hostile import expect_error, named_tables, replace_text, write_folder
 
 #: What "returns within a few seconds" means here (the bugs hung for minutes or forever).

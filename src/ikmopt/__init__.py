@@ -62,13 +62,17 @@ from ikmopt.model.objectives import (
 )
 from ikmopt.model.objectives.risk import CVaR, ExpectedValue
 from ikmopt.model.policy import Policy
-from ikmopt.scenarios.batch import InProcessExecutor, ScenarioResult, ScenarioResults, run_scenarios
-from ikmopt.scenarios.files import Scenario, ScenarioError, load_scenario, load_scenarios
+from ikmopt.scenarios.batch import run_scenarios
+from ikmopt.scenarios.errors import ScenarioError
+from ikmopt.scenarios.loading import load_scenario, load_scenarios
+from ikmopt.scenarios.results import ScenarioResult, ScenarioResults
+from ikmopt.scenarios.scenario import Scenario
+from ikmopt.scenarios.workers import InProcessExecutor
 from ikmopt.solving.diagnose import Diagnosis, diagnose
 from ikmopt.solving.evaluate import Evaluation, evaluate
 from ikmopt.solving.optimize import optimize
-from ikmopt.solving.result import Result
 from ikmopt.solving.options import SolveOptions
+from ikmopt.solving.result import Result
 from ikmopt.solving.solvers import SOLVERS, Solution, Status, solve
 
 __all__ = [

@@ -24,8 +24,9 @@ from ikmopt.data import datasets
 from ikmopt.data.dataset import Dataset
 from ikmopt.model.defaults import default_policy
 from ikmopt.report import FORMATS, LANGUAGES, report_format
-from ikmopt.scenarios.batch import BatchInterrupted, ScenarioResults, run_scenarios
-from ikmopt.scenarios.files import load_scenario, scenario_files
+from ikmopt.scenarios.batch import BatchInterrupted, run_scenarios
+from ikmopt.scenarios.loading import load_scenario, scenario_files
+from ikmopt.scenarios.results import ScenarioResults
 from ikmopt.solving.optimize import optimize
 from ikmopt.solving.result import Result
 from ikmopt.solving.solvers import SOLVERS

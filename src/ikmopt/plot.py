@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from ikmopt.analysis.frontier import Frontier
     from ikmopt.analysis.projection import Projection
     from ikmopt.analysis.simulate import Simulation
-    from ikmopt.scenarios.batch import Comparison
+    from ikmopt.scenarios.results import Comparison
     from ikmopt.solving.evaluate import Evaluation
     from ikmopt.solving.result import Result
 

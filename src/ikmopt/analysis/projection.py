@@ -44,8 +44,6 @@ with your own.
 
 from __future__ import annotations
 
-import math
-import operator
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -53,6 +51,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ikmopt.analysis.projection_inputs import (
+    check_years,
+    horizon_years,
+    ramp_up_matrix,
+    survival_rates,
+)
 from ikmopt.core.errors import DataError, PolicyError
 from ikmopt.core.validation import suggest
 from ikmopt.data.dataset import Dataset
@@ -276,34 +280,16 @@ def project(
     >>> float(round(jobs[2] / jobs[1], 6)), float(round(jobs[3] / jobs[2], 6))
     (1.8, 0.9)
     """
-    n_years = _years(years)
-    if isinstance(allocation, Result | Evaluation):
-        base = allocation.data
-        if data is None:
-            data = base
-        elif not isinstance(data, Dataset) or not data.cells.equals(base.cells):
-            raise DataError("project: data= must be a Dataset with the same cells as the "
-                            "plan's dataset")
-        built = allocation.projects["built"] if base.projects is not None else None
-        evaluation = evaluate(data, allocation.allocation, projects=built)
-    else:
-        if data is None:
-            raise DataError("project: give data= with an allocation (or pass a Result)")
-        if not isinstance(data, Dataset):
-            raise DataError(f"project: data= must be an ik.Dataset, got {type(data).__name__}")
-        evaluation = evaluate(data, allocation, projects=projects)
-    if "jobs" not in data.metrics:
-        raise DataError(f"project: dataset '{data.name}' has no 'jobs' metric; its metrics "
-                        f"are {list(data.metrics)}")
-
+    n_years = check_years(years, MAX_YEARS)
+    data, evaluation = _evaluation(allocation, data, projects)
     programs = pd.Index(data.programs.index)
-    survival_rates, survival_used = _survival(survival, programs)
-    ramp, ramp_used = _ramp_up(ramp_up, programs)
-    spend_year, horizon = _horizon(data, n_years, start_year)
+    rates, survival_used = survival_rates(survival, programs, DEFAULT_SURVIVAL)
+    ramp, ramp_used = ramp_up_matrix(ramp_up, programs, DEFAULT_RAMP_UP)
+    spend_year, horizon = horizon_years(data, n_years, start_year)
 
     created, workers, basis = _created(data, evaluation)
     program = programs.get_indexer(data.cells.get_level_values("program"))
-    s_cell = survival_rates[program]
+    s_cell = rates[program]
     last = ramp.shape[1] - 1  # the padded column of 1.0: full effect after the schedule
 
     # cells that differ only in their year are one row of the table (first-appearance order,
@@ -325,18 +311,8 @@ def project(
         for c in names[1:]:
             values[c][i] = np.bincount(group, weights=created[c] * factor, minlength=n_groups)
 
-    frame = {"year": np.repeat(np.asarray(horizon, dtype=np.int64), n_groups)}
-    for i, level in enumerate(labels.names):
-        values_i = labels.get_level_values(i)
-        frame[level] = pd.Categorical(np.tile(values_i.to_numpy(), n_years),
-                                      categories=pd.unique(values_i))
-    for c in names:
-        frame[c] = values[c].ravel()
-    for c in names:
-        frame[f"cumulative_{c}"] = np.cumsum(values[c], axis=0).ravel()
-    table = pd.DataFrame(frame)
     return Projection(
-        table=table,
+        table=_table(horizon, labels, values),
         data=data,
         years=tuple(int(y) for y in horizon),
         survival=survival_used,
@@ -344,6 +320,46 @@ def project(
         workers_per_unit=workers,
         units_basis=basis,
     )
+
+
+def _table(horizon: np.ndarray, labels: pd.Index,
+           values: Mapping[str, np.ndarray]) -> pd.DataFrame:
+    """:attr:`Projection.table` from ``values[column]`` of shape (years, rows of ``labels``)."""
+    n_years, n_groups = len(horizon), len(labels)
+    frame = {"year": np.repeat(np.asarray(horizon, dtype=np.int64), n_groups)}
+    for i, level in enumerate(labels.names):
+        values_i = labels.get_level_values(i)
+        frame[level] = pd.Categorical(np.tile(values_i.to_numpy(), n_years),
+                                      categories=pd.unique(values_i))
+    for c in values:
+        frame[c] = values[c].ravel()
+    for c in values:
+        frame[f"cumulative_{c}"] = np.cumsum(values[c], axis=0).ravel()
+    return pd.DataFrame(frame)
+
+
+def _evaluation(allocation: Result | Evaluation | pd.Series | np.ndarray, data: Dataset | None,
+                projects: Iterable[Hashable] | pd.Series | None) -> tuple[Dataset, Evaluation]:
+    """The dataset to project on and the allocation evaluated on it (with ``jobs``)."""
+    if isinstance(allocation, Result | Evaluation):
+        base = allocation.data
+        if data is None:
+            data = base
+        elif not isinstance(data, Dataset) or not data.cells.equals(base.cells):
+            raise DataError("project: data= must be a Dataset with the same cells as the "
+                            "plan's dataset")
+        built = allocation.projects["built"] if base.projects is not None else None
+        evaluation = evaluate(data, allocation.allocation, projects=built)
+    else:
+        if data is None:
+            raise DataError("project: give data= with an allocation (or pass a Result)")
+        if not isinstance(data, Dataset):
+            raise DataError(f"project: data= must be an ik.Dataset, got {type(data).__name__}")
+        evaluation = evaluate(data, allocation, projects=projects)
+    if "jobs" not in data.metrics:
+        raise DataError(f"project: dataset '{data.name}' has no 'jobs' metric; its metrics "
+                        f"are {list(data.metrics)}")
+    return data, evaluation
 
 
 # ---------------------------------------------------------------------- created outcomes
@@ -382,123 +398,3 @@ def _created(data: Dataset, evaluation: Evaluation) -> tuple[dict[str, np.ndarra
                  "(ILLUSTRATIVE; the regions table has no imk_workers/imk_establishments)")
     created["ikm_units"] = created["jobs"] / ratio[data.region_codes]
     return created, pd.Series(ratio, index=regions.index, name="workers_per_unit"), basis
-
-
-# ---------------------------------------------------------------------- argument checks
-def _years(years: Any) -> int:
-    if isinstance(years, bool) or not isinstance(years, int | np.integer):
-        raise PolicyError(f"project: years must be a whole number of years, got {years!r}")
-    if not 1 <= years <= MAX_YEARS:
-        raise PolicyError(f"project: years must be between 1 and {MAX_YEARS}, got {years}")
-    return int(years)
-
-
-def _rate(name: str, value: Any) -> float:
-    if isinstance(value, bool):
-        raise PolicyError(f"project: {name} must be a number in (0, 1], got {value!r}")
-    try:
-        rate = float(value)
-    except (TypeError, ValueError):
-        raise PolicyError(f"project: {name} must be a number in (0, 1], got {value!r}") from None
-    if not (math.isfinite(rate) and 0.0 < rate <= 1.0):
-        raise PolicyError(f"project: {name} must be in (0, 1] (the share of the effect still "
-                          f"there a year later), got {value!r}")
-    return rate
-
-
-def _program_keys(name: str, mapping: Mapping[Any, Any], programs: pd.Index) -> None:
-    unknown = [str(p) for p in mapping if str(p) not in programs]
-    if unknown:
-        raise PolicyError(f"project: {name} names program(s) {unknown} not in the dataset"
-                          f"{suggest(unknown[0], map(str, programs))}; programs are "
-                          f"{list(programs)}")
-
-
-def _survival(survival: Any, programs: pd.Index) -> tuple[np.ndarray, float | dict[str, float]]:
-    """Survival rate of every program (in ``programs`` order) and the value to report."""
-    if isinstance(survival, Mapping):
-        _program_keys("survival", survival, programs)
-        given = {str(p): _rate(f"survival['{p}']", v) for p, v in survival.items()}
-        used = {str(p): given.get(str(p), DEFAULT_SURVIVAL) for p in programs}
-        return np.array(list(used.values()), dtype=float), used
-    rate = _rate("survival", survival)
-    return np.full(len(programs), rate), rate
-
-
-def _schedule(name: str, value: Any) -> tuple[float, ...]:
-    if isinstance(value, bool):
-        raise PolicyError(f"project: {name} must be a whole number of years or a sequence of "
-                          f"fractions, got {value!r}")
-    if isinstance(value, int | np.integer):
-        if value < 1:
-            raise PolicyError(f"project: {name} must be at least 1 year (1 = full effect in "
-                              f"the spend year), got {value}")
-        return tuple((k + 1) / int(value) for k in range(int(value)))
-    if isinstance(value, str) or not isinstance(value, Sequence | np.ndarray):
-        raise PolicyError(f"project: {name} must be a whole number of years or a sequence of "
-                          f"fractions such as (0.5, 1.0), got {value!r}")
-    fractions = []
-    for k, item in enumerate(value):
-        try:
-            if isinstance(item, bool):
-                raise TypeError
-            fraction = float(item)
-        except (TypeError, ValueError):
-            raise PolicyError(f"project: {name}[{k}] must be a number, got {item!r}") from None
-        if not (math.isfinite(fraction) and 0.0 <= fraction <= 1.0):
-            raise PolicyError(f"project: {name}[{k}] must be a fraction between 0 and 1 of the "
-                              f"full effect, got {item!r}")
-        fractions.append(fraction)
-    if not fractions:
-        raise PolicyError(f"project: {name} is empty; give at least one fraction, or 1 for the "
-                          "full effect in the spend year")
-    if np.any(np.diff(fractions) < 0):
-        raise PolicyError(f"project: {name} must not decrease (a ramp-up; losses are "
-                          f"survival's part), got {tuple(fractions)}")
-    return tuple(fractions)
-
-
-def _ramp_up(ramp_up: Any, programs: pd.Index
-             ) -> tuple[np.ndarray, tuple[float, ...] | dict[str, tuple[float, ...]]]:
-    """Matrix programs x (longest schedule + 1), padded with 1.0, and the value to report."""
-    if isinstance(ramp_up, Mapping):
-        _program_keys("ramp_up", ramp_up, programs)
-        given = {str(p): _schedule(f"ramp_up['{p}']", v) for p, v in ramp_up.items()}
-        used: tuple[float, ...] | dict[str, tuple[float, ...]] = {
-            str(p): given.get(str(p), DEFAULT_RAMP_UP) for p in programs}
-        schedules = list(used.values())
-    else:
-        used = _schedule("ramp_up", ramp_up)
-        schedules = [used] * len(programs)
-    width = max((len(s) for s in schedules), default=0) + 1
-    matrix = np.ones((len(programs), width))
-    for i, schedule in enumerate(schedules):  # one row per program, not per cell
-        matrix[i, : len(schedule)] = schedule
-    return matrix, used
-
-
-def _horizon(data: Dataset, n_years: int, start_year: Any) -> tuple[np.ndarray, np.ndarray]:
-    """Spend year of every cell and the horizon's calendar years."""
-    if start_year is not None:
-        if isinstance(start_year, bool):
-            raise PolicyError(f"project: start_year must be a whole year, got {start_year!r}")
-        try:
-            start_year = operator.index(start_year)
-        except TypeError:
-            raise PolicyError(f"project: start_year must be a whole year, got "
-                              f"{start_year!r}") from None
-    if "year" in data.levels:
-        spend_year = data.cells.get_level_values("year").to_numpy(dtype=np.int64)
-        first, last = int(spend_year.min()), int(spend_year.max())
-        start = first if start_year is None else int(start_year)
-        if start > first:
-            raise PolicyError(f"project: start_year {start} is after the first plan year "
-                              f"{first}; the horizon must include every year money is spent")
-        if start + n_years - 1 < last:
-            raise PolicyError(f"project: years={n_years} from {start} ends in "
-                              f"{start + n_years - 1}, before the last plan year {last}; use "
-                              f"years >= {last - start + 1}")
-    else:
-        start = 1 if start_year is None else int(start_year)
-        spend_year = np.full(data.n_cells, start, dtype=np.int64)
-    return spend_year, np.arange(start, start + n_years, dtype=np.int64)
