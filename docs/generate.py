@@ -14,7 +14,7 @@ Run from the repository root::
 * **MathJax**, copied into ``docs/javascripts/vendor/mathjax/`` from the npm registry's
   ``mathjax`` package (version :data:`MATHJAX`), so that the built site renders its
   formulas without a network. The site loads MathJax only from this copy (``mkdocs.yml``
-  names no CDN): without ``npm`` it shows raw TeX. The site tests (``tests/test_site.py``)
+  names no CDN): without ``npm`` it shows raw TeX. The site tests (``tests/docs/test_site.py``)
   call :func:`vendor_mathjax` themselves, as the other steps' output is committed.
 
 Every code block of the other pages is run (and its shown output checked) by

@@ -1,4 +1,4 @@
-"""The command line: ``ikmopt solve`` with good and hostile arguments.
+"""The command line: ``ikmopt solve`` with good and hostile arguments, and the other commands.
 
 User errors exit with status 2 and one clear message on stderr, never a traceback.
 """
@@ -11,11 +11,13 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import openpyxl
 import pandas as pd
 import pytest
 
 import ikmopt as ik
 from ikmopt import cli
+from ikmopt.cli import main
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:
@@ -275,3 +277,134 @@ def test_result_is_deterministic(capsys):
     second = run(capsys, "solve")[1]
     assert first == second
     assert np.isfinite(float(first.split(" = ")[1].splitlines()[0].replace(",", "")))
+
+
+# ---------------------------------------------------------------------- report
+def en(value: float, decimals: int) -> str:
+    return f"{value:,.{decimals}f}"
+
+
+@pytest.fixture(scope="module")
+def plan(provinces) -> ik.Result:
+    """The default policy (normalized Weighted objective)."""
+    return ik.optimize(provinces, ik.default_policy())
+
+
+def sheet_rows(sheet) -> list[dict]:
+    header = [c.value for c in sheet[1]]
+    return [dict(zip(header, (c.value for c in row), strict=True))
+            for row in sheet.iter_rows(min_row=2)]
+
+
+def test_cli_report_round_trip(capsys, tmp_path, plan):
+    code, out, err = run(capsys, "report", "--out", str(tmp_path / "plan.html"))
+    assert code == 0, err
+    assert out.strip() == f"wrote {tmp_path / 'plan.html'}"
+    text = (tmp_path / "plan.html").read_text("utf-8")
+    assert f'<div class="value">{en(plan.outcomes["jobs"], 0)}</div>' in text
+    code, _, err = run(capsys, "report", "examples/scenarios/budget-cut.yaml", "--lang", "id",
+                       "--out", str(tmp_path / "cut.xlsx"))
+    assert code == 0, err
+    book = openpyxl.load_workbook(tmp_path / "cut.xlsx")
+    summary = {r["Butir"]: r["Nilai"] for r in sheet_rows(book["ringkasan"])}
+    assert summary["Total anggaran"] == pytest.approx(2125)
+
+
+def test_cli_report_names_the_file_from_the_scenario_and_format(capsys, tmp_path,
+                                                                 monkeypatch):
+    # the issue's form: ikmopt report SCENARIO --format html|xlsx [--lang id]
+    scenario = Path("examples/scenarios/budget-cut.yaml").resolve()
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run(capsys, "report", str(scenario), "--format", "xlsx", "--lang", "id")
+    assert code == 0, err
+    assert out.strip() == "wrote budget-cut-id.xlsx"
+    assert "ringkasan" in openpyxl.load_workbook(tmp_path / "budget-cut-id.xlsx").sheetnames
+    code, out, err = run(capsys, "report")
+    assert code == 0, err
+    assert out.strip() == "wrote plan.html"
+    assert (tmp_path / "plan.html").read_text("utf-8").startswith("<!DOCTYPE html>")
+
+
+@pytest.mark.parametrize("argv, words", [
+    (["--out", "{tmp}/plan.pdf"], ["plan.pdf", ".html or .xlsx"]),
+    (["--out", "{tmp}/missing/plan.html"], ["folder", "does not exist"]),
+    (["--out", "{tmp}/folder.html"], ["is a folder"]),
+    (["--out", "{tmp}/plan.html", "--baseline", "x"], ["--baseline", "results folder"]),
+])
+def test_cli_report_errors_before_solving(capsys, tmp_path, monkeypatch, argv, words):
+    def no_solve(*args, **kwargs):
+        raise AssertionError("solved before checking the output")
+
+    monkeypatch.setattr(cli, "optimize", no_solve)
+    (tmp_path / "folder.html").mkdir()
+    code, _, err = run(capsys, "report", *(a.format(tmp=tmp_path) for a in argv))
+    assert code == 2 and "Traceback" not in err
+    assert all(word in err for word in words), err
+    assert not (tmp_path / "plan.html").exists()
+
+
+def test_cli_report_bad_language(capsys, tmp_path):
+    code, _, err = run(capsys, "report", "--lang", "fr", "--out", str(tmp_path / "p.html"))
+    assert code == 2 and "invalid choice: 'fr'" in err
+
+
+# ---------------------------------------------------------------------- run, compare, validate
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "scenarios"
+
+
+def test_cli_run_compare_validate(tmp_path, capsys):
+    out = tmp_path / "out"
+    assert main(["run", str(EXAMPLES / "baseline.yaml"), str(EXAMPLES / "budget-cut.yaml"),
+                 "--out", str(out), "--workers", "1", "--no-progress"]) == 0
+    assert "2 of 2 scenarios solved" in capsys.readouterr().out
+    assert main(["compare", str(out), "--baseline", "baseline"]) == 0
+    assert "budget-cut" in capsys.readouterr().out
+    assert main(["validate", str(EXAMPLES)]) == 0
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("budget: {total: 10}\nobjective: {maximize: {metric: jbos}}\n")
+    assert main(["validate", str(bad)]) == 2
+    assert "jbos" in capsys.readouterr().err
+    assert main(["solve", str(EXAMPLES / "kti-push.yaml"), "--top", "2"]) == 0
+    assert "status optimal" in capsys.readouterr().out
+
+
+# ---------------------------------------------------------------------- simulate, compare-rules
+def test_cli_simulate_and_compare_rules(tmp_path, capsys):
+    from ikmopt.cli import main
+
+    out = tmp_path / "draws.csv"
+    assert main(["simulate", "--n", "800", "--seed", "3", "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "Simulation of 800 draws (seed 3)" in printed and "cvar_0.1" in printed
+    draws = pd.read_csv(out)
+    assert len(draws) == 800 and list(draws.columns) == ["spend", "jobs", "value_added"]
+    plan = ik.optimize(ik.datasets.load(uncertainty=True), ik.default_policy())
+    expected = ik.simulate(plan, n=800, seed=3).draws
+    np.testing.assert_allclose(draws.to_numpy(), expected.to_numpy(), rtol=1e-9)
+
+    assert main(["compare-rules"]) == 0
+    printed = capsys.readouterr().out
+    for rule in ("optimized", "equal", "population", "ikm_units", "poverty_weighted",
+                 "dak_index"):
+        assert rule in printed
+
+
+def test_cli_simulate_without_an_uncertainty_table_says_so(tmp_path, capsys):
+    from ikmopt.cli import main
+
+    ik.datasets.load().to_csv(tmp_path / "data")
+    file = tmp_path / "s.yaml"
+    file.write_text("dataset: {path: data}\nbudget: {total: 2500}\n")
+    assert main(["simulate", str(file), "--n", "10"]) == 2
+    assert "no uncertainty table" in capsys.readouterr().err
+
+
+# ---------------------------------------------------------------------- diagnosis
+def test_the_cli_prints_the_diagnosis(tmp_path, capsys):
+    file = tmp_path / "impossible.yaml"
+    file.write_text("budget: {total: 2500, spend_all: true}\nconstraints:\n"
+                    "  - region_bounds: {min: 10}\n  - group_share: {group: kti, min: 0.6}\n")
+    assert main(["solve", str(file)]) == 2
+    err = capsys.readouterr().err
+    assert "infeasible" in err and "Smallest relaxation found" in err
+    assert "cannot hold together" in err and "GroupShare(kti)" in err

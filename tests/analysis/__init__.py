@@ -1,0 +1,1 @@
+"""Tests of ``ikmopt.analysis``: frontiers, prices, sweeps, baselines, simulation."""

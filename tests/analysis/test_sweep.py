@@ -1,0 +1,82 @@
+"""Parameter sweeps: warm-started re-solves against independent cold solves."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import ikmopt as ik
+from ikmopt.model.params import set_param
+
+
+@pytest.fixture(scope="module")
+def medium() -> ik.Dataset:
+    """The benchmark's M size: 514 regencies x 8 programs x 5 years."""
+    return ik.datasets.synthetic(n_regions=514, n_programs=8, n_sectors=0, n_years=5)
+
+
+@pytest.fixture(scope="module")
+def small() -> ik.Dataset:
+    return ik.datasets.synthetic(n_regions=40, n_programs=3, n_sectors=2, n_years=4, seed=7)
+
+
+def test_sweep_matches_independent_cold_solves(medium: ik.Dataset) -> None:
+    policy = ik.Policy(
+        ik.Budget(total=20_000),
+        [ik.RegionBounds(min=1.0), ik.GroupShare("kti", min=0.4)],
+        ik.Maximize("jobs"),
+    )
+    values = np.linspace(15_000, 30_000, 40)
+    result = ik.sweep(medium, policy, "budget.total", values)
+    assert result.table["warm"].iloc[1:].all()
+    rng = np.random.default_rng(0)
+    for i in rng.choice(len(values), 10, replace=False):
+        cold = ik.optimize(medium, set_param(policy, "budget.total", values[i]), solver="cbc")
+        assert result.table["objective"].iloc[i] == pytest.approx(cold.objective, rel=1e-7)
+        spend = result.allocation[result.allocation["value"] == values[i]]["spend"].sum()
+        assert spend == pytest.approx(cold.outcomes["spend"], rel=1e-7)
+        prices = result.shadow_prices.query("value == @values[@i] and family == 'budget'")
+        assert prices["shadow_price"].iloc[0] == pytest.approx(
+            cold.constraints.query("family == 'budget'")["shadow_price"].iloc[0], rel=1e-6
+        )
+
+
+def test_sweep_of_a_share_and_a_weight_with_normalization(small: ik.Dataset) -> None:
+    policy = ik.Policy(
+        ik.Budget(total=150), [ik.GroupShare("kti", min=0.3)],
+        ik.Weighted(jobs=1.0, value_added=1.0),
+    )
+    for path, values in [("constraints[0].min", [0.0, 0.2, 0.5, 0.7]),
+                         ("objective.weights.value_added", [0.0, 0.5, 2.0])]:
+        result = ik.sweep(small, policy, path, values)
+        for value, objective in zip(values, result.table["objective"], strict=True):
+            cold = ik.optimize(small, set_param(policy, path, value))
+            assert objective == pytest.approx(cold.objective, rel=1e-7), (path, value)
+
+
+def test_sweep_records_failures_and_goes_on(tiny: ik.Dataset) -> None:
+    policy = ik.Policy(ik.Budget(total=60), [ik.RegionBounds(min=10)])
+    result = ik.sweep(tiny, policy, "constraints[0].min", [5, 100, 8])
+    assert list(result.table["status"]) == ["optimal", "InfeasibleError", "optimal"]
+    assert "no allocation" in result.table["error"].iloc[1]
+    assert set(result.allocation["value"]) == {5, 8}
+    with pytest.raises(ik.PolicyError, match="not a number"):
+        ik.sweep(tiny, policy, "constraints[0].by", ["x"])
+
+
+def test_sweep_without_warm_start_and_with_cells(tiny: ik.Dataset) -> None:
+    policy = ik.Policy(ik.Budget(total=60))
+    cold = ik.sweep(tiny, policy, "budget.total", [30, 60], warm=False, allocation_by=None)
+    assert not cold.table["warm"].any()
+    assert list(cold.allocation.columns) == ["value", "region", "program", "spend"]
+    assert cold.table["jobs"].tolist() == pytest.approx([10 * 12 + 20 * 10, 620])
+
+
+def test_sweep_reports_a_dropped_basis(small: ik.Dataset) -> None:
+    policy = ik.Policy(ik.Budget(total=200), [ik.Ramp(max_change=2.0, max_rel_change=0.0)])
+    # rho 0 -> one ranged row per pair; rho > 0 -> two rows: the model is reloaded cold
+    result = ik.sweep(small, policy, "constraints[0].max_rel_change", [0.0, 0.1, 0.2])
+    assert result.table["warm"].tolist() == [False, False, True]
+    rows = result.shadow_prices.query("value == 0.1 and family == 'ramp'")["label"]
+    assert rows.str.endswith(" growth").any() and rows.str.endswith(" decline").any()
+    assert not rows.duplicated().any()

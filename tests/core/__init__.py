@@ -1,0 +1,1 @@
+"""Tests of ``ikmopt.core``: equity measures and errors."""

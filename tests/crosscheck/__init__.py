@@ -1,0 +1,1 @@
+"""Plans checked against an independent answer: by hand, another solver, re-solves."""

@@ -1,0 +1,1 @@
+"""Tests of ``ikmopt.data``: datasets, their tables, files and what-if copies."""

@@ -1,0 +1,1 @@
+"""The documentation: its code examples, the API reference, tutorials and the built site."""

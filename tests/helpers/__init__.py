@@ -1,0 +1,1 @@
+"""Helpers shared by test modules (importable as ``helpers.*``: ``tests`` is on the path)."""

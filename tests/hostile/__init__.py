@@ -1,0 +1,1 @@
+"""The catalogue of hostile inputs, across every layer and the command line."""

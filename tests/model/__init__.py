@@ -1,0 +1,1 @@
+"""Tests of ``ikmopt.model``: policies, constraints, objectives, parameters, scaling."""

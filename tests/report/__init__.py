@@ -1,0 +1,1 @@
+"""Tests of ``ikmopt.report``: HTML and Excel reports and their words."""

@@ -1,0 +1,1 @@
+"""Tests of ``ikmopt.scenarios``: scenario files, parameters and batches."""

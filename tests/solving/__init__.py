@@ -1,0 +1,1 @@
+"""Tests of ``ikmopt.solving``: optimize, solvers, results, evaluate, diagnosis, prices."""

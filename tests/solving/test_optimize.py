@@ -1,0 +1,131 @@
+"""optimize(): its arguments, infeasible policies on every solver, verified and labelled plans.
+
+A policy that is sensible but cannot be met raises ``ik.InfeasibleError`` (a ``SolverError``
+and ``RuntimeError``) on every solver.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import ikmopt as ik
+from helpers.errors import assert_names, policy_error
+from helpers.tiny import BUDGET, solve
+
+
+# ---------------------------------------------------------------------- arguments
+def test_optimize_rejects_non_policy(tiny):
+    err = policy_error(lambda: ik.optimize(tiny, {"budget": 60}))
+    assert_names(err, "Policy", "dict")
+
+
+def test_optimize_rejects_non_dataset():
+    err = policy_error(lambda: ik.optimize("indonesia-provinces", ik.Policy(budget=BUDGET)))
+    assert_names(err, "Dataset", "str")
+
+
+# ---------------------------------------------------------------------- infeasible plans
+SOLVERS = ["highs", "cbc", "pulp-highs"]
+
+INFEASIBLE = [
+    pytest.param([ik.RegionBounds(min=100)], id="floors-above-budget"),
+    pytest.param([ik.RegionBounds(min={"C": 40})], id="floor-above-capacity"),
+    pytest.param([ik.RegionBounds(min_share=0.4)], id="share-floors-sum-above-1"),
+    pytest.param([ik.GroupShare("kti", min=0.9), ik.RegionBounds(min={"A": 20})],
+                 id="group-share-vs-floor"),
+    pytest.param([ik.Target("jobs", min=1e6)], id="target-too-high"),
+    pytest.param([ik.Target("jobs", min=100, by="region"), ik.RegionBounds(max={"C": 1})],
+                 id="regional-target-vs-cap"),
+]
+
+
+def _check_infeasible(err: ik.InfeasibleError) -> None:
+    assert isinstance(err, ik.SolverError)
+    assert isinstance(err, RuntimeError)
+    assert isinstance(err, ik.IkmoptError)
+    assert err.status == "infeasible"
+    assert "no allocation satisfies" in str(err)
+
+
+@pytest.mark.parametrize("solver", SOLVERS)
+@pytest.mark.parametrize("constraints", INFEASIBLE)
+def test_infeasible_policy(tiny, constraints, solver):
+    with pytest.raises(ik.InfeasibleError) as info:
+        solve(tiny, *constraints, solver=solver)
+    _check_infeasible(info.value)
+    assert solver in str(info.value)
+
+
+@pytest.mark.parametrize("solver", SOLVERS)
+def test_infeasible_with_weighted_objective(tiny, solver):
+    """The normalizing single-metric solves raise InfeasibleError too."""
+    with pytest.raises(ik.InfeasibleError) as info:
+        solve(tiny, ik.RegionBounds(min=100), objective=ik.Weighted(jobs=1, value_added=0.5),
+              solver=solver)
+    _check_infeasible(info.value)
+
+
+@pytest.mark.parametrize("solver", ["highs", "cbc"])
+def test_province_share_floors_cannot_fit(provinces, solver):
+    """38 provinces x 3 % = 114 % of the budget."""
+    policy = ik.Policy(budget=ik.Budget(total=2500), constraints=[ik.RegionBounds(min_share=0.03)])
+    with pytest.raises(ik.InfeasibleError) as info:
+        ik.optimize(provinces, policy, solver=solver)
+    _check_infeasible(info.value)
+
+
+@pytest.mark.parametrize("solver", ["highs", "cbc"])
+def test_province_floors_above_capacity(provinces, solver):
+    """The default policy with a huge budget: 0.5 % floors exceed provinces' capacity."""
+    with pytest.raises(ik.InfeasibleError) as info:
+        ik.optimize(provinces, ik.default_policy(1_000_000), solver=solver)
+    _check_infeasible(info.value)
+
+
+def test_infeasible_message_points_at_something_that_exists(tiny):
+    with pytest.raises(ik.InfeasibleError) as info:
+        solve(tiny, ik.RegionBounds(min=100))
+    if "ik.diagnose" in str(info.value):
+        assert hasattr(ik, "diagnose"), "message refers to ik.diagnose, which does not exist"
+
+
+def test_infeasible_is_not_caught_as_value_error(tiny):
+    """Infeasibility is a RuntimeError, not bad input."""
+    with pytest.raises(ik.InfeasibleError) as info:
+        solve(tiny, ik.RegionBounds(min=100))
+    assert not isinstance(info.value, ValueError)
+
+
+# ---------------------------------------------------------------------- plans labelled and verified
+def test_time_limit_plan_is_never_labelled_optimal(provinces: ik.Dataset) -> None:
+    # a generous limit: proven optimal; the status is optimal only when proven
+    res = ik.optimize(provinces, ik.default_policy(), time_limit=60)
+    assert res.status is ik.Status.OPTIMAL and res.is_optimal
+
+
+def test_deterministic(provinces: ik.Dataset) -> None:
+    a = ik.optimize(provinces, ik.default_policy()).allocation.to_numpy()
+    b = ik.optimize(provinces, ik.default_policy()).allocation.to_numpy()
+    assert np.array_equal(a, b)
+
+
+@pytest.fixture(scope="module")
+def data() -> ik.Dataset:
+    return ik.datasets.load()
+
+
+def test_a_plan_that_breaks_a_row_is_not_returned(data, monkeypatch):
+    from ikmopt.solving.solvers import highs
+
+    real = highs.read_solution
+
+    def corrupted(h, lp, runtime, verbose):
+        solution = real(h, lp, runtime, verbose)
+        x = solution.x.copy()
+        x[0] += 50.0  # Aceh's first cell gets Rp 50 bn the budget does not have
+        return type(solution)(**{**solution.__dict__, "x": x})
+
+    monkeypatch.setattr(highs, "read_solution", corrupted)
+    with pytest.raises(ik.SolverError, match="violates"):
+        ik.optimize(data, ik.default_policy())
