@@ -287,19 +287,7 @@ def _row(log: FailureLog, i: Any, raw: pd.Series, allowed: tuple[str, ...],
         log.add("uncertainty", "-", str(err), labels=[label])
         return None
     upper = 1.0 if metric == REALIZATION else np.inf
-    if kind == "triangular":
-        if None in (low, mode, high):
-            problems.append(("low/mode/high", "a triangular row needs low, mode and high"))
-        elif not 0 <= low <= mode <= high <= upper:  # type: ignore[operator]
-            problems.append(("low/mode/high", f"need 0 <= low <= mode <= high"
-                             f"{' <= 1 for a realization share' if upper == 1 else ''}, got "
-                             f"{low}, {mode}, {high}"))
-    elif kind in DISTRIBUTIONS:
-        if not np.isfinite(spread) or spread < 0:
-            problems.append(("spread", f"must be a finite number >= 0, got {spread}"))
-        if not np.isfinite(mean) or mean <= 0 or mean > upper:
-            problems.append(("mean", f"must be > 0{' and <= 1' if upper == 1 else ''}, got "
-                                     f"{mean}"))
+    problems += _shape_problems(kind, (low, mode, high), mean, spread, upper)
     if not 0 <= rho <= 1:  # type: ignore[operator]
         problems.append(("correlation", f"must be between 0 and 1, got {rho}"))
     by = raw.get("correlated_by")
@@ -308,17 +296,7 @@ def _row(log: FailureLog, i: Any, raw: pd.Series, allowed: tuple[str, ...],
         problems.append(("correlated_by", "a correlation needs correlated_by (a level such as "
                                           "program or region, or 'all')"))
     where = {c: _values(raw[c]) for c in selectors if _values(raw[c]) is not None}
-    cells = groups = None
-    n_groups = 1
-    try:
-        cells = np.flatnonzero(data.mask(where))
-        if by not in (None, "all"):
-            codes, categories = data.level_codes(by)
-            groups, n_groups = codes[cells], len(categories)
-    except DataError as err:
-        problems.append(("selectors", str(err)))
-    except Exception as err:
-        problems.append(("correlated_by", str(err)))
+    cells, groups, n_groups = _selected(data, where, by, problems)
     for column, message in problems:
         log.add("uncertainty", column, message, labels=[label])
     if problems:
@@ -331,6 +309,44 @@ def _row(log: FailureLog, i: Any, raw: pd.Series, allowed: tuple[str, ...],
     return {"metric": metric, "distribution": kind, "low": low, "mode": mode, "high": high,
             "mean": mean, "spread": spread, "correlation": rho, "cells": cells,
             "groups": groups, "n_groups": n_groups}
+
+
+def _shape_problems(kind: str, triangle: tuple[float | None, ...], mean: float | None,
+                    spread: float | None, upper: float) -> list[tuple[str, str]]:
+    """What is wrong with a row's distribution parameters (empty when nothing)."""
+    problems = []
+    low, mode, high = triangle
+    if kind == "triangular":
+        if None in (low, mode, high):
+            problems.append(("low/mode/high", "a triangular row needs low, mode and high"))
+        elif not 0 <= low <= mode <= high <= upper:  # type: ignore[operator]
+            problems.append(("low/mode/high", f"need 0 <= low <= mode <= high"
+                             f"{' <= 1 for a realization share' if upper == 1 else ''}, got "
+                             f"{low}, {mode}, {high}"))
+    elif kind in DISTRIBUTIONS:
+        if not np.isfinite(spread) or spread < 0:  # type: ignore[arg-type, operator]
+            problems.append(("spread", f"must be a finite number >= 0, got {spread}"))
+        if not np.isfinite(mean) or mean <= 0 or mean > upper:  # type: ignore[arg-type, operator]
+            problems.append(("mean", f"must be > 0{' and <= 1' if upper == 1 else ''}, got "
+                                     f"{mean}"))
+    return problems
+
+
+def _selected(data: Dataset, where: dict[str, Any], by: str | None,
+              problems: list[tuple[str, str]]) -> tuple[Any, Any, int]:
+    """The row's cells and their correlation groups (a problem is recorded on failure)."""
+    cells = groups = None
+    n_groups = 1
+    try:
+        cells = np.flatnonzero(data.mask(where))
+        if by not in (None, "all"):
+            codes, categories = data.level_codes(by)
+            groups, n_groups = codes[cells], len(categories)
+    except DataError as err:
+        problems.append(("selectors", str(err)))
+    except Exception as err:
+        problems.append(("correlated_by", str(err)))
+    return cells, groups, n_groups
 
 
 def _values(value: Any) -> Any:
