@@ -42,7 +42,7 @@ from results_file import machine, write  # benchmarks/ is the script's folder
 
 import ikmopt as ik
 from ikmopt.solving.solvers.base import silenced
-from ikmopt.solving.solvers.highs import to_highs
+from ikmopt.solving.solvers.highs import choose_algorithm, to_highs
 
 SIZES = {
     "S": None,
@@ -193,7 +193,7 @@ def bench(size: str, repeat: int, cap: float, with_pulp: bool) -> dict:
     e2e_s, _ = median_time(lambda: ik.optimize(data, policy).constraints, repeat)
     res = ik.optimize(data, policy)
     row.update(solve_s=solve_s, end_to_end_s=e2e_s, objective=res.objective,
-               auto_algorithm=ik.solvers.highs.choose_algorithm(lp, "auto"))
+               auto_algorithm=choose_algorithm(lp, "auto"))
     for algorithm in ("simplex", "ipm"):
         runs = [raw_highs(lp, algorithm, cap) for _ in range(1 if size == "L" else repeat)]
         best = min(runs, key=lambda r: r["seconds"])
