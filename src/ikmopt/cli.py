@@ -69,15 +69,15 @@ def _solve_parser(sub: Any) -> argparse.ArgumentParser:
         "solve",
         help="solve the default policy on a dataset and print the plan",
         description=(
-            "Solve the default policy (budget Rp 2,500 bn, every province >= 0.5 % of the "
-            "budget, KTI >= 40 %, maximize jobs + 0.5 x value added) and print the plan."
+            "Solve the default policy (ik.default_policy(): its budget, floors, KTI share and "
+            "objective are listed with the plan) and print the plan."
         ),
     )
     solve.add_argument("--data", default="indonesia-provinces",
                        help="bundled dataset name, a folder of CSV files or an Excel workbook "
                             "(default: %(default)s)")
-    solve.add_argument("--budget", type=_positive, default=2500.0,
-                       help="total budget in Rp bn (default: %(default)s)")
+    solve.add_argument("--budget", type=_positive, default=None,
+                       help="total budget in Rp bn (default: the default policy's)")
     solve.add_argument("--solver", choices=SOLVERS, default="highs",
                        help="solver backend (default: %(default)s)")
     solve.add_argument("--time-limit", type=_positive, default=None,
@@ -389,7 +389,8 @@ def _solve(args: argparse.Namespace) -> int:
         data, policy = scenario.load_data(), scenario.policy
         options = {**options, **scenario.solver}
     else:
-        data, policy = _load_data(args.data), default_policy(args.budget)
+        data = _load_data(args.data)
+        policy = default_policy() if args.budget is None else default_policy(args.budget)
     result = optimize(data, policy, **options)
     with pd.option_context("display.width", 120, "display.max_columns", 20):
         print(result.summary(top=args.top))
