@@ -1,14 +1,14 @@
-"""Charts (matplotlib, imported lazily: install ``ikmopt[plot]``).
+"""Charts and maps (matplotlib, imported lazily: install ``ikmopt[plot]``).
 
 Every function draws on ``ax`` when given one (or on a new figure) and returns the axes.
 On a Linux machine without a display, and when no backend was chosen (``MPLBACKEND``,
 ``matplotlib.use`` or a matplotlibrc), the non-interactive Agg backend is selected.
+Choropleth maps by province or regency (:func:`map`, :func:`map_svg`) are drawn from the
+boundaries bundled in ``ikmopt/plot/geo/`` (see :mod:`ikmopt.plot.maps`).
 """
 
 from __future__ import annotations
 
-import os
-import sys
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -17,6 +17,8 @@ import pandas as pd
 from ikmopt.core import equity as eq
 from ikmopt.core.errors import DataError, PolicyError
 from ikmopt.core.validation import suggest
+from ikmopt.plot.figures import axes, pyplot
+from ikmopt.plot.maps import map, map_svg
 
 if TYPE_CHECKING:
     from ikmopt.analysis.baselines import ValueOfOptimization
@@ -36,47 +38,14 @@ __all__ = [
     "line",
     "lorenz",
     "lorenz_points",
+    "map",
+    "map_svg",
     "program_mix",
     "projection",
     "pyplot",
     "simulation",
     "value_of_optimization",
 ]
-
-
-def pyplot() -> Any:
-    """``matplotlib.pyplot``, imported on first use (Agg on a Linux machine without display).
-
-    Raises
-    ------
-    ImportError
-        Without matplotlib (``pip install 'ikmopt[plot]'``).
-    """
-    try:
-        import matplotlib  # heavy, optional (ikmopt[plot]): loaded on the first chart
-    except ImportError as err:  # pragma: no cover - depends on the environment
-        raise ImportError("plotting needs matplotlib: pip install 'ikmopt[plot]'") from err
-    headless = (
-        sys.platform.startswith("linux")
-        and not os.environ.get("DISPLAY")
-        and not os.environ.get("WAYLAND_DISPLAY")
-    )
-    if headless and "matplotlib.pyplot" not in sys.modules:
-        # the stored value is matplotlib's "not chosen yet" marker until someone picks one
-        chosen = dict.get(matplotlib.rcParams, "backend")
-        if chosen is getattr(matplotlib.rcsetup, "_auto_backend_sentinel", chosen):
-            matplotlib.use("Agg")
-    import matplotlib.pyplot as plt  # heavy, optional (ikmopt[plot]): loaded on the first chart
-
-    return plt
-
-
-def axes(ax: Any, figsize: tuple[float, float]) -> Any:
-    """``ax``, or the axes of a new figure of ``figsize`` inches."""
-    if ax is not None:
-        return ax
-    _, ax = pyplot().subplots(figsize=figsize, layout="constrained")
-    return ax
 
 
 def line(table: pd.DataFrame, x: str, y: str, xlabel: str | None = None, ax: Any = None) -> Any:
