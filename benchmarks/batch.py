@@ -53,12 +53,12 @@ print(time.perf_counter() - start)
 
 
 def province_files(folder: Path, n: int) -> list[Path]:
-    """``n`` variants of the ``kti-push`` example: budgets from Rp 2,000 to 2,500 bn."""
+    """``n`` variants of the ``kti-push`` example: budgets from Rp 800 to 971 bn."""
     for example in ("baseline.yaml", "kti-push.yaml"):  # scenario files stay in their folder
         shutil.copy(EXAMPLES / example, folder / example)
     files = []
     for i in range(n):
-        total = 2_000 + 500 * i / max(1, n - 1)
+        total = 800 + 171 * i / max(1, n - 1)
         path = folder / f"province-{i:03d}.yaml"
         path.write_text(f"extends: kti-push.yaml\nname: province-{i:03d}\n"
                         f"budget: {{total: {total}}}\n")

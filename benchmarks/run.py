@@ -55,8 +55,8 @@ def case(size: str) -> tuple[ik.Dataset, ik.Policy]:
     """The dataset and policy of a size."""
     if size == "S":
         data = ik.datasets.load("indonesia-provinces")
-        budget = ik.Budget(total=2500)
-        floor = 12.5
+        budget = ik.Budget(total=971)  # the default budget (ik.default_policy())
+        floor = 5.0
     else:
         data = ik.datasets.synthetic(**SIZES[size])
         _, years = data.level_codes("year")

@@ -7,7 +7,7 @@ import ikmopt as ik
 
 data = ik.datasets.load("indonesia-provinces")
 policy = ik.Policy(
-    budget=ik.Budget(total=2500),  # Rp bn
+    budget=ik.Budget(total=971),  # Rp bn: 2023 program money of Ditjen IKMA plus DAK fisik IKM
     constraints=[
         ik.RegionBounds(min_share=0.005),  # every province >= 0.5 % of the budget
         ik.GroupShare("kti", min=0.40),  # Eastern Indonesia >= 40 % of spend

@@ -26,8 +26,9 @@ A tutorial in the percent cell format: ``docs/tutorials.py`` runs it and writes 
 # `ikmopt solve` solves the default policy on the bundled 38-province data and prints the plan.
 # The default policy ([`ik.default_policy`](reference/build.md#ikmopt.default_policy)) is:
 #
-# * budget Rp 2,500 bn (not necessarily all spent);
-# * every province receives at least 0.5 % of the budget (Rp 12.5 bn);
+# * budget Rp 971 bn (not necessarily all spent): Ditjen IKMA's 2023 program money and the
+#   2023 DAK fisik for IKM (see [Data](data.md#the-default-budget-and-policy));
+# * every province receives at least 0.5 % of the budget (Rp 4.9 bn);
 # * Kawasan Timur Indonesia (broad KTI, 22 provinces) receives at least 40 % of what is spent;
 # * maximize jobs plus half-weighted value added, each normalized by its own optimum
 #   (see [Methodology](methodology.md#weighted)).
@@ -39,16 +40,18 @@ A tutorial in the percent cell format: ``docs/tutorials.py`` runs it and writes 
 # Shadow prices are in the objective's units; under the default weighted objective these are
 # normalized score units (see [shadow prices](methodology.md#shadow-prices)), so the summary
 # also states them in jobs-equivalents (`in_jobs`): one unit of the score is worth the jobs
-# optimum, 41,266 jobs. Each extra Rp 1 bn of budget adds the equivalent of about 15 jobs.
-# The KTI rule's −0.456 is per 1.0 of share, so each percentage point of the KTI minimum
-# costs the equivalent of about 188 jobs, roughly what Rp 12 bn of extra budget would add.
+# optimum over its weight, about 8,800 jobs. Each extra Rp 1 bn of budget adds the equivalent
+# of about one job: at this budget every program but sentra is at its capacity, so extra
+# money goes to sentra, the program with the fewest jobs per rupiah. Each percentage point of
+# the KTI minimum costs the equivalent of about 3.5 jobs, what Rp 3 bn of extra budget would
+# add.
 #
 # Options:
 #
 # | option | meaning |
 # |---|---|
 # | `--data DATA` | a bundled dataset name (default `indonesia-provinces`), a folder of CSV files, or an Excel workbook (`.xlsx`, `.xlsm`, `.xls`); see [your own data](#your-own-data) |
-# | `--budget BUDGET` | total budget in Rp bn (default 2500); must be a positive number |
+# | `--budget BUDGET` | total budget in Rp bn (default 971); must be a positive number |
 # | `--solver {highs,cbc,pulp-highs}` | solver backend (default `highs`) |
 # | `--time-limit SECONDS` | time limit per solve |
 # | `--out PATH` | write the result tables: a folder of CSV files, or one workbook if `PATH` ends in `.xlsx` |
@@ -85,14 +88,16 @@ pd.set_option("display.max_columns", 12)
 data = ik.datasets.load("indonesia-provinces")
 print(data)
 print(data.regions[["island_group", "kti", "population"]].head())
-print(data.impacts.head(6).round(2))
+print(data.impacts[["jobs", "value_added", "wub", "sentra", "capacity"]].head(6).round(2))
 
 # %% [markdown]
 # A dataset has three tables: `regions` (one row per province, with `population` and any
 # attributes such as `island_group` or `kti`), `programs` (one row per instrument, with its
 # funding `channel`) and `impacts` (one row per region × program *cell*, with the `capacity`
-# it can absorb in Rp bn and one column per outcome *metric*: here `jobs` and `value_added`
-# per Rp bn spent). The [Data](data.md) page describes every column.
+# it can absorb in Rp bn and one column per outcome *metric* per Rp bn spent: here `jobs`,
+# `value_added` and each program's output indicator, such as `wub` (new entrepreneurs) for
+# training and `sentra` for the IKM centres, zero in the other programs' cells). The
+# [Data](data.md) page describes every column and where each number comes from.
 #
 # ### State a policy
 #
@@ -101,12 +106,12 @@ print(data.impacts.head(6).round(2))
 
 # %%
 policy = ik.Policy(
-    budget=ik.Budget(total=2500, by={"channel": {"DAK fisik": 450}}),
+    budget=ik.Budget(total=971, by={"channel": {"DAK fisik": 395}}),
     constraints=[
-        ik.RegionBounds(min_share=0.005, max_share=0.15),  # each province 0.5 %-15 % of budget
+        ik.RegionBounds(min_share=0.005, max_share=0.10),  # each province 0.5 %-10 % of budget
         ik.GroupShare("kti", min=0.40),                    # KTI >= 40 % of total spend
-        ik.ProgramShare("training", max=0.30),             # training <= 30 % of total spend
-        ik.Target("jobs", min=40_000),                     # at least 40,000 new jobs
+        ik.ProgramShare("training", max=0.55),             # training <= 55 % of total spend
+        ik.Target("jobs", min=8_000),                      # at least 8,000 new jobs
     ],
     objective=ik.Weighted(jobs=1.0, value_added=0.5),
 )
@@ -162,7 +167,7 @@ print(result.constraints[columns].head(4))
 print(result.binding[columns].head(4))
 
 # %% [markdown]
-# Here the training cap (30 % of spend) and the KTI floor (40 %) are the rules that cost the
+# Here the training cap (55 % of spend) and the KTI floor (40 %) are the rules that cost the
 # most. Shadow prices of share rules are per 1.0 of share (100 percentage points), so
 # relaxing the KTI floor by one percentage point would raise the objective by about a
 # hundredth of the KTI shadow price. The objective is weighted here, so the units are
@@ -173,7 +178,7 @@ print(result.binding[columns].head(4))
 # inhabitants):
 
 # %%
-print(result.equity.round(3))
+print(result.equity.loc[["spend", "jobs", "value_added"]].round(3))
 
 # %% [markdown]
 # ### Export
@@ -201,7 +206,7 @@ print(sorted(os.listdir("plan-tables")))
 # %%
 firms = data.regions["imk_establishments"]
 region_share = (firms / firms.sum()).reindex(data.cells.get_level_values("region"))
-rule = pd.Series(2500 * region_share.to_numpy() / len(data.programs), index=data.cells)
+rule = pd.Series(971 * region_share.to_numpy() / len(data.programs), index=data.cells)
 
 alternative = ik.evaluate(data, rule)
 comparison = pd.DataFrame({"optimized": result.outcomes, "by firms": alternative.outcomes})
@@ -211,9 +216,9 @@ print((rule > data.impacts["capacity"]).sum(), "cells above their capacity")
 
 # %% [markdown]
 # `evaluate` measures the allocation as given: it does not check capacities or policy rules.
-# This rule, for instance, puts more into 38 cells (mostly digital onboarding and
-# certification) than their illustrative capacity, so part of its outcomes could not be
-# realized. A Series may
+# This rule, for instance, puts more into 147 cells than their capacity (almost every
+# machines, certification, digital and downstream cell: those programs have only ever
+# delivered Rp 15-25 bn a year), so part of its outcomes could not be realized. A Series may
 # list only some cells; the others spend 0.
 #
 # ### What if? Derived datasets
@@ -237,7 +242,7 @@ pessimistic = data.scale("jobs", 0.7, where={"program": "training"})  # training
 more_sentra = data.with_capacity(factor=1.5, where={"program": "sentra"})
 without = data.drop_regions(["Papua Pegunungan"])
 
-# maximize jobs alone, without the 40,000-job target (see the next section for why)
+# maximize jobs alone, without the 8,000-job target (see the next section for why)
 jobs_only = policy.without(ik.Target).replace(objective=ik.Maximize("jobs"))
 rows = {}
 for name, variant in [("bundled", data), ("training jobs -30 %", pessimistic),
@@ -248,9 +253,11 @@ for name, variant in [("bundled", data), ("training jobs -30 %", pessimistic),
 print(pd.DataFrame(rows).T.round(0))
 
 # %% [markdown]
-# More sentra capacity adds about 300 jobs although sentra spending stays at the DAK fisik
-# limit of Rp 450 bn: a cell's diminishing-returns segments stretch with its capacity, so the
-# same money earns the higher early returns over more of each cell.
+# Training jobs 30 % lower cost about 2,350 jobs without moving any money: training stays the
+# best program per rupiah, and every program but sentra is at its capacity. More sentra
+# capacity adds about 20 jobs for the same sentra spending: a cell's diminishing-returns
+# segments stretch with its capacity, so the same money earns the higher early returns over
+# more of each cell.
 #
 # `policy.replace(...)` changes one field of a policy; `policy.add(rule)` and
 # `policy.without(RuleType)` (or a position in the list of rules) add or remove rules.
@@ -262,7 +269,7 @@ print(pd.DataFrame(rows).T.round(0))
 # (an unknown region, a share above 1, a floor above a cap). An
 # [`InfeasibleError`](reference/errors.md#ikmopt.InfeasibleError) means the rules are
 # well-formed but no allocation satisfies all of them: here, if training creates 30 % fewer
-# jobs than assumed, no plan within the other rules reaches the 40,000-job target (the best
+# jobs than assumed, no plan within the other rules reaches the 8,000-job target (the best
 # possible is shown above, without the target).
 
 # %%
@@ -277,8 +284,8 @@ except ik.InfeasibleError as err:
     print("InfeasibleError:", err)
 
 # %% [markdown]
-# The error carries a diagnosis: the target would have to fall to 33,888 jobs, the most the
-# pessimistic coefficients allow (the first row of the table above). [When the plan is
+# The error carries a diagnosis: the target would have to fall to 6,340 jobs, the most the
+# pessimistic coefficients allow (the second row of the table above). [When the plan is
 # infeasible](infeasible.md) shows the whole diagnosis: alternatives, the conflicting rules and
 # the relaxed policy.
 #

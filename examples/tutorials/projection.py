@@ -25,8 +25,11 @@ A tutorial in the percent cell format: ``docs/tutorials.py`` runs it and writes 
 #     [Data](data.md)). The default survival rate (0.9) and ramp-up schedule (half the effect
 #     in the first year) are also **illustrative assumptions**. No published estimate of how
 #     long jobs created by IKM programs last is bundled with ikmopt. The conversion of jobs into
-#     IKM units is an illustrative rule as well. The numbers below show how the projection
-#     behaves, not what a plan would achieve. Replace the parameters with your own estimates.
+#     IKM units is an illustrative rule as well. The bundled jobs coefficients already count
+#     each program's survival over the first year (for example 40 % of new entrepreneurs still
+#     operating, see [Data](data.md)); the projection's survival applies from year to year
+#     after that. The numbers below show how the projection behaves, not what a plan would
+#     achieve. Replace the parameters with your own estimates.
 #
 # ## The equations
 #
@@ -124,7 +127,7 @@ A tutorial in the percent cell format: ``docs/tutorials.py`` runs it and writes 
 #
 # ## A worked example on the bundled data
 #
-# The default policy spends Rp 2.5 trillion in one budget year. Projected from 2026 with the
+# The default policy spends Rp 971 bn in one budget year. Projected from 2026 with the
 # default dynamics:
 
 # %%
@@ -143,11 +146,13 @@ print(view.totals[["spend", "jobs", "value_added", "ikm_units", "cumulative_jobs
 print(round(plan.outcomes["jobs"], 1), "jobs created (ik.evaluate)")
 
 # %% [markdown]
-# The plan creates 40,279 jobs at full effect. Half of them are there in 2026, the spend
+# The plan creates 8,774 jobs at full effect. Half of them are there in 2026, the spend
 # year. In 2027 the effect is full, but one year of survival has passed, so
-# $0.9 \times 40{,}279 = 36{,}251$ jobs remain. Every later year keeps 90 % of the year
-# before, down to 26,427 in 2030. Over the five years this is 144,807 job-years. The jobs
-# of 2027 amount to 16,691 average-sized IKM units.
+# $0.9 \times 8{,}774 = 7{,}897$ jobs remain. Every later year keeps 90 % of the year
+# before, down to 5,757 in 2030. Over the five years this is 31,545 job-years. The jobs
+# of 2027 amount to 3,768 average-sized IKM units. (The plan's own indicators count the firms
+# the programs reach, such as 14,850 new entrepreneurs; `ikm_units` is the jobs in units of an
+# average firm's workforce.)
 #
 # `view.table` has one row per year, province and program. `view.by(level)` sums the table
 # by year and any province or program attribute, here the island groups in the last year:
@@ -158,7 +163,7 @@ print(last[["jobs", "ikm_units", "cumulative_spend", "cumulative_value_added"]].
 
 # %% [markdown]
 # In each group, jobs per IKM unit is the average number of workers per IKM unit, weighted by
-# the jobs: 2.25 in Jawa (15,637 jobs, 6,951 units), 1.72 in Kalimantan.
+# the jobs: 2.20 in Jawa (2,980 jobs, 1,357 units), 1.74 in Kalimantan.
 #
 # ### Programs that last longer
 #
@@ -176,10 +181,10 @@ print(pd.DataFrame({"default": view.totals["jobs"],
 print(longer.by("program").loc[2030, "jobs"].round(1))
 
 # %% [markdown]
-# Training holds more than half of the plan's jobs (22,383 of 40,279), so its assumptions
-# dominate. A three-year ramp-up and a survival of 0.8 leave 9,168 training jobs in 2030,
-# against 14,685 with the defaults. The higher survival of machine restructuring adds only 572
-# jobs in 2030 (2,940 against 2,368). The total is lower in every year.
+# Training holds most of the plan's jobs (7,933 of 8,774), so its assumptions dominate. A
+# three-year ramp-up and a survival of 0.8 leave 3,249 training jobs in 2030, against 5,205
+# with the defaults. The higher survival of machine restructuring adds only 17 jobs in 2030
+# (88 against 71). The total is lower in every year.
 #
 # The plan was optimized for jobs *created* and knows nothing of these assumptions.
 # [`Accrual`](#relation-to-accrual) cannot tell it either, because its survival is set per

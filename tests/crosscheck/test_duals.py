@@ -47,7 +47,7 @@ def _policy(total: float, floor: float, kti: float, metric: str = "jobs") -> ik.
 def test_budget_floor_and_share_prices_match_resolves(
     provinces: ik.Dataset, solver: str, metric: str
 ) -> None:
-    total, floor, kti = 2500.0, 12.5, 0.45
+    total, floor, kti = 971.0, 5.0, 0.42
     result = ik.optimize(provinces, _policy(total, floor, kti, metric), solver=solver)
     base = result.objective
 

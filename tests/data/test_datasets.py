@@ -9,10 +9,12 @@ import pandas as pd
 import pytest
 
 import ikmopt as ik
-from ikmopt.data.datasets.derive import NATIONAL_UMP_2024, derive_impacts
+from ikmopt.data.datasets.derive import derive_impacts
+from ikmopt.model.defaults import DEFAULT_BUDGET
 
 #: The public facts the dataset was built from (beside the repository in this workplace).
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "data" / "provinces.csv"
+REGENCIES = SHARED.parent / "regencies" / "regencies.csv"
 
 
 def test_list_names_the_bundled_dataset() -> None:
@@ -58,6 +60,11 @@ def test_regions_match_the_shared_public_facts(provinces: ik.Dataset) -> None:
             ours[column].to_numpy(dtype=float), shared.loc[ours.index, column].to_numpy(dtype=float)
         )
     assert (ours["bps_code"] == shared.loc[ours.index, "bps_code"]).all()
+    if REGENCIES.is_file():  # kab_kota: the regencies of each province, joined by BPS code
+        regencies = pd.read_csv(REGENCIES, dtype={"bps_code": str})
+        count = regencies.groupby(regencies["bps_code"].str[:2]).size()
+        assert (ours["kab_kota"] == count.loc[ours["bps_code"]].to_numpy()).all()
+        assert ours["kab_kota"].sum() == 514
 
 
 def test_every_column_has_a_source(provinces: ik.Dataset) -> None:
@@ -65,49 +72,31 @@ def test_every_column_has_a_source(provinces: ik.Dataset) -> None:
     documented = set(zip(sources["table"], sources["column"], strict=True))
     for column in provinces.regions.columns:
         assert ("regions", column) in documented, column
-    for column in ["name", "channel", "cost_per_unit_million", "job_gain_per_unit", "va_gain",
-                   "coverage", "base_capacity_bn"]:
+    for column in provinces.programs.columns:
         assert ("programs", column) in documented, column
+    for column in provinces.impacts.columns:
+        assert ("impacts", column) in documented, column
     for column in ["jobs", "value_added", "capacity"]:
         row = sources[(sources["table"] == "impacts") & (sources["column"] == column)]
         assert "ILLUSTRATIVE" in row["note"].iloc[0]
     assert sources["source"].notna().all()
 
 
-def test_six_programs_each_with_a_channel(provinces: ik.Dataset) -> None:
+def test_six_programs_each_with_a_channel_and_an_indicator(provinces: ik.Dataset) -> None:
     programs = provinces.programs
     assert list(programs.index) == [
         "machines", "training", "sentra", "certification", "digital", "downstream"
     ]
     assert set(programs["channel"]) == {"APBN pusat", "Tugas Pembantuan", "DAK fisik"}
-    assert programs["basis"].str.contains("ILLUSTRATIVE").all()
-
-
-def test_derivation_rule_recomputed_by_hand(provinces: ik.Dataset) -> None:
-    # Recompute one cell from the formula in the Data page, independently of derive_impacts
-    r = provinces.regions.loc["Jawa Tengah"]
-    p = provinces.programs.loc["training"]
-    regions = provinces.regions
-    w = r["imk_workers"] / r["imk_establishments"]
-    w_bar = regions["imk_workers"].sum() / regions["imk_establishments"].sum()
-    v = r["imk_value_added_million_rp"] / r["imk_workers"]
-    k = 0.5 + 0.5 * r["ump_2024"] / NATIONAL_UMP_2024
-    u = 1000 / (p["cost_per_unit_million"] * k)
-    jobs = u * p["job_gain_per_unit"] * w / w_bar
-    va = u * v / 1000 * (p["va_gain"] * w + p["job_gain_per_unit"] * w / w_bar)
-    cap = max(p["base_capacity_bn"],
-              p["coverage"] * r["imk_establishments"] * p["cost_per_unit_million"] * k / 1000)
-    cell = provinces.impacts.loc[("Jawa Tengah", "training")]
-    assert cell["jobs"] == pytest.approx(jobs)
-    assert cell["value_added"] == pytest.approx(va)
-    assert cell["capacity"] == pytest.approx(cap)
+    assert list(programs["indicator"]) == ["firms_restructured", "wub", "sentra",
+                                           "certificates", "firms_onboarded", "processing_units"]
+    assert set(programs["indicator"]) <= set(provinces.metrics)
 
 
 def test_derivation_is_reproducible(provinces: ik.Dataset) -> None:
     again = derive_impacts(provinces.regions, provinces.programs)
     pd.testing.assert_frame_equal(
-        again[["jobs", "value_added", "capacity"]].reset_index(drop=True),
-        provinces.impacts[["jobs", "value_added", "capacity"]].reset_index(drop=True),
+        again.reset_index(drop=True), provinces.impacts[again.columns].reset_index(drop=True)
     )
 
 
@@ -116,7 +105,7 @@ def test_default_policy_is_feasible_and_funds_every_province(provinces: ik.Datas
     assert result.is_optimal
     by_region = result.by("region")
     assert len(by_region) == 38
-    assert (by_region["spend"] >= 0.005 * 2500 - 1e-6).all()
+    assert (by_region["spend"] >= 0.005 * DEFAULT_BUDGET - 1e-6).all()
     kti = result.by("kti")
     assert kti.loc[True, "share"] >= 0.40 - 1e-9
 

@@ -89,7 +89,7 @@ def test_added_regions_in_another_money_unit_are_converted(bundled):
     tables = new_province(bundled, "Aceh", "Aceh Baru")
     impacts = tables["impacts"].copy()
     impacts["capacity"] *= 1000          # Rp juta
-    impacts[["jobs", "value_added"]] /= 1000  # per Rp juta
+    impacts[list(bundled.metrics)] /= 1000  # every metric per Rp juta
     curves = tables["curves"].copy()
     curves["width"] *= 1000
     data = bundled.add_regions(tables["regions"], impacts, curves=curves, money_unit="Rp juta")

@@ -385,7 +385,7 @@ def test_unicode_names_round_trip_through_excel(tmp_path, tables):
     data = ik.Dataset(*unicode_tables(tables), name="unicode ✓")
     result = ik.optimize(data, unicode_policy())
     result.to_excel(tmp_path / "plan.xlsx")
-    sheet = pd.read_excel(tmp_path / "plan.xlsx", sheet_name="by_region")
+    sheet = pd.read_excel(tmp_path / "plan.xlsx", sheet_name="by_region", header=1)
     assert sheet["region"].tolist() == list(UNICODE_REGIONS.values())
     data.to_excel(tmp_path / "data.xlsx")
     back = ik.Dataset.from_excel(tmp_path / "data.xlsx")

@@ -109,7 +109,7 @@ def test_name_that_is_a_path_stays_inside_out(root, name):
 
 def test_names_that_sanitize_alike_keep_their_own_results(root):
     out = root / "out"
-    budgets = {"a b": 1000.0, "a_b": 1500.0, "a/b": 2000.0, "a\\b": 2500.0}
+    budgets = {"a b": 600.0, "a_b": 700.0, "a/b": 800.0, "a\\b": 900.0}
     run([scenario(n, t) for n, t in budgets.items()], out)
     assert len(folders(out)) == 4 and "a_b" in folders(out)  # the ordinary name is kept
     read = ik.ScenarioResults.read(out)

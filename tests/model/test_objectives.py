@@ -9,7 +9,7 @@ import ikmopt as ik
 SOLVERS = ["highs", "cbc"]
 
 
-BASE = ik.Policy(ik.Budget(total=2500), [ik.RegionBounds(min_share=0.002)], ik.Maximize("jobs"))
+BASE = ik.Policy(ik.Budget(total=971), [ik.RegionBounds(min_share=0.002)], ik.Maximize("jobs"))
 
 
 def test_poverty_weighted_objective(provinces: ik.Dataset) -> None:

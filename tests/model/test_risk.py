@@ -15,7 +15,7 @@ def bundled() -> ik.Dataset:
     return ik.datasets.load(uncertainty=True)
 
 
-BASE = ik.Policy(ik.Budget(total=2500),
+BASE = ik.Policy(ik.Budget(total=971),
                  [ik.RegionBounds(min_share=0.005), ik.GroupShare("kti", min=0.4)])
 
 

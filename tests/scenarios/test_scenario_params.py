@@ -45,7 +45,7 @@ def test_add_regions_in_a_scenario_file(bundled, tmp_path):
 # ---------------------------------------------------------------------- get / set
 def test_get_and_set_reach_policy_and_data_paths():
     s = ik.load_scenario(EXAMPLES / "training-cost-shock.yaml")
-    assert s.get("budget.total") == 2500
+    assert s.get("budget.total") == 971
     assert s.get("constraints[1].min") == 0.4
     assert s.get("data[0].factor") == s.get("data[0].with_cost.factor") == 1.2
     assert s.get("data[0].where.island_group") == ["Papua", "Maluku"]

@@ -21,24 +21,24 @@ def sentra() -> ik.Dataset:
 
 #: Five impossible policies on the bundled data, and a word each diagnosis must use.
 IMPOSSIBLE = {
-    # KTI provinces can absorb about Rp 1,414 bn: 60 % of a fully spent Rp 2,500 bn is 1,500
+    # KTI provinces can absorb about Rp 465 bn: 60 % of a fully spent Rp 971 bn is 583
     "kti-share-with-spend-all": (
-        ik.Policy(ik.Budget(total=2500, spend_all=True),
-                  [ik.RegionBounds(min=10), ik.GroupShare("kti", min=0.6)]), "Budget"),
-    # Rp 1,000 bn cannot buy 40,000 jobs
+        ik.Policy(ik.Budget(total=971, spend_all=True),
+                  [ik.RegionBounds(min=4), ik.GroupShare("kti", min=0.6)]), "Budget"),
+    # Rp 400 bn cannot buy 10,000 jobs
     "jobs-target-on-a-small-budget": (
-        ik.Policy(ik.Budget(total=1000), [ik.Target("jobs", min=40000)]), "Target"),
-    # the Papua provinces can absorb Rp 14 bn each
+        ik.Policy(ik.Budget(total=400), [ik.Target("jobs", min=10000)]), "Target"),
+    # Kalimantan Utara and Papua Selatan can absorb Rp 7.6 and 8.2 bn
     "floors-above-capacity": (
-        ik.Policy(ik.Budget(total=2500), [ik.RegionBounds(min=20)]), "RegionBounds"),
+        ik.Policy(ik.Budget(total=971), [ik.RegionBounds(min=10)]), "RegionBounds"),
     # spend everything, but caps everywhere and a small DAK fisik envelope
     "caps-below-the-budget": (
-        ik.Policy(ik.Budget(total=2500, spend_all=True, by={"channel": {"DAK fisik": 100}}),
+        ik.Policy(ik.Budget(total=971, spend_all=True, by={"channel": {"DAK fisik": 100}}),
                   [ik.RegionBounds(max=20)]), "Budget"),
-    # one province's jobs target beyond its capacity
+    # one province's jobs target beyond its capacity (Aceh's cells hold about 300 jobs)
     "regional-target": (
-        ik.Policy(ik.Budget(total=2500),
-                  [ik.Target("jobs", min={"Aceh": 5000, "Bali": 100}, by="region")]),
+        ik.Policy(ik.Budget(total=971),
+                  [ik.Target("jobs", min={"Aceh": 1000, "Bali": 50}, by="region")]),
         "Aceh"),
 }
 
@@ -65,21 +65,22 @@ def test_each_infeasible_policy_is_diagnosed_and_its_relaxation_works(data, name
 
 
 def test_a_relaxed_number_is_the_tightest_that_works(data):
-    """The KTI-only alternative lowers the share to what KTI can absorb: 1,414.3 / 2,500."""
+    """The KTI-only alternative lowers the share to what KTI can absorb: 465.0 / 971."""
     policy = IMPOSSIBLE["kti-share-with-spend-all"][0]
+    total = policy.budget.total
     diagnosis = ik.diagnose(data, policy)
     kti = diagnosis.alternatives.query("family == 'share'").iloc[0]
     capacity = data.impacts["capacity"][data.mask({"kti": True})].sum()
-    assert kti["relaxed"] == pytest.approx(capacity / 2500, rel=1e-6)
+    assert kti["relaxed"] == pytest.approx(capacity / total, rel=1e-6)
     relaxed = diagnosis.relaxed_policy(int(kti["rule"]))
-    assert relaxed.constraints[1].min == pytest.approx(capacity / 2500, abs=1e-4)
-    assert relaxed.constraints[1].min <= capacity / 2500
+    assert relaxed.constraints[1].min == pytest.approx(capacity / total, abs=1e-4)
+    assert relaxed.constraints[1].min <= capacity / total
     # a little tighter than suggested is impossible again (the number is tight)
     too_tight = relaxed.replace(constraints=[relaxed.constraints[0],
-                                             ik.GroupShare("kti", min=capacity / 2500 + 1e-3)])
+                                             ik.GroupShare("kti", min=capacity / total + 1e-3)])
     with pytest.raises(ik.InfeasibleError):
         ik.optimize(data, too_tight)
-    # the budget-only alternative spends exactly what the share allows: 1,414.3 / 0.6
+    # the budget-only alternative spends exactly what the share allows: 465.0 / 0.6
     budget = diagnosis.alternatives.query("family == 'budget'").iloc[0]
     assert budget["relaxed"] == pytest.approx(capacity / 0.6, rel=1e-6)
 
@@ -115,18 +116,18 @@ def test_conflicts_are_an_irreducible_set(data, name):
 
 
 def test_conflicting_rows_within_a_rule_are_minimal(data):
-    """Floors of Rp 20 bn fail in seven provinces; one of them alone is a conflict."""
+    """Floors of Rp 10 bn fail in two provinces; one of them alone is a conflict."""
     conflicts = ik.diagnose(data, IMPOSSIBLE["floors-above-capacity"][0]).conflicts
     assert len(conflicts) == 1
     region = conflicts["label"].iloc[0]
-    assert data.impacts["capacity"][data.mask({"region": region})].sum() < 20
+    assert data.impacts["capacity"][data.mask({"region": region})].sum() < 10
     with pytest.raises(ik.InfeasibleError):
-        ik.optimize(data, ik.Policy(ik.Budget(total=2500), [ik.RegionBounds(min={region: 20})]))
+        ik.optimize(data, ik.Policy(ik.Budget(total=971), [ik.RegionBounds(min={region: 10})]))
 
 
 def test_projects_are_diagnosed_as_a_mip(sentra):
     policy = ik.default_policy().add(ik.ProjectCount(min=36)).replace(
-        budget=ik.Budget(total=200))
+        budget=ik.Budget(total=100))  # the 36 cheapest sentra cost Rp 135 bn
     with pytest.raises(ik.InfeasibleError) as err:
         ik.optimize(sentra, policy)
     diagnosis = err.value.diagnosis
@@ -151,7 +152,7 @@ def test_a_feasible_policy_has_no_diagnosis(data):
 
 def test_a_batch_records_the_relaxation_in_the_error(tmp_path):
     file = tmp_path / "impossible.yaml"
-    file.write_text("budget: {total: 1000}\nconstraints:\n  - target: {metric: jobs, min: 40000}\n")
+    file.write_text("budget: {total: 400}\nconstraints:\n  - target: {metric: jobs, min: 10000}\n")
     batch = ik.run_scenarios([file], ik.InProcessExecutor(), progress=False)
     error = batch.errors.set_index("scenario").loc["impossible", "error"]
-    assert "lower Target" in error and "25,179" in error
+    assert "lower Target" in error and "6,596" in error

@@ -20,18 +20,18 @@ def test_evaluate_any_allocation_matches_result(result: ik.Result) -> None:
     again = ik.evaluate(result.data, result.allocation)
     pd.testing.assert_series_equal(again.outcomes, result.outcomes)
     pd.testing.assert_series_equal(again.equity, result.equity)
-    # a partial allocation: only two cells
+    # a partial allocation: only two cells, each within its first (full-return) segment
     partial = pd.Series(
-        [10.0, 5.0],
+        [5.0, 2.0],
         index=pd.MultiIndex.from_tuples(
             [("Aceh", "training"), ("Bali", "sentra")], names=["region", "program"]
         ),
     )
     ev = ik.evaluate(result.data, partial)
-    assert ev.outcomes["spend"] == pytest.approx(15.0)
+    assert ev.outcomes["spend"] == pytest.approx(7.0)
     coef = result.data.impacts["jobs"]
     assert ev.outcomes["jobs"] == pytest.approx(
-        10 * coef[("Aceh", "training")] + 5 * coef[("Bali", "sentra")]
+        5 * coef[("Aceh", "training")] + 2 * coef[("Bali", "sentra")]
     )
 
 

@@ -44,10 +44,10 @@ def central(data: ik.Dataset, policy: ik.Policy, path: str, h: float,
 #: A policy on the bundled data in which every family binds, with a unique, nondegenerate
 #: optimum (checked: left and right differences agree), and each family's row label.
 RICH = ik.Policy(
-    ik.Budget(total=2801),
-    [ik.RegionBounds(min=12, max=300), ik.GroupShare("kti", min=0.42),
-     ik.ProgramShare("training", max=0.25), ik.GiniCap(max=0.24),
-     ik.Target("value_added", min=2300)],
+    ik.Budget(total=900),
+    [ik.RegionBounds(min=6, max=80), ik.GroupShare("kti", min=0.44),
+     ik.ProgramShare("training", max=0.48), ik.GiniCap(max=0.3),
+     ik.Target("value_added", min=279.2)],
     objective=ik.Maximize("jobs"),
 )
 #: (path of the number, family, row label, step in the user's unit, reader's step).
@@ -78,7 +78,7 @@ def test_the_gini_price_is_per_hundredth_of_the_cap_not_per_internal_row(data, s
     """The price per 0.01 of the cap is 10,000 x the gain of raising it by 0.000001."""
     result = ik.optimize(data, RICH, solver=solver)
     gini = result.constraints.query("family == 'gini'").iloc[0]
-    gain = objective(data, set_param(RICH, "constraints[3].max", 0.240001), solver) - \
+    gain = objective(data, set_param(RICH, "constraints[3].max", 0.300001), solver) - \
         result.objective
     assert gini["price"] == pytest.approx(1e4 * gain, rel=2e-3)
     assert gini["activity"] == pytest.approx(result.equity[("spend", "gini")], abs=1e-6)
@@ -108,8 +108,8 @@ def test_sensitivity_of_every_number_is_a_re_solve(data, solver):
 
 #: Floors as shares of the budget, caps per inhabitant and an equity ratio.
 EQUITY = ik.Policy(
-    ik.Budget(total=2500),
-    [ik.RegionBounds(min_share=0.004, max_rp_per_capita=40_000),
+    ik.Budget(total=900),
+    [ik.RegionBounds(min_share=0.004, max_rp_per_capita=15_000),
      ik.OutcomeEquity("jobs", min_ratio=0.45)],
     objective=ik.Maximize("jobs"),
 )
@@ -134,23 +134,23 @@ def test_sensitivity_of_a_ramp(solver):
 
 
 def test_the_budgets_price_counts_floors_that_rise_with_it(data):
-    """Floors of 0.25 % of the budget: the row's dual is not what one more Rp 1 bn gives."""
-    policy = ik.Policy(ik.Budget(total=2801), [ik.RegionBounds(min_share=0.0025)],
+    """Floors of 0.6 % of the budget: the row's dual is not what one more Rp 1 bn gives."""
+    policy = ik.Policy(ik.Budget(total=900), [ik.RegionBounds(min_share=0.006)],
                        objective=ik.Maximize("jobs"))
     result = ik.optimize(data, policy)
     dual = result.constraints.query("family == 'budget'")["shadow_price"].iloc[0]
     derivative = result.sensitivity().set_index("path").loc["budget.total", "derivative"]
     left, right = central(data, policy, "budget.total", 0.5)
     assert derivative == pytest.approx((left + right) / 2, rel=1e-6)
-    assert abs(dual - derivative) > 1e-3  # the floors' share: 38 x 0.25 % of their prices
+    assert abs(dual - derivative) > 1e-3  # the floors' share: 38 x 0.6 % of their prices
     floors = result.constraints.query("family == 'region_bounds'")["shadow_price"]
-    assert derivative == pytest.approx(dual + 0.0025 * floors.sum(), rel=1e-9)
+    assert derivative == pytest.approx(dual + 0.006 * floors.sum(), rel=1e-9)
 
 
 def test_explain_states_the_budgets_full_price(data):
     from ikmopt.report import explain
 
-    policy = ik.Policy(ik.Budget(total=2801), [ik.RegionBounds(min_share=0.0025)],
+    policy = ik.Policy(ik.Budget(total=900), [ik.RegionBounds(min_share=0.006)],
                        objective=ik.Maximize("jobs"))
     lines = explain(ik.optimize(data, policy))
     assert any(line.startswith("Floors or caps given as a share of the budget") for line in lines)
@@ -176,8 +176,8 @@ def test_ranging_is_highs_only(tiny):
         result.ranging()
 
 
-RANGED = ik.Policy(ik.Budget(total=2500), [ik.RegionBounds(min=10),
-                                           ik.Target("value_added", min=2150)],
+RANGED = ik.Policy(ik.Budget(total=400), [ik.RegionBounds(min=5),
+                                          ik.Target("value_added", min=215)],
                    objective=ik.Maximize("jobs"))
 
 
@@ -202,7 +202,7 @@ def test_every_binding_floors_price_holds_to_its_range_ends(data):
     for _, row in floors.head(3).iterrows():
         for end in (row["lower_end"], row["upper_end"]):
             floor = row["bound"] + 0.999 * (end - row["bound"])
-            floors = {r: (floor if r == row["label"] else 10.0) for r in data.regions.index}
+            floors = {r: (floor if r == row["label"] else 5.0) for r in data.regions.index}
             policy = RANGED.replace(constraints=[ik.RegionBounds(min=floors),
                                                  RANGED.constraints[1]])
             gain = objective(data, policy) - result.objective

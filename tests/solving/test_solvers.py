@@ -631,7 +631,7 @@ SILENT_RUN = """
     from ikmopt.solving.solvers.highs import new_highs
 
     data = ik.datasets.load()
-    policy = ik.Policy(budget=ik.Budget(total=2500),
+    policy = ik.Policy(budget=ik.Budget(total=971),
                        constraints=[ik.RegionBounds(min_share=0.005),
                                     ik.GroupShare("kti", min=0.4)],
                        objective=ik.Maximize("jobs"))
@@ -697,7 +697,7 @@ MEMORY_RUN = """
             return int(f.read().split()[1]) * PAGE
 
     data = ik.datasets.load()
-    policy = ik.Policy(budget=ik.Budget(total=2500),
+    policy = ik.Policy(budget=ik.Budget(total=971),
                        constraints=[ik.RegionBounds(min_share=0.005),
                                     ik.GroupShare("kti", min=0.4)],
                        objective=ik.Maximize("jobs"))

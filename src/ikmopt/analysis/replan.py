@@ -179,9 +179,9 @@ def replan(
     >>> data = ik.datasets.load()
     >>> plan = ik.optimize(data, ik.default_policy())
     >>> spent = plan.allocation * 0.4            # 40 % realised by mid-year
-    >>> revised = ik.replan(data, ik.default_policy(), spent, total=2300)
+    >>> revised = ik.replan(data, ik.default_policy(), spent, total=900)
     >>> round(revised.revised.outcomes["spend"])
-    2300
+    900
     """
     built = tuple(dict.fromkeys(str(b) for b in ([built] if isinstance(built, str)
                                                   else built)))

@@ -109,11 +109,11 @@ def sweep(
     --------
     >>> import ikmopt as ik
     >>> data = ik.datasets.load()
-    >>> s = ik.sweep(data, ik.default_policy(), "budget.total", [2000, 2500, 3000])
-    >>> s.table["status"].tolist()   # at 3000 the 0.5 % floors exceed Papua Pegunungan's capacity
+    >>> s = ik.sweep(data, ik.default_policy(), "budget.total", [800, 971, 1600])
+    >>> s.table["status"].tolist()   # at 1600 the 0.5 % floors exceed Kalimantan Utara's capacity
     ['optimal', 'optimal', 'InfeasibleError']
     >>> s.table["spend"].round().tolist()
-    [2000.0, 2500.0, nan]
+    [800.0, 971.0, nan]
     """
     options = {"warm": warm, "allocation_by": allocation_by, **solve_options,
                **({} if solver is None else {"solver": solver})}

@@ -12,6 +12,15 @@ JSON), so that a round trip keeps
   into integers and drop leading zeros.
 
 A folder or workbook without it (written by hand, or by an older ikmopt) is read as before.
+
+Whether a dataset's numbers are **illustrative** is read from the same metadata: a dataset is
+ILLUSTRATIVE when its description or any text of its sources table says so in capitals
+(``ILLUSTRATIVE``, or ``SYNTHETIC`` for generated data; :func:`is_illustrative`). The flag
+is derived, never stored: it travels with the description (``dataset.json``, the
+``dataset`` sheet) and the sources table (``sources.csv``, the ``sources`` sheet), and a
+what-if copy (:meth:`Dataset.replace`, :meth:`Dataset.with_cost` ...) keeps both. A dataset
+built from a user's own tables, without such a word, has no flag. Results, summaries and
+reports then show :data:`ILLUSTRATIVE_NOTE` beside their numbers.
 """
 
 from __future__ import annotations
@@ -27,7 +36,8 @@ from ikmopt.core.errors import DataError
 if TYPE_CHECKING:
     from ikmopt.data.dataset import Dataset
 
-__all__ = ["FILE", "SHEET", "describe", "from_json", "from_sheet", "to_sheet"]
+__all__ = ["FILE", "ILLUSTRATIVE_MARK", "ILLUSTRATIVE_NOTE", "MARKERS", "SHEET", "describe",
+           "from_json", "from_sheet", "is_illustrative", "marked", "marked_rows", "to_sheet"]
 
 #: file name in a dataset folder
 FILE = "dataset.json"
@@ -35,6 +45,42 @@ FILE = "dataset.json"
 SHEET = "dataset"
 FORMAT = "ikmopt-dataset"
 KEYS = ("format", "version", "name", "description", "metric_units", "text_columns")
+
+#: Words (in capitals) that mark a dataset's numbers as not estimates.
+MARKERS = ("ILLUSTRATIVE", "SYNTHETIC")
+#: The short marker of an illustrative dataset (one-line views: ``repr``).
+ILLUSTRATIVE_MARK = "ILLUSTRATIVE data"
+#: The note shown beside the numbers of an illustrative dataset (summary, workbooks).
+ILLUSTRATIVE_NOTE = (f"{ILLUSTRATIVE_MARK}: the coefficients are derived defaults, not "
+                     "estimates; see the Data page of the ikmopt documentation")
+
+
+def marked(value: Any) -> bool:
+    """Whether a text says ILLUSTRATIVE or SYNTHETIC (in capitals); False for no text."""
+    return isinstance(value, str) and any(word in value for word in MARKERS)
+
+
+def marked_rows(sources: pd.DataFrame) -> pd.Series:
+    """Whether each row of a sources table is marked ILLUSTRATIVE in any of its texts."""
+    flags = [any(marked(v) for v in row) for row in sources.itertuples(index=False, name=None)]
+    return pd.Series(flags, index=sources.index, dtype=bool)
+
+
+def is_illustrative(description: str, sources: pd.DataFrame | None) -> bool:
+    """Whether a dataset with this description and sources table is ILLUSTRATIVE.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from ikmopt.data.metadata import is_illustrative
+    >>> is_illustrative("Coefficients are ILLUSTRATIVE defaults.", None)
+    True
+    >>> is_illustrative("Our 2024 estimates.", pd.DataFrame({"note": ["an illustrative case"]}))
+    False
+    """
+    if marked(description):
+        return True
+    return sources is not None and len(sources) > 0 and bool(marked_rows(sources).any())
 
 
 def text_columns(frame: pd.DataFrame) -> list[str]:

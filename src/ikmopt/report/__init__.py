@@ -4,8 +4,14 @@
 opens offline) with the headline outcomes, charts of the allocation, the binding rules with
 their shadow prices in words, equity figures, the policy's rules, the data sources (rows
 marked ILLUSTRATIVE) and the allocation table. ``result.report("plan.xlsx")`` writes the
-same content as formatted sheets. ``lang="id"`` writes either in Bahasa Indonesia. A scenario
-set is reported against a baseline with :meth:`ikmopt.ScenarioResults.report`.
+same content as formatted sheets. ``lang="id"`` writes either in Bahasa Indonesia, with
+the programs by their Indonesian names (the programs table's ``name_id``). A scenario set is
+reported against a baseline with :meth:`ikmopt.ScenarioResults.report`.
+
+A plan on a dataset marked ILLUSTRATIVE (:attr:`ikmopt.Dataset.illustrative`) says so above
+its headline figures and in the first row of every sheet; a plan on a dataset without the
+flag says nothing of the kind, and a report shows only its own dataset's description and
+sources.
 
 Every file is written all or nothing: a failed write leaves no file (and an existing file
 as it was).
@@ -29,9 +35,9 @@ from ikmopt.core.files import write_files
 from ikmopt.report.excel import write_workbook
 from ikmopt.report.html import plan_html
 from ikmopt.report.labels import CATALOGUES, LANGUAGES, Formatter, catalogue
-from ikmopt.report.plan import plan_tables
+from ikmopt.report.plan import caption, illustrative_note, plan_tables, reader_formatter
 from ikmopt.report.prices import binding_sentences, budget_note
-from ikmopt.report.scenarios import scenario_html, scenario_tables
+from ikmopt.report.scenarios import scenario_html, scenario_line, scenario_note, scenario_tables
 
 if TYPE_CHECKING:
     from ikmopt.scenarios.results import ScenarioResults
@@ -124,13 +130,16 @@ def write_report(result: Result, path: str | Path, lang: str = "en", *,
         If matplotlib (HTML charts) or openpyxl (Excel) is not installed.
     """
     kind, fmt, day = _prepare(path, lang, format, date)
+    fmt = reader_formatter(result, fmt)
     title = fmt("title") if title is None else str(title)
     if kind == "html":
         text = plan_html(result, fmt, title, day)
         return _write(path, lambda p: p.write_text(text, encoding="utf-8"))
 
     tables = plan_tables(result, fmt, fmt.date(day))
-    return _write(path, lambda p: write_workbook(tables, p, fmt))
+    first = caption(title, [fmt("dataset_line", name=result.data.name)],
+                    illustrative_note(result, fmt))
+    return _write(path, lambda p: write_workbook(tables, p, fmt, first))
 
 
 def explain(result: Result, lang: str = "en", limit: int | None = 15) -> list[str]:
@@ -157,7 +166,7 @@ def explain(result: Result, lang: str = "en", limit: int | None = 15) -> list[st
     PolicyError
         If ``lang`` is unknown.
     """
-    fmt = Formatter(lang)
+    fmt = reader_formatter(result, Formatter(lang))
     unit = result.objective_unit
     text = binding_sentences(result.constraints, unit, fmt, result.data.metric_units,
                              mip=result.lp.is_mip, optimal=result.is_optimal, limit=limit)
@@ -207,5 +216,7 @@ def write_scenario_report(results: ScenarioResults, path: str | Path, lang: str 
         return _write(path, lambda p: p.write_text(text, encoding="utf-8"))
 
     tables = scenario_tables(results, comparison, fmt)
-    return _write(path, lambda p: write_workbook(tables, p, fmt))
+    first = caption(title, [scenario_line(results, comparison, fmt)],
+                    scenario_note(results, comparison, fmt))
+    return _write(path, lambda p: write_workbook(tables, p, fmt, first))
 

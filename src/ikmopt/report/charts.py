@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import io
 import re
+import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -135,11 +136,21 @@ def island_chart(result: Result, fmt: Formatter) -> Chart | None:
     return _svg(fig, "ikmopt-island", fmt("h_island"), fmt)
 
 
+#: Width, in characters, at which a program's name on the chart's axis wraps.
+NAME_WIDTH = 15
+
+
 def program_chart(result: Result, fmt: Formatter) -> Chart:
-    """Bars of spend per program."""
-    fig = _figure(7.5, 3.6)
+    """Bars of spend per program (named as the report names them: :meth:`Formatter.label`)."""
+    named = "program" in fmt.names
+    fig = _figure(7.5, 4.4 if named else 3.6)
     ax = fig.add_subplot()
     plot.program_mix(result, ax=ax)
+    if named:
+        programs = list(result.data.programs.index)
+        ax.set_xticks(range(len(programs)),
+                      [textwrap.fill(fmt.label("program", p), NAME_WIDTH) for p in programs],
+                      rotation=0, ha="center", fontsize="small")
     ax.set_ylabel(fmt("col_spend"))
     ax.set_title(fmt("h_program"))
     _number_axis(ax.yaxis, fmt)

@@ -1,9 +1,12 @@
 """The Excel report: one sheet per table, formatted for reading (needs ``ikmopt[excel]``).
 
-Headers carry units, the header row is bold and frozen, numbers keep their value and get a
-number format (thousands separators, one decimal for Rp bn, percent for shares), and
-columns are sized to their content. Excel shows the separators of the reader's own locale
-(``1.234,5`` in an Indonesian Excel), since number formats are stored locale-free.
+Row 1 of every sheet names the report (title, dataset or baseline) and, for a dataset marked
+ILLUSTRATIVE, says so; the table starts at row 2 (read it with ``pd.read_excel(path,
+sheet_name=..., header=1)``). Headers carry units, the header row is bold and frozen, numbers
+keep their value and get a number format (thousands separators, one decimal for Rp bn,
+percent for shares), and columns are sized to their content. Excel shows the separators of
+the reader's own locale (``1.234,5`` in an Indonesian Excel), since number formats are stored
+locale-free.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ import numpy as np
 from ikmopt.report.labels import Formatter
 from ikmopt.report.tables import Table, missing
 
-__all__ = ["NUMBER_FORMATS", "write_workbook"]
+__all__ = ["HEADER_ROW", "NUMBER_FORMATS", "write_workbook"]
 
 #: Excel number format of each column kind (see :class:`~ikmopt.report.tables.Column`).
 NUMBER_FORMATS = {
@@ -33,6 +36,8 @@ NUMBER_FORMATS = {
 }
 #: Widest column, in characters; longer texts wrap.
 MAX_WIDTH = 60
+#: Row of every sheet that holds the table's header (row 1 is the caption).
+HEADER_ROW = 2
 
 
 def _cell(value: Any, kind: str, fmt: Formatter) -> Any:
@@ -50,8 +55,8 @@ def _cell(value: Any, kind: str, fmt: Formatter) -> Any:
     return int(number) if kind == "int" and number.is_integer() else number
 
 
-def write_workbook(tables: Sequence[Table], path: Path, fmt: Formatter) -> None:
-    """Write ``tables`` to ``path``, one formatted sheet each.
+def write_workbook(tables: Sequence[Table], path: Path, fmt: Formatter, caption: str) -> None:
+    """Write ``tables`` to ``path``, one formatted sheet each, ``caption`` in row 1 of each.
 
     Raises
     ------
@@ -74,8 +79,10 @@ def write_workbook(tables: Sequence[Table], path: Path, fmt: Formatter) -> None:
     wrap = Alignment(wrap_text=True, vertical="top")
     for table in tables:
         sheet = book.create_sheet(title=table.sheet[:31])
+        sheet.append([caption])
+        sheet.cell(row=1, column=1).font = bold
         sheet.append([c.header for c in table.columns])
-        for cell in sheet[1]:
+        for cell in sheet[HEADER_ROW]:
             cell.font, cell.fill, cell.alignment = bold, fill, header_alignment
         frame = table.frame[[c.key for c in table.columns]]
         widths = [max(8, min(MAX_WIDTH, len(c.header) + 2)) for c in table.columns]
@@ -84,7 +91,7 @@ def write_workbook(tables: Sequence[Table], path: Path, fmt: Formatter) -> None:
             kinds = [table.kind(c, i) for c in table.columns]
             sheet.append([_cell(v, k, fmt) for v, k in zip(record, kinds, strict=True)])
             for j, kind in enumerate(kinds):
-                cell = sheet.cell(row=i + 2, column=j + 1)
+                cell = sheet.cell(row=i + HEADER_ROW + 1, column=j + 1)
                 if kind in NUMBER_FORMATS and isinstance(cell.value, int | float):
                     cell.number_format = NUMBER_FORMATS[kind]
                 length = len(shown[i][j]) + 2
@@ -93,7 +100,8 @@ def write_workbook(tables: Sequence[Table], path: Path, fmt: Formatter) -> None:
                 widths[j] = max(widths[j], min(MAX_WIDTH, length))
         for j, width in enumerate(widths):
             sheet.column_dimensions[get_column_letter(j + 1)].width = float(np.ceil(width))
-        sheet.freeze_panes = "A2"
+        sheet.freeze_panes = f"A{HEADER_ROW + 1}"
         if len(frame):
-            sheet.auto_filter.ref = sheet.dimensions
+            last = get_column_letter(len(table.columns))
+            sheet.auto_filter.ref = f"A{HEADER_ROW}:{last}{HEADER_ROW + len(frame)}"
     book.save(path)

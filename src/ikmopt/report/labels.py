@@ -14,6 +14,10 @@ message it leaves empty (or marks fuzzy) is shown in English.
 Numbers and dates are written by Babel from the CLDR data of the catalogue's locale (its
 ``Language`` header): English (``en``) ``1,234.5`` and ``5 March 2025``, Indonesian
 (``id_ID``) ``1.234,5`` and ``5 Maret 2025``.
+
+Labels of the data (a program code such as ``sentra``) are the data's own words; a
+:class:`Formatter` given names for them (:meth:`Formatter.with_names`, from the programs
+table's ``name_id`` column in an Indonesian report) writes the names instead.
 """
 
 from __future__ import annotations
@@ -35,7 +39,7 @@ from ikmopt.core.errors import PolicyError
 if TYPE_CHECKING:
     from babel.numbers import NumberPattern
 
-__all__ = ["CATALOGUES", "DATE_FORMAT", "LANGUAGES", "Formatter", "catalogue",
+__all__ = ["CATALOGUES", "DATE_FORMAT", "LANGUAGES", "SOURCE_LANGUAGE", "Formatter", "catalogue",
            "read_catalogue"]
 
 #: The gettext domain: the catalogue of ``lang`` is ``locale/<lang>/LC_MESSAGES/ikmopt.po``.
@@ -187,6 +191,27 @@ class Formatter:
         self.locale: str = locale
         #: The messages of the language by id.
         self.text: Mapping[str, str] = text
+        #: Names of data labels by level (``{"program": {"sentra": "Revitalisasi ..."}}``).
+        self.names: Mapping[str, Mapping[str, str]] = MappingProxyType({})
+
+    def with_names(self, names: Mapping[str, Mapping[str, str]]) -> Formatter:
+        """A copy that writes the labels of a level by name (see :meth:`label`).
+
+        Examples
+        --------
+        >>> from ikmopt.report import Formatter
+        >>> fmt = Formatter("id").with_names({"program": {"sentra": "Revitalisasi sentra IKM"}})
+        >>> fmt.label("program", "sentra"), fmt.label("program", "training")
+        ('Revitalisasi sentra IKM', 'training')
+        """
+        other = copy.copy(self)
+        other.names = MappingProxyType({level: MappingProxyType(dict(mapping))
+                                        for level, mapping in names.items()})
+        return other
+
+    def label(self, level: str, value: object) -> str:
+        """A data label of ``level`` as the report writes it: its name if given, else as is."""
+        return self.names.get(level, {}).get(str(value), str(value))
 
     def __call__(self, key: str, /, **fields: Any) -> str:
         """The catalogue text ``key``, filled with ``fields``."""

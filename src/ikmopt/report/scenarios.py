@@ -3,7 +3,9 @@
 Built from the tables a batch keeps (:class:`~ikmopt.ScenarioResults`, also when read back
 from a results folder), so it needs no re-solve. Scenarios solved by this version of ikmopt
 also keep, in ``meta["report"]``, their objective's unit (for shadow prices in words), the
-metric units and their rules as written; older results fall back to generic wording.
+metric units and their rules as written; older results fall back to generic wording. A
+scenario whose ``meta["report"]`` says ``"illustrative": true`` (its dataset was marked
+ILLUSTRATIVE) puts the ILLUSTRATIVE note on the page and in row 1 of every sheet.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from ikmopt.report.wording import (
 if TYPE_CHECKING:
     from ikmopt.scenarios.results import Comparison, ScenarioResults
 
-__all__ = ["scenario_html", "scenario_tables"]
+__all__ = ["scenario_html", "scenario_line", "scenario_note", "scenario_tables"]
 
 #: Binding rows put in words per scenario in the HTML report.
 SENTENCES_PER_SCENARIO = 6
@@ -40,6 +42,19 @@ SENTENCES_PER_SCENARIO = 6
 
 def _info(results: ScenarioResults, name: str) -> dict[str, Any]:
     return dict(results[name].meta.get("report") or {})
+
+
+def scenario_line(results: ScenarioResults, comparison: Comparison, fmt: Formatter) -> str:
+    """The baseline and how many scenarios were solved, in words."""
+    return fmt("baseline_line", baseline=comparison.baseline,
+               solved=len(comparison.scenarios), total=len(results))
+
+
+def scenario_note(results: ScenarioResults, comparison: Comparison,
+                  fmt: Formatter) -> str | None:
+    """The ILLUSTRATIVE note when a compared scenario's dataset was illustrative, else None."""
+    flagged = any(_info(results, name).get("illustrative") for name in comparison.scenarios)
+    return fmt("illustrative_note") if flagged else None
 
 
 def _units(results: ScenarioResults, comparison: Comparison) -> dict[str, str]:
@@ -224,6 +239,7 @@ def scenario_html(results: ScenarioResults, comparison: Comparison, fmt: Formatt
     return render(
         "scenarios.html.j2", fmt, title, date, baseline=comparison.baseline,
         solved=len(comparison.scenarios), total=len(results),
+        illustrative_note=scenario_note(results, comparison, fmt),
         overview=table_view(_overview(results, comparison, fmt), fmt), change=change,
         programs=table_view(_wide(comparison.by_program, "program", comparison, fmt,
                                   fmt("col_program"), ""), fmt),

@@ -1,6 +1,6 @@
 """Metrics, units and groups in words: how a report names what it counts.
 
-``jobs`` is "jobs" / "lapangan kerja", an amount of value added is "Rp 1.2 bn a year of
+``jobs`` is "jobs" / "tenaga kerja", an amount of value added is "Rp 1.2 bn a year of
 value added", a row label ``kti=True`` is "Kawasan Timur Indonesia (KTI)". Metrics that the
 catalogue does not name are shown as the dataset writes them, with their declared unit.
 """
@@ -33,7 +33,7 @@ _GROUPS = {"kti": "group_kti", "kti_narrow": "group_kti_narrow"}
 
 
 def metric_name(metric: str, fmt: Formatter) -> str:
-    """``jobs`` -> ``jobs`` / ``lapangan kerja``; metrics the catalogue does not name as is."""
+    """``jobs`` -> ``jobs`` / ``tenaga kerja``; metrics the catalogue does not name as is."""
     key = f"metric_{metric}"
     return fmt(key) if key in fmt.text else str(metric)
 
@@ -107,7 +107,7 @@ def group_text(text: str, fmt: Formatter) -> str:
         elif value == "True":
             parts.append(level)
         elif level in ("region", "program", "year"):
-            parts.append(value)
+            parts.append(fmt.label(level, value))
         else:
             parts.append(f"{value} ({level})")
     return ", ".join(parts)

@@ -280,19 +280,26 @@ class Comparison:
                                    ["shadow_price", "binding"])
 
     def summary(self) -> pd.DataFrame:
-        """Wide table: one row per scenario, each outcome and its change in percent."""
+        """Wide table: one row per scenario, each outcome and its change in percent.
+
+        Outcomes in the order of the plans (spend, then the dataset's metrics), each followed
+        by its change in percent, then the Gini of spend per inhabitant.
+        """
+        order = list(dict.fromkeys(self.outcomes["metric"]))
         wide = self.outcomes.pivot(index="scenario", columns="metric", values="value")
         pct = self.outcomes.pivot(index="scenario", columns="metric", values="pct")
-        out = wide.join(pct.add_suffix(" %"))
+        out = pd.concat({m: wide[m] for m in order} | {f"{m} %": pct[m] for m in order}, axis=1)
+        out = out[[c for m in order for c in (m, f"{m} %")]]
         gini = self.equity[(self.equity["of"] == "spend") & (self.equity["measure"] == "gini")]
         out["gini_spend"] = gini.set_index("scenario")["value"]
         return out.reindex(self.scenarios)
 
     def __str__(self) -> str:
-        with pd.option_context("display.width", 120, "display.max_columns", 20):
-            return (f"Scenarios compared with baseline '{self.baseline}'\n"
-                    + self.summary().to_string(float_format=lambda v: f"{v:,.1f}",
-                                               formatters={"gini_spend": "{:.3f}".format}))
+        """The summary, wrapped at 120 characters (a block of columns at a time)."""
+        return (f"Scenarios compared with baseline '{self.baseline}'\n"
+                + self.summary().to_string(float_format=lambda v: f"{v:,.1f}",
+                                           formatters={"gini_spend": "{:.3f}".format},
+                                           line_width=120))
 
     def plot(self, metric: str = "jobs", ax: Any = None) -> Any:
         """Bar chart of each scenario's change in ``metric`` against the baseline (percent)."""

@@ -261,15 +261,15 @@ def diagnose(
     --------
     >>> import ikmopt as ik
     >>> data = ik.datasets.load()
-    >>> impossible = ik.Policy(ik.Budget(total=2500, spend_all=True),
+    >>> impossible = ik.Policy(ik.Budget(total=971, spend_all=True),
     ...                        [ik.GroupShare("kti", min=0.6)])
     >>> d = ik.diagnose(data, impossible)
     >>> d.suggestions
-    ['lower GroupShare(kti) min 60% from 0.6 to 0.5657']
+    ['lower GroupShare(kti) min 60% from 0.6 to 0.4788']
     >>> d.alternatives[["constraint", "bound", "relaxed"]].round(4)
-                        constraint   bound    relaxed
-    0  Budget(total = Rp 2,500 bn)  2500.0  2357.2374
-    1      GroupShare(kti) min 60%     0.6     0.5657
+                      constraint  bound   relaxed
+    0  Budget(total = Rp 971 bn)  971.0  774.9511
+    1    GroupShare(kti) min 60%    0.6    0.4789
     >>> str(ik.optimize(data, d.relaxed_policy()).status)
     'optimal'
     """

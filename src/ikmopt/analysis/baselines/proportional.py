@@ -53,9 +53,9 @@ def equal(data: Dataset, budget: float | Budget) -> pd.Series:
     >>> import ikmopt as ik
     >>> from ikmopt import rules
     >>> data = ik.datasets.load("indonesia-provinces")
-    >>> plan = rules.equal(data, 2500)
+    >>> plan = rules.equal(data, 971)
     >>> round(float(plan.sum()), 6), bool((plan <= data.impacts["capacity"]).all())
-    (2500.0, True)
+    (971.0, True)
     """
     total = budget_total("equal", budget)
     check_dataset("equal", data)
@@ -89,8 +89,8 @@ def population(data: Dataset, budget: float | Budget) -> pd.Series:
     >>> import ikmopt as ik
     >>> from ikmopt import rules
     >>> data = ik.datasets.load("indonesia-provinces")
-    >>> by_region = rules.population(data, 2500).groupby(level="region").sum()
-    >>> round(float(by_region["Jawa Barat"]) / 2500, 3)   # its population share
+    >>> by_region = rules.population(data, 500).groupby(level="region").sum()
+    >>> round(float(by_region["Jawa Barat"]) / 500, 3)   # its population share
     0.18
     """
     total = budget_total("population", budget)
@@ -209,8 +209,8 @@ def last_year(
     >>> import ikmopt as ik
     >>> from ikmopt import rules
     >>> data = ik.datasets.load("indonesia-provinces")
-    >>> before = rules.population(data, 2000)
-    >>> after = rules.last_year(data, 2500, before)
+    >>> before = rules.population(data, 400)
+    >>> after = rules.last_year(data, 500, before)
     >>> round(float((after / before).max()), 3)
     1.25
     """

@@ -202,7 +202,7 @@ def value_of_optimization(
     >>> import ikmopt as ik
     >>> from ikmopt import rules
     >>> data = ik.datasets.load("indonesia-provinces")
-    >>> policy = ik.Policy(budget=ik.Budget(total=2500), objective=ik.Maximize("jobs"))
+    >>> policy = ik.Policy(budget=ik.Budget(total=971), objective=ik.Maximize("jobs"))
     >>> value = rules.value_of_optimization(data, policy, rules=["equal", "population"])
     >>> value.table["plan"].tolist()
     ['optimized', 'equal', 'population']

@@ -1,4 +1,4 @@
-"""Print the bundled dataset's derived impacts: ``python -m ikmopt.datasets``."""
+"""Print the bundled dataset's derived impacts: ``python -m ikmopt.data.datasets``."""
 
 import pandas as pd
 

@@ -1,48 +1,61 @@
-"""Derive the bundled dataset's ILLUSTRATIVE impact coefficients and capacities.
+"""Derive the bundled dataset's impacts, capacities, curves, projects and uncertainty.
 
-The rule uses only public facts (BPS IMK establishments, workers and value added per
-province; the 2024 provincial minimum wage) and the per-program assumptions in the programs
-table (``cost_per_unit_million``, ``job_gain_per_unit``, ``va_gain``, ``coverage``,
-``base_capacity_bn``). The numbers it produces are **illustrative defaults**, meant to be
-replaced by an analyst's own estimates. For province ``r`` and program ``p``:
+Everything is computed from five tables shipped beside ``regions.csv``, each row with its
+``source`` and ``year`` (or "not found" / ASSUMPTION): ``indicators.csv`` (the ministry's
+output of each program and the firm size it reaches), ``unit_costs.csv`` (Rp million per
+output: central, low, high), ``conversions.csv`` (firms per output, employment and value-added
+gain, survival, deadweight: central, low, high) and ``capacities.csv`` (the largest observed
+or planned annual delivery, its growth allowance and the rule that splits it across
+provinces). :class:`ProgrammeFacts` holds the four program tables. For province ``r`` and
+program ``p``:
 
-* unit size ``w_r = imk_workers / imk_establishments`` (workers per IKM unit) and its
-  national value ``w̄``; value added per worker ``v_r = imk_value_added_million_rp /
-  imk_workers`` (Rp million);
-* delivery cost index ``k_r = 0.5 + 0.5 * ump_2024_r / ump_national`` (half of a program's
-  cost scales with local wages; ``ump_national`` = Rp 3,125,999);
-* units reached per Rp bn ``u_rp = 1000 / (cost_per_unit_million_p * k_r)``;
-* ``jobs_rp = u_rp * job_gain_per_unit_p * w_r / w̄``;
-* ``value_added_rp = u_rp * v_r / 1000 * (va_gain_p * w_r + job_gain_per_unit_p * w_r / w̄)``
-  (Rp bn a year: the productivity gain on the unit's workforce plus the output of the new
-  jobs);
-* ``capacity_rp = max(base_capacity_bn_p,
-  coverage_p * imk_establishments_r * cost_per_unit_million_p * k_r / 1000)`` (Rp bn).
+* cost index ``k_r = 0.5 + 0.5 * ump_2024_r / 3,125,999`` (half of a program's cost scales
+  with the provincial minimum wage) and unit cost ``c_rp = c_p * k_r`` (Rp million);
+* outputs per Rp bn ``o_rp = 1000 / c_rp``: the **indicator** metric of program ``p``
+  (``firms_restructured``, ``wub``, ``sentra``, ``certificates``, ``firms_onboarded``,
+  ``processing_units``), zero on the other programs' cells;
+* workers per firm ``W_r`` of the program's firm size (BPS IMK ``imk_workers_micro /
+  imk_establishments_micro`` or the same for small firms) and value added per worker ``v*_r``
+  (``imk_value_added_million_rp / imk_workers``, Rp million) shrunk half-way toward the
+  national median of the provinces (:data:`SHRINKAGE`), so that productivity alone does not
+  decide the plan. Papua Pegunungan's IMK ratios (232 establishments, 3.98 workers each, the
+  highest value added per worker in the country) are **pooled** with Papua, the province it
+  was split from in 2022 (:data:`POOLED`);
+* ``jobs_rp = o_rp * F_p * W_r * employment_gain_p * survival_p * (1 - deadweight_p)`` and
+  ``value_added_rp = o_rp * F_p * W_r * v*_r * va_gain_p * survival_p * (1 - deadweight_p)
+  / 1000`` (Rp bn a year), with ``F_p`` firms per output;
+* capacity: the national delivery ``observed_p * growth_allowance_p`` (outputs a year) split
+  across provinces in proportion to the program's ``split`` column (small or all IMK
+  establishments, the poor population, the number of kabupaten/kota), times ``c_rp / 1000``
+  (Rp bn).
 
 Returns diminish within each cell (:func:`default_curves`): the first half of a cell's
-capacity earns its full coefficients, the next 30 % earns 75 % of them and the last 20 %
-earns 50 % — the best-prepared IKM units are reached first. This, too, is an illustrative
-default.
+capacity earns its full coefficients, the next 30 % earns 75 % of them and the last 20 % earns
+50 % (later outputs cost more: the best-prepared firms and regencies come first). At full
+capacity a program therefore delivers ``0.825 * 1.5 = 1.24`` times the delivery its capacity
+rests on.
 
-Candidate discrete projects (:func:`example_projects`, loaded with
-``ik.datasets.load(..., projects=True)``) are one new sentra IKM per province, also
-ILLUSTRATIVE: cost ``SENTRA_COST_BN * k_r`` (Rp 7 bn is the DAK fisik IKM of 2023 per
-recipient region, Rp 395 bn for 56 regions), ``SENTRA_UNITS`` IKM units housed (270,197 units
-in 12,186 sentra in 2017), ``SENTRA_JOBS_PER_UNIT`` new jobs per unit at the national unit
-size, so ``jobs_r = 22 * 5 * w_r / w̄`` and ``value_added_r = jobs_r * v_r / 1000`` (Rp bn a
-year: the output of the new jobs at local productivity).
-
-Run ``python -m ikmopt.datasets`` to print the derived table.
+Candidate projects (:func:`example_projects`) are one new sentra IKM per province at the
+sentra unit cost, with the sentra conversions. The uncertainty table
+(:func:`example_uncertainty`) is derived from the low and high ends of the same tables.
+Everything derived or assumed here is ILLUSTRATIVE. Run ``python -m ikmopt.data.datasets``
+to print the derived table.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from importlib import resources
+from typing import Any, Literal
+
 import numpy as np
 import pandas as pd
 
-__all__ = ["CURVE_FACTORS", "CURVE_SHARES", "NATIONAL_UMP_2024", "SENTRA_COST_BN",
-           "SENTRA_JOBS_PER_UNIT", "SENTRA_UNITS", "default_curves", "derive_impacts",
-           "example_projects"]
+__all__ = ["CURVE_FACTORS", "CURVE_SHARES", "NATIONAL_UMP_2024", "POOLED", "QUANTITIES",
+           "SHRINKAGE", "WEAK_ESTABLISHMENTS", "ProgrammeFacts", "default_curves",
+           "derive_impacts", "example_projects", "example_uncertainty", "indicator_units",
+           "region_factors"]
 
 #: Share of a cell's capacity in each segment of the default curves, and their factors.
 CURVE_SHARES = (0.5, 0.3, 0.2)
@@ -51,95 +64,240 @@ CURVE_FACTORS = (1.0, 0.75, 0.5)
 #: National UMP figure for 2024 given by the UMP source (Rp per month).
 NATIONAL_UMP_2024 = 3_125_999.0
 
-#: Example projects (ILLUSTRATIVE): cost of a new sentra IKM at the national cost level
-#: (DAK fisik IKM 2023 per recipient region, Rp 395 bn / 56), units it houses (270,197 units
-#: in 12,186 sentra, 2017) and new jobs per housed unit (an assumption).
-SENTRA_COST_BN = 7.0
-SENTRA_UNITS = 22
-SENTRA_JOBS_PER_UNIT = 5.0
+#: Weight of the national median in a province's value added per worker (half and half).
+SHRINKAGE = 0.5
+
+#: Provinces whose IMK ratios are pooled with another's (Papua Pegunungan, 232 establishments
+#: and 3.98 workers each, was part of Papua until 2022).
+POOLED = {"Papua Pegunungan": "Papua"}
+
+#: Provinces with fewer IMK establishments than this have weak ratios (flagged, not changed).
+WEAK_ESTABLISHMENTS = 10_000
+
+#: The conversion quantities, in the order they multiply.
+QUANTITIES = ("firms_per_output", "employment_gain", "va_gain", "survival", "deadweight")
+
+#: Share of a program's error common to every province in the uncertainty table (the ranges
+#: are national, so most of a program's error is shared; an ASSUMPTION).
+UNCERTAINTY_CORRELATION = 0.8
+
+#: Realisation (share of an allocation spent), triangular (low, mode, high) by channel:
+#: DAK fisik IKM 82.72 % (2022) and 88.46 % (2023); Ditjen IKMA 98.68 % and dekonsentrasi
+#: 97.97 % (2022), restructuring 87 % (2014) for the other channels.
+REALISATION = {"DAK fisik": (0.75, 0.86, 0.95), "other": (0.87, 0.98, 1.0)}
+
+_TABLES = ("indicators", "unit_costs", "conversions", "capacities")
 
 
-def _region_factors(regions: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Unit size relative to the national one, value added per worker (Rp million), cost index."""
-    establishments = regions["imk_establishments"].to_numpy(dtype=float)
-    workers = regions["imk_workers"].to_numpy(dtype=float)
-    value_added = regions["imk_value_added_million_rp"].to_numpy(dtype=float)
-    size_ratio = (workers / establishments) / (workers.sum() / establishments.sum())
-    cost_index = 0.5 + 0.5 * regions["ump_2024"].to_numpy(dtype=float) / NATIONAL_UMP_2024
-    return size_ratio, value_added / workers, cost_index
+@dataclass(frozen=True)
+class ProgrammeFacts:
+    """The four program tables the derivation reads (see the module docstring).
+
+    Attributes
+    ----------
+    indicators : pandas.DataFrame
+        By program: ``metric`` (the indicator), ``output``, ``unit``, ``firm_size``
+        (``micro`` or ``small``), ``year``, ``source``.
+    unit_costs : pandas.DataFrame
+        By program: ``central``, ``low``, ``high`` (Rp million per output), ``year``,
+        ``source``.
+    conversions : pandas.DataFrame
+        By (program, quantity): ``central``, ``low``, ``high``, ``year``, ``source``.
+    capacities : pandas.DataFrame
+        By program: ``observed`` (outputs a year), ``growth_allowance``, ``split`` (a regions
+        column, or ``poor_population``), ``year``, ``source``.
+    """
+
+    indicators: pd.DataFrame
+    unit_costs: pd.DataFrame
+    conversions: pd.DataFrame
+    capacities: pd.DataFrame
+
+    @classmethod
+    def read(cls, folder: str = "indonesia_provinces") -> ProgrammeFacts:
+        """Read the tables of a bundled dataset folder."""
+        where = resources.files(__package__) / folder
+        tables = {name: pd.read_csv(where / f"{name}.csv", dtype={"year": str})
+                  for name in _TABLES}
+        keys = {"conversions": ["program", "quantity"]}
+        return cls(**{name: t.set_index(keys.get(name, "program")) for name, t in
+                      tables.items()})
+
+    def central(self, quantity: str) -> pd.Series:
+        """Central value of a conversion quantity, by program."""
+        return self.conversions.xs(quantity, level="quantity")["central"]
+
+    def at(self, program: str, quantity: str, end: Literal["low", "high"]) -> ProgrammeFacts:
+        """A copy with one number at its low or high end, for sensitivity re-solves.
+
+        ``quantity`` is ``"unit_cost"`` or one of :data:`QUANTITIES`.
+        """
+        if quantity == "unit_cost":
+            costs = self.unit_costs.copy()
+            costs.loc[program, "central"] = costs.loc[program, end]
+            return replace(self, unit_costs=costs)
+        conversions = self.conversions.copy()
+        conversions.loc[(program, quantity), "central"] = conversions.loc[(program, quantity),
+                                                                          end]
+        return replace(self, conversions=conversions)
 
 
-def example_projects(regions: pd.DataFrame) -> pd.DataFrame:
-    """ILLUSTRATIVE candidate projects: one new sentra IKM per province (module docstring).
+def indicator_units(facts: ProgrammeFacts) -> dict[str, str]:
+    """Unit of every indicator metric (``{"wub": "new entrepreneurs", ...}``)."""
+    table = facts.indicators
+    return dict(zip(table["metric"], table["unit"], strict=True))
+
+
+def _pooled(regions: pd.DataFrame, column: str, pooled: Mapping[str, str]) -> np.ndarray:
+    """A regions column with each pooled province given its pool's total."""
+    values = regions[column].astype(float).copy()
+    for province, partner in pooled.items():
+        if province in values.index and partner in values.index:
+            values[province] = values[province] + values[partner]
+    return values.to_numpy()
+
+
+def region_factors(regions: pd.DataFrame, *, shrinkage: float = SHRINKAGE,
+                   pooled: Mapping[str, str] = POOLED) -> pd.DataFrame:
+    """Per province: cost index, workers per micro and small firm, value added per worker.
 
     Parameters
     ----------
     regions : pandas.DataFrame
-        Indexed by region, with ``bps_code`` and the columns :func:`derive_impacts` reads.
+    shrinkage : float, default :data:`SHRINKAGE`
+        Weight of the national median in ``va_per_worker_shrunk`` (0: the province's own).
+    pooled : mapping, default :data:`POOLED`
+        Provinces whose IMK ratios are computed from their own and a partner's totals.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by region: ``cost_index``, ``workers_micro``, ``workers_small``,
+        ``va_per_worker`` (pooled, Rp million), ``va_per_worker_shrunk`` and ``weak`` (fewer
+        than :data:`WEAK_ESTABLISHMENTS` IMK establishments, or pooled).
+    """
+    def ratio(numerator: str, denominator: str) -> np.ndarray:
+        return _pooled(regions, numerator, pooled) / _pooled(regions, denominator, pooled)
+
+    va = ratio("imk_value_added_million_rp", "imk_workers")
+    return pd.DataFrame(
+        {
+            "cost_index": 0.5 + 0.5 * regions["ump_2024"].to_numpy(float) / NATIONAL_UMP_2024,
+            "workers_micro": ratio("imk_workers_micro", "imk_establishments_micro"),
+            "workers_small": ratio("imk_workers_small", "imk_establishments_small"),
+            "va_per_worker": va,
+            "va_per_worker_shrunk": (1 - shrinkage) * va + shrinkage * np.median(va),
+            "weak": (regions["imk_establishments"] < WEAK_ESTABLISHMENTS).to_numpy()
+            | regions.index.isin(list(pooled)),
+        },
+        index=regions.index,
+    )
+
+
+def _split_base(regions: pd.DataFrame, column: str) -> np.ndarray:
+    """The regions column a capacity is split by (``poor_population`` is computed)."""
+    if column == "poor_population":
+        return (regions["population"] * regions["poverty_rate_pct"] / 100).to_numpy(float)
+    return regions[column].to_numpy(float)
+
+
+def unit_costs(factors: pd.DataFrame, facts: ProgrammeFacts, programs: pd.Index) -> np.ndarray:
+    """``c_rp``: Rp million per output, regions x programs (``factors``: :func:`region_factors`)."""
+    central = facts.unit_costs.loc[programs, "central"].to_numpy(float)
+    return np.outer(factors["cost_index"].to_numpy(), central)
+
+
+def per_output(factors: pd.DataFrame, facts: ProgrammeFacts,
+               programs: pd.Index) -> tuple[np.ndarray, np.ndarray]:
+    """Net jobs and value added (Rp million a year) per output, regions x programs."""
+    size = facts.indicators.loc[programs, "firm_size"].to_numpy()
+    workers = np.where(size == "small", factors["workers_small"].to_numpy()[:, None],
+                       factors["workers_micro"].to_numpy()[:, None])
+    c = {q: facts.central(q).loc[programs].to_numpy(float) for q in QUANTITIES}
+    firm_workers = workers * c["firms_per_output"] * c["survival"] * (1 - c["deadweight"])
+    jobs = firm_workers * c["employment_gain"]
+    va = firm_workers * factors["va_per_worker_shrunk"].to_numpy()[:, None] * c["va_gain"]
+    return jobs, va
+
+
+def capacity_outputs(regions: pd.DataFrame, facts: ProgrammeFacts,
+                     programs: pd.Index) -> np.ndarray:
+    """Outputs a year each province can absorb, regions x programs."""
+    table = facts.capacities.loc[programs]
+    national = (table["observed"] * table["growth_allowance"]).to_numpy(float)
+    bases = np.column_stack([_split_base(regions, column) for column in table["split"]])
+    return bases / bases.sum(axis=0) * national
+
+
+def derive_impacts(regions: pd.DataFrame, programs: pd.DataFrame,
+                   facts: ProgrammeFacts | None = None, **rules: Any) -> pd.DataFrame:
+    """Return the impacts table by the rule above.
+
+    Parameters
+    ----------
+    regions : pandas.DataFrame
+        Indexed by region, with the IMK, UMP, population, poverty and ``kab_kota`` columns.
+    programs : pandas.DataFrame
+        Indexed by program.
+    facts : ProgrammeFacts, optional
+        The program tables (default: the bundled ones).
+    **rules
+        ``shrinkage`` and ``pooled`` for :func:`region_factors`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by (region, program): ``jobs`` (per Rp bn), ``value_added`` (Rp bn a year per
+        Rp bn), one column per indicator (outputs per Rp bn, on its program's cells only) and
+        ``capacity`` (Rp bn).
+    """
+    facts = ProgrammeFacts.read() if facts is None else facts
+    factors = region_factors(regions, **rules)
+    cost = unit_costs(factors, facts, programs.index)
+    outputs = 1000.0 / cost
+    jobs, va = per_output(factors, facts, programs.index)
+    columns = {"jobs": outputs * jobs, "value_added": outputs * va / 1000.0}
+    metrics = facts.indicators.loc[programs.index, "metric"].to_numpy()
+    for metric in facts.indicators["metric"]:
+        columns[metric] = np.where(metrics == metric, outputs, 0.0)
+    columns["capacity"] = capacity_outputs(regions, facts, programs.index) * cost / 1000.0
+    index = pd.MultiIndex.from_product([regions.index, programs.index],
+                                       names=["region", "program"])
+    return pd.DataFrame({k: v.ravel() for k, v in columns.items()}, index=index)
+
+
+def example_projects(regions: pd.DataFrame, facts: ProgrammeFacts | None = None) -> pd.DataFrame:
+    """ILLUSTRATIVE candidate projects: one new sentra IKM per province.
+
+    A project costs the sentra unit cost in the province (``c_sentra * k_r``) and, once
+    built, adds the sentra conversions' jobs and value added of one sentra and one to the
+    ``sentra`` indicator, whatever the ``sentra`` cell receives.
 
     Returns
     -------
     pandas.DataFrame
         Indexed by ``project`` (``sentra-<bps_code>``), with ``region``, ``program``
-        (``sentra``), ``type``, ``cost`` (Rp bn), ``jobs`` and ``value_added`` (Rp bn a year).
+        (``sentra``), ``type``, ``cost`` (Rp bn), ``jobs``, ``value_added`` (Rp bn a year) and
+        every indicator (1 for ``sentra``, 0 for the others).
     """
-    size_ratio, va_per_worker, cost_index = _region_factors(regions)
-    jobs = SENTRA_UNITS * SENTRA_JOBS_PER_UNIT * size_ratio
-    index = pd.Index("sentra-" + regions["bps_code"].astype(str), name="project")
-    return pd.DataFrame(
+    facts = ProgrammeFacts.read() if facts is None else facts
+    sentra = pd.Index(["sentra"])
+    factors = region_factors(regions)
+    jobs, va = per_output(factors, facts, sentra)
+    frame = pd.DataFrame(
         {
             "region": regions.index.to_numpy(),
             "program": "sentra",
             "type": "new sentra IKM",
-            "cost": SENTRA_COST_BN * cost_index,
-            "jobs": jobs,
-            "value_added": jobs * va_per_worker / 1000.0,
+            "cost": unit_costs(factors, facts, sentra)[:, 0] / 1000.0,
+            "jobs": jobs[:, 0],
+            "value_added": va[:, 0] / 1000.0,
         },
-        index=index,
+        index=pd.Index("sentra-" + regions["bps_code"].astype(str), name="project"),
     )
-
-
-def derive_impacts(regions: pd.DataFrame, programs: pd.DataFrame) -> pd.DataFrame:
-    """Return the impacts table (``jobs``, ``value_added``, ``capacity``) by the rule above.
-
-    Parameters
-    ----------
-    regions : pandas.DataFrame
-        Indexed by region, with ``imk_establishments``, ``imk_workers``,
-        ``imk_value_added_million_rp`` and ``ump_2024``.
-    programs : pandas.DataFrame
-        Indexed by program, with the five assumption columns named in the module docstring.
-    """
-    establishments = regions["imk_establishments"].to_numpy(dtype=float)
-    unit_size = regions["imk_workers"].to_numpy(dtype=float) / establishments
-    relative_size, va_per_worker, cost_index = _region_factors(regions)
-
-    cost = programs["cost_per_unit_million"].to_numpy(dtype=float)
-    job_gain = programs["job_gain_per_unit"].to_numpy(dtype=float)
-    va_gain = programs["va_gain"].to_numpy(dtype=float)
-    coverage = programs["coverage"].to_numpy(dtype=float)
-    base = programs["base_capacity_bn"].to_numpy(dtype=float)
-
-    # region x program grids (outer products), flattened in region-major order
-    units_per_bn = 1000.0 / np.outer(cost_index, cost)
-    size_ratio = relative_size[:, None]
-    jobs = units_per_bn * job_gain[None, :] * size_ratio
-    va = (
-        units_per_bn
-        * (va_per_worker / 1000.0)[:, None]
-        * (va_gain[None, :] * unit_size[:, None] + job_gain[None, :] * size_ratio)
-    )
-    capacity = np.maximum(
-        base[None, :],
-        coverage[None, :] * np.outer(establishments * cost_index, cost) / 1000.0,
-    )
-    index = pd.MultiIndex.from_product(
-        [regions.index, programs.index], names=["region", "program"]
-    )
-    return pd.DataFrame(
-        {"jobs": jobs.ravel(), "value_added": va.ravel(), "capacity": capacity.ravel()},
-        index=index,
-    )
+    for metric in facts.indicators["metric"]:
+        frame[metric] = 1.0 if metric == facts.indicators.loc["sentra", "metric"] else 0.0
+    return frame
 
 
 def default_curves(impacts: pd.DataFrame) -> pd.DataFrame:
@@ -156,8 +314,7 @@ def default_curves(impacts: pd.DataFrame) -> pd.DataFrame:
         The curves table: cell levels and ``segment`` as index, ``width`` and ``factor``.
     """
     k = len(CURVE_SHARES)
-    cells = impacts.index.repeat(k)
-    frame = cells.to_frame(index=False)
+    frame = impacts.index.repeat(k).to_frame(index=False)
     frame["segment"] = np.tile(np.arange(1, k + 1), len(impacts))
     frame["width"] = np.repeat(impacts["capacity"].to_numpy(), k) * np.tile(CURVE_SHARES,
                                                                               len(impacts))
@@ -165,40 +322,78 @@ def default_curves(impacts: pd.DataFrame) -> pd.DataFrame:
     return frame.set_index([*impacts.index.names, "segment"])
 
 
-#: Relative spread (sigma of the lognormal multiplier) of each program's coefficients in the
-#: bundled example; downstream processing has no public cost or gain figure at all.
-EXAMPLE_SPREAD = {"downstream": 0.5}
-#: Default spread of the other programs ("often 30 % off or worse").
-EXAMPLE_DEFAULT_SPREAD = 0.3
-#: Share of a program's error that is common to every province (one factor per program).
-EXAMPLE_CORRELATION = 0.6
+def _ratios(facts: ProgrammeFacts, quantity: str) -> pd.DataFrame:
+    """Low/central and high/central of a factor of the outcome, by program.
+
+    The unit cost divides the outcome and the deadweight enters as ``1 - deadweight``, so
+    their low ends are read from the other end of the range.
+    """
+    if quantity == "unit_cost":
+        t = facts.unit_costs
+        return pd.DataFrame({"low": t["central"] / t["high"], "high": t["central"] / t["low"]})
+    t = facts.conversions.xs(quantity, level="quantity")
+    if quantity == "deadweight":
+        return pd.DataFrame({"low": (1 - t["high"]) / (1 - t["central"]),
+                             "high": (1 - t["low"]) / (1 - t["central"])})
+    return pd.DataFrame({"low": t["low"] / t["central"], "high": t["high"] / t["central"]})
 
 
-def example_uncertainty(programs: pd.DataFrame) -> pd.DataFrame:
+#: The factors of each metric's coefficient whose ranges the uncertainty table combines.
+_FACTORS = {
+    "indicator": ("unit_cost",),
+    "jobs": ("unit_cost", "firms_per_output", "employment_gain", "survival", "deadweight"),
+    "value_added": ("unit_cost", "firms_per_output", "va_gain", "survival", "deadweight"),
+}
+
+
+def multiplier_ranges(facts: ProgrammeFacts) -> pd.DataFrame:
+    """Triangular multiplier (low, high; mode 1) of each program's metrics.
+
+    Independent factors' relative deviations add in quadrature (first-order propagation of a
+    product): ``low = max(0, 1 - sqrt(sum (1 - low_i)^2))``, ``high = 1 + sqrt(sum (high_i -
+    1)^2)`` over the factors' ``low_i/central_i`` and ``high_i/central_i``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by (program, metric) with ``low`` and ``high``; ``metric`` is ``jobs``,
+        ``value_added`` or the program's indicator.
+    """
+    frames = []
+    for metric, factors in _FACTORS.items():
+        ratios = [_ratios(facts, q) for q in factors]
+        low = 1 - np.sqrt(sum((1 - r["low"]) ** 2 for r in ratios))
+        high = 1 + np.sqrt(sum((r["high"] - 1) ** 2 for r in ratios))
+        name = facts.indicators["metric"] if metric == "indicator" else metric
+        frames.append(pd.DataFrame({"metric": name, "low": low.clip(lower=0), "high": high}))
+    table = pd.concat(frames).rename_axis("program").reset_index()
+    return table.set_index(["program", "metric"]).sort_index()
+
+
+def example_uncertainty(programs: pd.DataFrame,
+                        facts: ProgrammeFacts | None = None) -> pd.DataFrame:
     """ILLUSTRATIVE uncertainty table for the bundled data (``load(uncertainty=True)``).
 
-    * Jobs and value added per Rp bn: a lognormal multiplier with mean 1 and sigma 0.3 (0.5
-      for downstream processing, which has no public cost figure), 60 % of the variance
-      shared by every province for the same program (a program's estimate tends to be
-      wrong everywhere at once). These spreads are assumptions, not estimates.
-    * Realization (share of the allocation actually spent): DAK fisik cells triangular on
-      [0.75, 0.95] with mode 0.86, the middle of the DAK IKM realization of 82.72 % (2022) and
-      88.46 % (2023), half the variance common to the channel; other channels, for which no
-      realization figure was found, triangular on [0.8, 1.0] with mode 0.92 (an assumption).
+    * Each program's ``jobs``, ``value_added`` and indicator per Rp bn: a triangular
+      multiplier with mode 1 on the range :func:`multiplier_ranges` derives from the low and
+      high ends of the unit-cost and conversion tables, :data:`UNCERTAINTY_CORRELATION` of it
+      common to every province (one factor per program).
+    * Realization (share of the allocation spent), by channel (:data:`REALISATION`): DAK
+      fisik triangular on [0.75, 0.95] with mode 0.86, the middle of the DAK IKM realisation
+      of 82.72 % (2022) and 88.46 % (2023); the other channels on [0.87, 1.0] with mode 0.98
+      (Ditjen IKMA 98.68 % and dekonsentrasi 97.97 % in 2022; restructuring 87 % in 2014).
+      Half the variance common to the channel (an ASSUMPTION).
     """
-    rows = []
-    for program in programs.index:
-        spread = EXAMPLE_SPREAD.get(program, EXAMPLE_DEFAULT_SPREAD)
-        for metric in ("jobs", "value_added"):
-            rows.append({"metric": metric, "program": program, "distribution": "lognormal",
-                         "mean": 1.0, "spread": spread, "correlation": EXAMPLE_CORRELATION,
-                         "correlated_by": "program"})
+    facts = ProgrammeFacts.read() if facts is None else facts
+    ranges = multiplier_ranges(facts).loc[list(programs.index)].reset_index()
+    rows = [{"metric": r.metric, "program": r.program, "distribution": "triangular",
+             "low": r.low, "mode": 1.0, "high": r.high,
+             "correlation": UNCERTAINTY_CORRELATION, "correlated_by": "program"}
+            for r in ranges.itertuples()]
     for channel in programs["channel"].unique():
-        dak = channel == "DAK fisik"
-        rows.append({"metric": "realization", "channel": channel,
-                     "distribution": "triangular", "low": 0.75 if dak else 0.8,
-                     "mode": 0.86 if dak else 0.92, "high": 0.95 if dak else 1.0,
-                     "correlation": 0.5, "correlated_by": "channel"})
+        low, mode, high = REALISATION.get(channel, REALISATION["other"])
+        rows.append({"metric": "realization", "channel": channel, "distribution": "triangular",
+                     "low": low, "mode": mode, "high": high, "correlation": 0.5,
+                     "correlated_by": "channel"})
     return pd.DataFrame(rows, columns=["metric", "program", "channel", "distribution", "low",
-                                       "mode", "high", "mean", "spread", "correlation",
-                                       "correlated_by"])
+                                       "mode", "high", "correlation", "correlated_by"])
