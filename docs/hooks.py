@@ -5,11 +5,15 @@ Tables from the package data
 
     * ``<!-- sources-table -->`` by ``datasets/indonesia_provinces/sources.csv`` (the
       provenance of every column of the bundled dataset);
-    * ``<!-- programs-table -->`` by ``datasets/indonesia_provinces/programs.csv`` (the
-      program instruments and the assumptions behind the illustrative coefficients).
+    * ``<!-- programs-table -->`` by ``programs.csv`` (the program instruments, their
+      funding channel and output indicator);
+    * ``<!-- indicators-table -->``, ``<!-- unit-costs-table -->``,
+      ``<!-- conversions-table -->``, ``<!-- capacities-table -->`` and
+      ``<!-- targets-table -->`` by the program tables the coefficients are derived from and
+      the ministry's targets, each row with its source and year.
 
     The CSV files are read from the source tree next to ``mkdocs.yml``
-    (``src/ikmopt/datasets/...``) or, if that is missing, from the installed
+    (``src/ikmopt/data/datasets/...``) or, if that is missing, from the installed
     ``ikmopt.data.datasets`` package, so the documentation cannot drift from the data that ships
     with the package. Every column is shown, in file order; cell text is written verbatim,
     with ``|`` and ``<`` escaped and line breaks turned into spaces.
@@ -53,6 +57,11 @@ DATASET = "indonesia_provinces"
 TABLES: dict[str, str] = {
     "<!-- sources-table -->": "sources.csv",
     "<!-- programs-table -->": "programs.csv",
+    "<!-- indicators-table -->": "indicators.csv",
+    "<!-- unit-costs-table -->": "unit_costs.csv",
+    "<!-- conversions-table -->": "conversions.csv",
+    "<!-- capacities-table -->": "capacities.csv",
+    "<!-- targets-table -->": "targets.csv",
 }
 
 #: The page that must contain every placeholder (a missing one is a build warning).
@@ -67,7 +76,7 @@ SCENARIO_PAGE = "scenarios.md"
 def _read_csv_text(name: str, config_file: str | None) -> str:
     """Return the text of a bundled CSV file, preferring the source tree of this repo."""
     if config_file:
-        path = Path(config_file).parent / "src" / "ikmopt" / "datasets" / DATASET / name
+        path = Path(config_file).parent / "src" / "ikmopt" / "data" / "datasets" / DATASET / name
         if path.is_file():
             return path.read_text(encoding="utf-8")
     return (resources.files("ikmopt.data.datasets") / DATASET / name).read_text(encoding="utf-8")

@@ -90,22 +90,23 @@ A tutorial in the percent cell format: ``docs/tutorials.py`` runs it and writes 
 # ## The DAK-style index
 #
 # !!! note "An illustrative stylization, not the official DAK formula"
-#     `dak_index` borrows the *shape* of the allocation of the Dana Alokasi Khusus (DAK),
-#     not its numbers. In general terms, the Ministry of Finance's DAK allocation combines
-#     general criteria (the region's fiscal capacity, which enters as an inverse index: the
-#     weaker a region's own finances, the more it receives), special criteria (regional
-#     characteristics set in law, such as Papua, border, coastal, disadvantaged or
-#     disaster-prone areas) and technical criteria set by the sector ministry for each field
-#     (counts of what needs funding, and construction cost differences). The index below
-#     keeps need, sector size and an inverse cost or capacity term, with weights you choose;
-#     it reproduces no year's official allocation.
+#     `dak_index` borrows the *shape* of a formula-based transfer, not its numbers. Until
+#     2016 the Ministry of Finance divided DAK by a formula: general criteria (the net fiscal
+#     index IFN, *Indeks Fiskal Neto*: a region's fiscal capacity over the national average,
+#     entering inversely, so the weaker a region's own finances, the more it receives),
+#     special criteria (regional characteristics such as Papua, border, coastal or lagging
+#     areas) and technical criteria set by the sector ministry. Since PMK 48/PMK.07/2016,
+#     DAK fisik is allocated from the regions' proposals, verified technical needs, national
+#     priorities and past absorption (see [DAK](glossary.md#dak-fisik-nonfisik)). The index
+#     below keeps need, sector size and a cost term, with weights you choose; it reproduces
+#     no year's official allocation.
 #
 # Region $r$'s index is a weighted sum of four shares, each of which sums to 1 over the
 # regions:
 #
 # $$
 # I_r = a_{\text{pop}} \frac{P_r}{\sum_s P_s} + a_{\text{pov}} \frac{p_r}{\sum_s p_s}
-# + a_{\text{ikm}} \frac{U_r}{\sum_s U_s} + a_{\text{cost}} \frac{1 / c_r}{\sum_s 1 / c_s} ,
+# + a_{\text{ikm}} \frac{U_r}{\sum_s U_s} + a_{\text{cost}} \frac{c_r}{\sum_s c_s} ,
 # \qquad W_r = I_r .
 # $$
 #
@@ -113,11 +114,15 @@ A tutorial in the percent cell format: ``docs/tutorials.py`` runs it and writes 
 #   rate itself, so a small, very poor province weighs as much as a large one with the same
 #   rate);
 # * sector weight: the number of IKM units $U_r$ (column `ikm_column`);
-# * an inverse cost or capacity measure $c_r$: a positive regions column `cost_column` when
-#   given (for example a fiscal capacity index, entering inversely like DAK's general
-#   criterion), otherwise the region's cost per unit of `metric` (jobs) at capacity,
-#   $c_r = \sum_{c \in r} k_c \big/ \sum_{c \in r} a_c k_c$ in Rp bn per job — a stand-in for a
-#   technical criterion: the cheaper the region delivers, the more it gets.
+# * a cost measure $c_r$ that enters as it stands, in the direction of the construction
+#   cost index (IKK, *Indeks Kemahalan Konstruksi*) in the DAU formula, where a higher IKK
+#   raises a region's fiscal need (PMK 48/PMK.07/2016 art. 41(4); the role of IKK in the
+#   DAK fisik IKM allocation was not found): a positive regions column `cost_column` when
+#   given (for example BPS's IKK), otherwise the region's cost per unit of `metric` (jobs)
+#   at capacity, $c_r = \sum_{c \in r} k_c \big/ \sum_{c \in r} a_c k_c$ in Rp bn per job.
+#   The dearer the region delivers, the more it gets, so that the same budget buys it a
+#   comparable volume. To weigh by fiscal capacity as the pre-2016 general criterion did,
+#   give a column holding 1 / IFN.
 #
 # The weights $a$ are `weights={"population": ..., "poverty": ..., "ikm_units": ...,
 # "cost": ...}`, 0.25 each by default (our choice, as illustrative as the rest); terms left
@@ -141,17 +146,17 @@ print(terms.loc[["Jawa Barat", "Nusa Tenggara Timur", "Papua Pegunungan"]].round
 # %% [markdown]
 # Jawa Barat holds 18.0 % of the population and 16.5 % of the IKM units but only 1.8 % of the
 # poverty term. Papua Pegunungan, with the highest poverty rate, holds 7.8 % of the poverty
-# term, almost no IKM units and (in the illustrative coefficients) the cheapest jobs, Rp
-# 0.043 bn each; its index share, 3.27 %, is a third of Jawa Barat's with a thirty-fifth of
-# its population.
+# term and almost no IKM units; its jobs cost Rp 0.137 bn each at capacity in the
+# illustrative coefficients, twice Jawa Barat's Rp 0.069 bn. Its index share, 2.61 %, is more
+# than a quarter of Jawa Barat's 9.33 % with a thirty-fifth of its population.
 #
 # ## Five rules on the bundled data
 #
-# Each rule spends Rp 2,500 bn. `cells_full` and `regions_full` count the cells and
-# provinces the water-filling held at capacity:
+# Each rule spends the default budget, Rp 971 bn. `cells_full` and `regions_full` count the
+# cells and provinces the water-filling held at capacity:
 
 # %%
-budget = 2500
+budget = ik.default_policy().budget.total
 plans = {name: rule(data, budget) for name, rule in rules.RULES.items()}
 
 capacity = data.impacts["capacity"]
@@ -169,14 +174,15 @@ print(by_region.loc[["Jawa Barat", "Jawa Timur", "DKI Jakarta", "Gorontalo",
                      "Nusa Tenggara Timur", "Papua", "Papua Pegunungan"]].round(1))
 
 # %% [markdown]
-# The equal split would give every province Rp 2,500 / 38 = Rp 65.8 bn, more than 22 of the
-# 38 provinces can absorb; water-filling fills those (Papua takes Rp 14.5 bn, Papua Pegunungan
-# Rp 14.0 bn) and shares the rest equally among the other 16, which end up with Rp 101.7 bn
-# each. Proportional to population or to IKM units, no province is full at this budget, so
-# Jawa Barat's share is exactly its share of the population (18.0 %, Rp 450.2 bn) or of the
-# IKM units. The DAK-style index fills 13 provinces, small ones whose poverty and cost terms
-# are large next to their capacity: Papua Pegunungan's index share of 3.27 % would be Rp 81.8
-# bn, and it can absorb Rp 14.0 bn.
+# The equal split would give every province Rp 971 / 38 = Rp 25.6 bn, more than 32 of the 38
+# provinces can absorb (the capacities follow the programs' scale, see [Data](data.md));
+# water-filling fills those (Gorontalo takes Rp 12.0 bn, Papua Rp 17.7 bn) and shares the
+# rest equally among the other 6, which end up with Rp 47.3 bn each. Proportional to
+# population, 11 provinces are full, Jawa Barat among them: Rp 109.8 bn, 11.3 % of the budget
+# against 18.0 % of the population; the provinces that are not full keep the rule's
+# proportions. The DAK-style index fills 18 provinces, small ones whose poverty and cost terms
+# are large next to their capacity: Papua Pegunungan's index share of 2.61 % would be
+# Rp 25.3 bn, and it can absorb Rp 23.9 bn.
 #
 # ## Value of optimization
 #
@@ -187,22 +193,24 @@ print(by_region.loc[["Jawa Barat", "Jawa Timur", "DKI Jakarta", "Gorontalo",
 # `ikmopt solve` maximizes jobs plus half-weighted value added, each divided by its own
 # optimum, with a floor of 0.5 % of the budget for every province and at least 40 % for
 # Kawasan Timur Indonesia (KTI). A rule of last year is added by passing `last_year=`; here
-# "last year" is, for illustration, the optimized plan of the same policy at Rp 2,000 bn, so
+# "last year" is, for illustration, the optimized plan of the same policy at Rp 800 bn, so
 # the `last_year` row shows what scaling up last year's plan misses compared with
 # re-optimizing:
 
 # %%
 policy = ik.default_policy()
-last = ik.optimize(data, policy.replace(budget=ik.Budget(total=2000))).allocation
+last = ik.optimize(data, policy.replace(budget=ik.Budget(total=800))).allocation
 value = rules.value_of_optimization(data, policy, last_year=last)
 print(value)
 
 # %% [markdown]
-# `gain_pct` is the optimum's objective above the rule's, in percent of the rule's: 12.6 %
-# over the IKM-units rule, 12.7 % over population, 15.1 % over the poor population, 20.5 % over
-# the DAK-style index and 34.1 % over the equal split. Scaling up last year's optimized plan
-# comes within 1.6 %, though it breaks the province floors (below). The objective of this policy is unit-free (1 would be the jobs optimum; the
-# value-added optimum counts 0.5), so the table also has the gain in every metric:
+# `gain_pct` is the optimum's objective above the rule's, in percent of the rule's: 8.6 %
+# over the poor population, 10.6 % over population, 11.2 % over the IKM-units rule, 14.8 %
+# over the DAK-style index and 30.2 % over the equal split. Scaling up last year's optimized
+# plan comes within 0.5 %: at this budget every program but sentra is at its capacity, so
+# there is little left to choose. The objective of this policy is unit-free (1 would be the
+# jobs optimum; the value-added optimum counts 0.5), so the table also has the gain in every
+# metric:
 
 # %%
 columns = ["plan", "jobs", "gain_jobs_pct", "value_added", "gain_value_added_pct",
@@ -212,24 +220,23 @@ print(value.table[columns].round(3).to_string(index=False))
 # %% [markdown]
 # Whether a plan satisfies each rule is in `value.checks`, one column per rule: the cells'
 # capacities, the budget, then each constraint as written (shortened here), and as text in
-# the table's `violated` column. The provinces below the floor under last year's scaled-up
-# plan show why that rule fails:
+# the table's `violated` column. The provinces below the floor under the population rule
+# show why that rule fails:
 
 # %%
 short = ["capacity", "budget", "floor 0.5 %", "KTI 40 %"]
 print(value.checks.set_axis(short, axis=1))
-print(value.table.set_index("plan").loc["last_year", "violated"])
-last_year_spend = value.allocations["last_year"].groupby(level="region").sum()
-print(last_year_spend[last_year_spend < 0.005 * 2500].round(2))
+print(value.table.set_index("plan").loc["population", "violated"])
+population_spend = value.allocations["population"].groupby(level="region").sum()
+print(population_spend[population_spend < 0.005 * budget].round(2))
 
 # %% [markdown]
-# Only the equal split satisfies the whole default policy. The rules by population, IKM
-# units and poor population give some small provinces less than the floor of 0.5 % of the
-# budget (Rp 12.5 bn) and Kawasan Timur Indonesia less than 40 %; the DAK-style index meets
-# the floors but not the KTI share. Scaling last year's plan keeps the KTI share, but seven
-# provinces near last year's floor of Rp 10 bn had part of it in cells that were already
-# full, which cannot grow, so they stay below the new floor of Rp 12.5 bn. Those rules' gains
-# compare plans that do not play by the same rules, which is what `satisfies_policy` flags.
+# The equal split, the DAK-style index and last year's scaled-up plan satisfy the whole
+# default policy. The rules by population, IKM units and poor population give some small
+# provinces less than the floor of 0.5 % of the budget (Rp 4.9 bn; five provinces under the
+# population rule, all in Kalimantan and Papua) and Kawasan Timur Indonesia less than 40 %.
+# Those rules' gains compare plans that do not play by the same rules, which is what
+# `satisfies_policy` flags.
 #
 # The check uses the linear program itself: for each rule of the policy, its rows (with
 # the rows that define total spend and curve segments) are built with
@@ -245,21 +252,21 @@ print(last_year_spend[last_year_spend < 0.005 * 2500].round(2))
 # objective is jobs; the gain is the jobs the rule leaves on the table:
 
 # %%
-jobs_only = ik.Policy(budget=ik.Budget(total=2500), objective=ik.Maximize("jobs"))
+jobs_only = ik.Policy(budget=ik.Budget(total=budget), objective=ik.Maximize("jobs"))
 plain = rules.value_of_optimization(data, jobs_only)
 print(plain.table[["plan", "jobs", "gain_pct", "gini_spend", "gini_jobs",
                    "satisfies_policy"]].round(3).to_string(index=False))
 
 # %% [markdown]
-# Optimizing for jobs alone creates 42,847 jobs: 19.6 % more than the best rule here (IKM
-# units, 35,821) and 45.9 % more than the equal split (29,368). The rules are not simply
-# "more equal": the equal split gives Gorontalo (1.3 million people) Rp 52.6 bn and Jawa
-# Barat (51 million) Rp 101.7 bn, about Rp 42,000 against Rp 2,000 per inhabitant, so its
-# Gini of spend per inhabitant (0.458) is the highest in the table, above the optimum's
-# 0.373; the population rule's is 0 by construction. What the other rules do buy is a more
-# even spread of jobs per inhabitant (Gini 0.116 to 0.246 against the optimum's 0.344). The
-# [Equity rules and objectives](equity.md) page shows how to get such equity from the
-# optimizer, at a known price in jobs, instead of by rule.
+# Optimizing for jobs alone creates about 8,780 jobs: 8.7 % more than the best rule here (poor
+# population, 8,082) and 31.1 % more than the equal split (6,700). The rules are not simply
+# "more equal": the equal split gives Gorontalo (1.3 million people) Rp 12.0 bn and Jawa
+# Barat (51 million) Rp 47.3 bn, about Rp 9,600 against Rp 900 per inhabitant, so its Gini of
+# spend per inhabitant (0.452) is the highest in the table, above the optimum's 0.234; the
+# population rule's would be 0 but for the 11 provinces whose capacity caps it (0.143). Only
+# the population rule spreads jobs per inhabitant more evenly than the optimum (Gini 0.136
+# against 0.182). The [Equity rules and objectives](equity.md) page shows how to get equity
+# from the optimizer, at a known price in jobs, instead of by rule.
 #
 # ### Your own rules and plans
 #

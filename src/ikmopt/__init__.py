@@ -38,9 +38,13 @@ from ikmopt.data.dataset import Dataset
 from ikmopt.model.build import build
 from ikmopt.model.constraints import (
     Budget,
+    CoFunding,
     Constraint,
+    FundProposals,
     GiniCap,
     GroupShare,
+    LastYear,
+    MinimumAllocation,
     OutcomeEquity,
     ProgramShare,
     ProjectCount,
@@ -48,7 +52,7 @@ from ikmopt.model.constraints import (
     RegionBounds,
     Target,
 )
-from ikmopt.model.defaults import default_policy
+from ikmopt.model.defaults import default_policy, default_pots
 from ikmopt.model.lp import LinearProgram
 from ikmopt.model.objectives import (
     GoalProgram,
@@ -62,6 +66,7 @@ from ikmopt.model.objectives import (
 )
 from ikmopt.model.objectives.risk import CVaR, ExpectedValue
 from ikmopt.model.policy import Policy
+from ikmopt.model.pots import Pot
 from ikmopt.scenarios.batch import run_scenarios
 from ikmopt.scenarios.errors import ScenarioError
 from ikmopt.scenarios.loading import load_scenario, load_scenarios
@@ -80,6 +85,7 @@ __all__ = [
     "Accrual",
     "Budget",
     "CVaR",
+    "CoFunding",
     "Constraint",
     "DataError",
     "DataWarning",
@@ -88,21 +94,25 @@ __all__ = [
     "Evaluation",
     "ExpectedValue",
     "Frontier",
+    "FundProposals",
     "GiniCap",
     "GoalProgram",
     "GroupShare",
     "IkmoptError",
     "InProcessExecutor",
     "InfeasibleError",
+    "LastYear",
     "Lexicographic",
     "LinearProgram",
     "MaxMin",
     "Maximize",
     "MinCost",
+    "MinimumAllocation",
     "Objective",
     "OutcomeEquity",
     "Policy",
     "PolicyError",
+    "Pot",
     "PovertyWeighted",
     "ProgramShare",
     "ProjectCount",
@@ -132,6 +142,7 @@ __all__ = [
     "compare_plans",
     "datasets",
     "default_policy",
+    "default_pots",
     "diagnose",
     "equity",
     "evaluate",

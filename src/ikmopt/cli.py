@@ -22,7 +22,8 @@ from ikmopt.core.files import write_files
 from ikmopt.core.version import __version__
 from ikmopt.data import datasets
 from ikmopt.data.dataset import Dataset
-from ikmopt.model.defaults import default_policy
+from ikmopt.data.metadata import ILLUSTRATIVE_NOTE
+from ikmopt.model.defaults import default_policy, uses_default_pots
 from ikmopt.report import FORMATS, LANGUAGES, report_format
 from ikmopt.scenarios.batch import BatchInterrupted, run_scenarios
 from ikmopt.scenarios.loading import load_scenario, scenario_files
@@ -211,6 +212,7 @@ def _simulate(args: argparse.Namespace) -> int:
     pd.set_option("display.width", 120)
     print(f"Simulation of {sim.n:,} draws (seed {sim.seed}) of the plan for "
           f"{policy.objective.describe()} on '{data.name}'")
+    _say_if_illustrative(data)
     print(sim.summary(args.alpha).round(1).to_string())
     if len(sim.targets):
         print("\nProbability of meeting targets:")
@@ -219,6 +221,12 @@ def _simulate(args: argparse.Namespace) -> int:
         write_files(args.out.parent, {args.out.name: lambda p: sim.draws.to_csv(p, index=False)})
         print(f"\ndraws written to {args.out}")
     return 0
+
+
+def _say_if_illustrative(data: Dataset) -> None:
+    """Print the ILLUSTRATIVE note for a dataset marked so (``solve``: in the summary)."""
+    if data.illustrative:
+        print(ILLUSTRATIVE_NOTE + ".")
 
 
 def _report(args: argparse.Namespace) -> int:
@@ -253,6 +261,7 @@ def _compare_rules(args: argparse.Namespace) -> int:
     data, policy, options = _scenario_or_default(args.scenario, root=args.root)
     value = value_of_optimization(data, policy, solver=options.get("solver", "highs"))
     pd.set_option("display.width", 160)
+    _say_if_illustrative(data)
     print(value)
     return 0
 
@@ -390,8 +399,13 @@ def _solve(args: argparse.Namespace) -> int:
         options = {**options, **scenario.solver}
     else:
         data = _load_data(args.data)
-        policy = default_policy() if args.budget is None else default_policy(args.budget)
+        budget = {} if args.budget is None else {"budget": args.budget}
+        policy = default_policy(**budget, data=data)
     result = optimize(data, policy, **options)
+    if args.scenario is None and not uses_default_pots(data):
+        print("ikmopt: note: the programs table names no default pot (its pots or channel "
+              "column: APBN pusat, Tugas Pembantuan, DAK fisik), so the budget is one pooled "
+              "total", file=sys.stderr)
     with pd.option_context("display.width", 120, "display.max_columns", 20):
         print(result.summary(top=args.top))
     for path in _write_outputs(result, args.out, args.lp):

@@ -6,6 +6,7 @@ from the LP rows the library builds, so that a wrong row in the build is caught.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping
 
 import numpy as np
@@ -46,6 +47,7 @@ def violations(data: ik.Dataset, policy: ik.Policy, allocation: pd.Series) -> li
             out.append(f"budget total {total} > {budget.total}")
         if budget.spend_all and not _close_le(budget.total, total, budget.total):
             out.append(f"spend_all: spent {total} < {budget.total}")
+    out += _pot_violations(data, budget, x)
     for level, limits in (budget.by or {}).items():
         sums = pd.Series(x).groupby(_group_of(data, level).astype(str).to_numpy()).sum()
         for key, limit in limits.items():
@@ -116,6 +118,38 @@ def violations(data: ik.Dataset, policy: ik.Policy, allocation: pd.Series) -> li
                         out.append(f"target {c.metric} {key} min")
                     if hi is not None and not _close_le(value, hi, hi):
                         out.append(f"target {c.metric} {key} max")
+    return out
+
+
+def _pot_funds(data: ik.Dataset, pot: ik.Pot) -> set[str]:
+    """Programs a pot may fund, read from the programs table as its docs say."""
+    if pot.funds is not None:
+        return set(pot.funds)
+    column = "pots" if "pots" in data.programs.columns else "channel"
+    named = data.programs[column].fillna("").astype(str).str.split(";")
+    return {str(p) for p, names in named.items() if pot.name in [n.strip() for n in names]}
+
+
+def _pot_violations(data: ik.Dataset, budget: ik.Budget, x: np.ndarray) -> list[str]:
+    """Whether the pots can pay for the plan: Hall's condition on programs and pots.
+
+    Money flows from pots to the programs they fund, each pot up to its ceiling; a plan can be
+    paid for if and only if every set of programs spends no more than the pots that fund any
+    of them hold together (Hall's theorem for a transportation problem).
+    """
+    if not budget.pots:
+        return []
+    spend = pd.Series(x).groupby(_group_of(data, "program").astype(str).to_numpy()).sum()
+    funds = {pot.name: _pot_funds(data, pot) for pot in budget.pots}
+    ceiling = {pot.name: pot.ceiling for pot in budget.pots}
+    programs = [p for p in spend.index if spend[p] > REL]
+    out = []
+    for size in range(1, len(programs) + 1):
+        for subset in itertools.combinations(programs, size):
+            supply = sum(ceiling[k] for k, f in funds.items() if f & set(subset))
+            demand = float(spend[list(subset)].sum())
+            if not _close_le(demand, supply, supply):
+                out.append(f"pots cannot pay for {list(subset)}: {demand} > {supply}")
     return out
 
 

@@ -19,7 +19,7 @@ EN, ID = labels.catalogue("en"), labels.catalogue("id")
 
 DAY = dt.date(2025, 3, 5)
 PLAN_SHEETS = ["summary", "allocation", "by_region", "by_program", "constraints", "equity",
-               "sources", "assumptions"]
+               "sources", "assumptions", "pots"]
 
 
 class Page(HTMLParser):
@@ -106,8 +106,9 @@ def test_html_headline_numbers_are_the_results(plan, pages):
     text, out = pages["en"], plan.outcomes
     assert f'<div class="value">{en(out["jobs"], 0)}</div>' in text
     assert f"Rp {en(out['value_added'], 1)} bn per year" in text
-    assert (f"Rp {en(out['spend'], 1)} bn of Rp {en(2500, 1)} bn "
-            f"({en(100 * out['spend'] / 2500, 1)}% of the budget)") in text
+    total = plan.policy.budget.total
+    assert (f"Rp {en(out['spend'], 1)} bn of Rp {en(total, 1)} bn "
+            f"({en(100 * out['spend'] / total, 1)}% of the budget)") in text
     assert "optimal (proven)" in text
     assert "5 March 2025" in text
     gini = plan.equity[("spend", "gini")]
@@ -117,22 +118,23 @@ def test_html_headline_numbers_are_the_results(plan, pages):
 def test_assumptions_describe_the_policy(provinces, pages, tmp_path):
     rules = pages["en"][pages["en"].index('id="assumptions"'):pages["en"].index('id="sources"')]
     for line in ["Objective: maximize 1 × jobs + 0.5 × value added, each metric divided by its "
-                 "optimum under this policy.", "Total budget of at most Rp 2,500 bn.",
+                 "optimum under this policy.", "Total budget of at most Rp 971 bn.",
                  "Every region: at least 0.5% of the budget.",
                  "Kawasan Timur Indonesia (KTI) receives at least 40% of spend."]:
         assert f"<li>{line}</li>" in rules
     rules = pages["id"][pages["id"].index('id="assumptions"'):pages["id"].index('id="sources"')]
-    for line in ["Total anggaran paling banyak Rp 2.500 miliar.",
-                 "Setiap wilayah: paling sedikit 0,5% dari anggaran.",
-                 "Kawasan Timur Indonesia (KTI) menerima paling sedikit 40% dari belanja."]:
+    for line in ["Pagu anggaran total paling banyak Rp 971 miliar.",
+                 "Setiap wilayah: paling sedikit 0,5% dari pagu anggaran.",
+                 "Kawasan Timur Indonesia (KTI) menerima paling sedikit 40% dari alokasi "
+                 "anggaran."]:
         assert f"<li>{line}</li>" in rules
-    policy = ik.Policy(budget=ik.Budget(total=2000, by={"program": {"sentra": 400}}),
-                       constraints=[ik.RegionBounds(max=150, regions=["Jawa Barat"]),
-                                    ik.Target("value_added", min=1500)],
+    policy = ik.Policy(budget=ik.Budget(total=800, by={"program": {"sentra": 300}}),
+                       constraints=[ik.RegionBounds(max=60, regions=["Jawa Barat"]),
+                                    ik.Target("value_added", min=200)],
                        objective=ik.Maximize("jobs"))
     text = ik.optimize(provinces, policy).report(tmp_path / "r.html").read_text("utf-8")
-    for line in ["Budget for sentra of at most Rp 400 bn.", "Jawa Barat: at most Rp 150 bn.",
-                 "Target: value added of at least Rp 1,500 bn per year.",
+    for line in ["Budget for sentra of at most Rp 300 bn.", "Jawa Barat: at most Rp 60 bn.",
+                 "Target: value added of at least Rp 200 bn per year.",
                  "Objective: maximize jobs."]:
         assert f"<li>{line}</li>" in text
 
@@ -150,9 +152,12 @@ def test_binding_sentences_match_the_shadow_prices(jobs_plan, tmp_path):
     text = jobs_plan.report(tmp_path / "plan.html", date=DAY).read_text("utf-8")
     binding = jobs_plan.binding.set_index("label")
 
-    budget = float(binding.loc["total", "shadow_price"])
-    found = re.search(r"Each extra Rp 1 bn of total budget adds ([\d,.]+) jobs\.", text)
-    assert found and number(found[1]) == pytest.approx(budget, rel=5e-3)
+    pots = binding[binding["family"] == "pot"]  # the default money is in pots
+    assert len(pots)
+    for pot, row in pots.iterrows():
+        found = re.search(rf"Each extra Rp 1 bn in pot {re.escape(pot)} adds ([\d,.]+) "
+                          r"jobs\.", text)
+        assert found and number(found[1]) == pytest.approx(row["shadow_price"], rel=5e-3), pot
 
     kti = float(binding.loc["kti=True min", "shadow_price"])
     assert kti < 0  # raising an equity floor costs jobs
@@ -160,6 +165,11 @@ def test_binding_sentences_match_the_shadow_prices(jobs_plan, tmp_path):
                       r"percentage point costs ([\d,.]+) jobs\.", text)
     assert found and number(found[1]) == pytest.approx(-kti / 100, rel=5e-3)
 
+    # floors of 0.75 % of the budget (Rp 7.3 bn) bind in the smaller provinces
+    floored = ik.optimize(jobs_plan.data, jobs_plan.policy.without(ik.RegionBounds).add(
+        ik.RegionBounds(min_share=0.0075)))
+    text = floored.report(tmp_path / "floored.html", date=DAY).read_text("utf-8")
+    binding = floored.binding.set_index("label")
     floors = binding[binding["family"] == "region_bounds"]
     assert len(floors)
     for region, row in floors.iterrows():
@@ -171,8 +181,8 @@ def test_binding_sentences_match_the_shadow_prices(jobs_plan, tmp_path):
 
 
 def test_a_minimized_cost_is_put_as_cost(provinces):
-    policy = ik.Policy(budget=ik.Budget(total=2500), objective=ik.MinCost(
-        [ik.Target("jobs", min=30_000)]))
+    policy = ik.Policy(budget=ik.Budget(total=971), objective=ik.MinCost(
+        [ik.Target("jobs", min=6_000)]))
     result = ik.optimize(provinces, policy)
     price = float(result.binding.set_index("family").loc["target", "shadow_price"])
     assert price > 0  # each extra job of target costs money
@@ -189,8 +199,8 @@ def test_a_normalized_objective_says_its_unit(plan, pages):
     assert "units of the normalized objective" in text
     optimum = plan.optima["jobs"]
     assert f"one unit equals {en(optimum, 0)} jobs" in text
-    budget = float(plan.binding.set_index("label").loc["total", "shadow_price"])
-    found = re.search(r"Each extra Rp 1 bn of total budget adds ([\d.]+) units of the "
+    budget = float(plan.binding.set_index("label").loc["DAK fisik", "shadow_price"])
+    found = re.search(r"Each extra Rp 1 bn in pot DAK fisik adds ([\d.]+) units of the "
                       r"normalized objective \(the equivalent of ([\d,.]+) jobs\)", text)
     assert found and number(found[1]) == pytest.approx(budget, rel=5e-3)
     assert number(found[2]) == pytest.approx(budget * optimum, rel=5e-3)
@@ -203,18 +213,15 @@ def test_a_mip_report_says_there_are_no_shadow_prices(tmp_path):
     text = result.report(tmp_path / "mip.html", date=DAY).read_text("utf-8")
     binding = text[text.index('id="binding"'):text.index('id="equity"')]
     assert "a MIP has no shadow prices" in binding
-    assert "<li>Total budget</li>" in binding
+    assert "<li>Ceiling of pot DAK fisik</li>" in binding
     assert " adds " not in binding and " costs " not in binding
     built = result.projects[result.projects["built"]]
     projects = text[text.index('id="projects"'):]
     assert all(f"<td>{label}</td>" in projects for label in built.index)
     book = openpyxl.load_workbook(result.report(tmp_path / "mip.xlsx", date=DAY))
-    sheet = book["constraints"]
-    header = [c.value for c in sheet[1]]
-    rows = [dict(zip(header, (c.value for c in row), strict=True))
-            for row in sheet.iter_rows(min_row=2)]
+    rows = sheet_rows(book["constraints"])
     assert all(r["Shadow price"] is None for r in rows)
-    assert {r["In words"] for r in rows if r["Binding"] == "yes"} >= {"Total budget"}
+    assert {r["In words"] for r in rows if r["Binding"] == "yes"} >= {"Ceiling of pot DAK fisik"}
     assert "projects" in book.sheetnames
 
 
@@ -287,7 +294,7 @@ def test_catalogues_translate_every_text():
     # every text is translated, except templates without words and proper names
     same = {k for k in EN if EN[k] == ID[k]}
     assert same == {"status_other", "sentence", "group_kti", "rule_other", "obj_other",
-                    "obj_term", "col_metric"}
+                    "obj_term", "col_metric", "sheet_rakor", "col_status_proposal"}
     headings = [k for k in EN if k.startswith("h_")]
     assert len(headings) >= 10 and all(EN[k] != ID[k] for k in headings)
 
@@ -312,13 +319,16 @@ def test_indonesian_numbers_and_dates(plan, pages):
     text, out = pages["id"], plan.outcomes
     assert f'<div class="value">{indonesian(out["jobs"], 0)}</div>' in text
     assert f"Rp {indonesian(out['value_added'], 1)} miliar per tahun" in text
-    assert f"Rp {indonesian(out['spend'], 1)} miliar dari Rp {indonesian(2500, 1)} miliar" in text
+    total = plan.policy.budget.total
+    assert (f"Rp {indonesian(out['spend'], 1)} miliar dari pagu Rp {indonesian(total, 1)} "
+            "miliar") in text
     gini = plan.equity[("spend", "gini")]
     assert f"antarwilayah: {indonesian(gini, 3)}" in text
     assert "5 Maret 2025" in text
-    budget = float(plan.binding.set_index("label").loc["total", "shadow_price"])
-    found = re.search(r"Setiap tambahan Rp 1 miliar pada total anggaran menambah ([\d.,]+) "
-                      r"satuan tujuan ternormalisasi \(setara ([\d.,]+) lapangan kerja\)", text)
+    budget = float(plan.binding.set_index("label").loc["DAK fisik", "shadow_price"])
+    found = re.search(r"Setiap tambahan Rp 1 miliar pada sumber dana DAK fisik menambah "
+                      r"([\d.,]+) satuan fungsi tujuan ternormalisasi \(setara ([\d.,]+) orang "
+                      r"tenaga kerja\)", text)
     assert found and number(found[1], "id") == pytest.approx(budget, rel=5e-3)
     assert "Kawasan Timur Indonesia (KTI)" in text and "per kapita" in text
     assert ">Pemerataan</h2>" in text and ">Asumsi</h2>" in text and ">Sumber data</h2>" in text
@@ -338,9 +348,10 @@ def test_unknown_language_or_format_writes_nothing(plan, tmp_path):
 
 # ---------------------------------------------------------------------- Excel
 def sheet_rows(sheet) -> list[dict]:
-    header = [c.value for c in sheet[1]]
+    """The rows of a report sheet by header: row 1 is the caption, row 2 the header."""
+    header = [c.value for c in sheet[2]]
     return [dict(zip(header, (c.value for c in row), strict=True))
-            for row in sheet.iter_rows(min_row=2)]
+            for row in sheet.iter_rows(min_row=3)]
 
 
 def test_excel_has_every_sheet_formatted(plan, tmp_path):
@@ -349,14 +360,16 @@ def test_excel_has_every_sheet_formatted(plan, tmp_path):
     book = openpyxl.load_workbook(path)
     assert book.sheetnames == PLAN_SHEETS
     for sheet in book:
-        assert sheet.freeze_panes == "A2", sheet.title
-        assert all(c.value for c in sheet[1]) and all(c.font.bold for c in sheet[1])
+        assert sheet.freeze_panes == "A3", sheet.title
+        assert sheet["A1"].value.startswith("IKM budget allocation plan. Dataset: "
+                                            "indonesia-provinces.")
+        assert all(c.value for c in sheet[2]) and all(c.font.bold for c in sheet[2])
     region = book["by_region"]
-    header = [c.value for c in region[1]]
+    header = [c.value for c in region[2]]
     assert header[:6] == ["Region", "Island group", "Spend (Rp bn)", "Share of spend",
                           "Population", "Spend per capita (Rp)"]
     assert "Value added (Rp bn per year)" in header
-    formats = {h: region.cell(row=2, column=j + 1).number_format for j, h in enumerate(header)}
+    formats = {h: region.cell(row=3, column=j + 1).number_format for j, h in enumerate(header)}
     assert formats["Spend (Rp bn)"] == "#,##0.0"
     assert formats["Share of spend"] == "0.0%"
     assert formats["Population"] == "#,##0" and formats["Jobs"] == "#,##0"
@@ -374,24 +387,26 @@ def test_excel_has_every_sheet_formatted(plan, tmp_path):
     assert len(constraints) == len(plan.constraints)
     words = [r["In words"] for r in constraints if r["Binding"] == "yes"]
     assert len(words) == int(plan.constraints["binding"].sum())
-    assert any(w.startswith("Each extra Rp 1 bn of total budget adds") for w in words)
+    assert any(w.startswith("Each extra Rp 1 bn in pot DAK fisik adds") for w in words)
     sources = sheet_rows(book["sources"])
     assert {r["Illustrative"] for r in sources} == {"yes", "no"}
     equity = {r["Per-capita quantity"]: r for r in sheet_rows(book["equity"])}
     assert equity["Spend"]["Gini coefficient"] == pytest.approx(plan.equity[("spend", "gini")])
-    assert book["equity"]["B2"].number_format == "0.000"
+    assert book["equity"]["B3"].number_format == "0.000"
 
 
 def test_excel_in_indonesian(plan, tmp_path):
     book = openpyxl.load_workbook(plan.report(tmp_path / "rencana.xlsx", "id", date=DAY))
     assert book.sheetnames == [ID[f"sheet_{s}"] for s in PLAN_SHEETS]
-    header = [c.value for c in book["per_wilayah"][1]]
-    assert header[:4] == ["Wilayah", "Kelompok pulau", "Belanja (Rp miliar)", "Pangsa belanja"]
-    assert "Belanja per kapita (Rp)" in header
+    header = [c.value for c in book["per_wilayah"][2]]
+    assert header[:4] == ["Wilayah", "Kelompok pulau", "Alokasi anggaran (Rp miliar)",
+                          "Pangsa alokasi anggaran"]
+    assert "Alokasi anggaran per kapita (Rp)" in header and "Tenaga kerja (orang)" in header
     summary = {r["Butir"]: r["Nilai"] for r in sheet_rows(book["ringkasan"])}
     assert summary["Tanggal"] == "5 Maret 2025"
-    assert summary["Lapangan kerja"] == pytest.approx(plan.outcomes["jobs"])
-    assert all(sheet.freeze_panes == "A2" for sheet in book)
+    assert summary["Tenaga kerja"] == pytest.approx(plan.outcomes["jobs"])
+    assert summary["Pagu anggaran"] == pytest.approx(plan.policy.budget.total)
+    assert all(sheet.freeze_panes == "A3" for sheet in book)
 
 
 @pytest.mark.parametrize("suffix", ["xlsx", "html"])
@@ -440,12 +455,14 @@ def test_scenario_set_report(batch, tmp_path):
     assert re.search(r"Each extra Rp 1 bn of total budget adds [\d.]+ units of the normalized "
                      r"objective \(the equivalent of [\d,.]+ jobs\)", text)
     book = openpyxl.load_workbook(batch.report(tmp_path / "s.xlsx", "id", date=DAY))
-    assert book.sheetnames[:4] == ["ringkasan", "hasil", "per_wilayah", "per_program"]
+    assert book.sheetnames[:4] == ["ringkasan", "hasil", "per_wilayah", "per_kegiatan"]
     assert "harga_bayangan" in book.sheetnames
     regions = sheet_rows(book["per_wilayah"])
     assert len(regions) == 38
-    assert set(regions[0]) >= {"Wilayah", "baseline: belanja (Rp miliar)",
+    assert set(regions[0]) >= {"Wilayah", "baseline: alokasi anggaran (Rp miliar)",
                                "budget-cut: perubahan (Rp miliar)"}
-    assert all(sheet.freeze_panes == "A2" for sheet in book)
+    assert all(sheet.freeze_panes == "A3" for sheet in book)
+    assert book["ringkasan"]["A1"].value.startswith(
+        "Perbandingan skenario anggaran IKM. Skenario dasar: baseline.")
     with pytest.raises(ik.PolicyError, match="unknown baseline"):
         batch.report(tmp_path / "x.html", baseline="nope")

@@ -10,7 +10,7 @@ read and written by :mod:`ikmopt.data.io`; cells are grouped by :mod:`ikmopt.dat
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Mapping
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -19,19 +19,22 @@ import numpy as np
 import pandas as pd
 
 from ikmopt.core.errors import PolicyError
-from ikmopt.core.units import MONEY_UNIT
+from ikmopt.core.units import MONEY_UNIT, to_idr_bn_factor
 from ikmopt.core.validation import FailureLog, suggest
-from ikmopt.data import io, whatif
+from ikmopt.data import io, metadata
+from ikmopt.data.copies import WhatIfCopies
 from ikmopt.data.curves import Curves
 from ikmopt.data.groups import cells_where, level_groups
+from ikmopt.data.last_year import PastAllocation, validate_last_year
 from ikmopt.data.projects import Projects
+from ikmopt.data.proposals import Proposals, validate_proposals
 from ikmopt.data.tables import validate_tables
 from ikmopt.data.uncertainty import Uncertainty, validate_uncertainty
 
 __all__ = ["Dataset"]
 
 
-class Dataset:
+class Dataset(WhatIfCopies):
     """Regions, programs and impact coefficients for one allocation problem.
 
     Parameters
@@ -59,9 +62,12 @@ class Dataset:
     name : str, default "custom"
         Short name shown in results and reports.
     sources : pandas.DataFrame, optional
-        Provenance: one row per (table, column) with ``source``, ``year`` and ``note``.
+        Provenance: one row per (table, column) with ``source``, ``year`` and ``note``. A
+        row whose text says ``ILLUSTRATIVE`` (in capitals) marks the dataset
+        :attr:`illustrative`.
     description : str, optional
-        Free text shown in reports.
+        Free text shown in reports. ``ILLUSTRATIVE`` (or ``SYNTHETIC``) in capitals marks
+        the dataset :attr:`illustrative`.
     curves : pandas.DataFrame, optional
         Diminishing returns: rows labelled by the cell levels and ``segment``, with
         ``factor`` (multiplier of the cell's coefficients, non-increasing from segment to
@@ -80,6 +86,16 @@ class Dataset:
         per metric (or ``realization``) and selection of cells with a distribution of a
         multiplier (triangular, lognormal or normal), optionally correlated by a level. Used
         by :func:`ikmopt.simulate`. See :mod:`ikmopt.data.uncertainty`.
+    proposals : pandas.DataFrame, optional
+        What regions asked for (*usulan*): one row per proposal with ``region``,
+        ``program``, ``amount`` (in ``money_unit``) and optionally ``pot``, ``readiness``
+        (or pass/fail ``ready_*`` columns), ``priority`` and ``cofunding``. Used by
+        :class:`~ikmopt.FundProposals` and :class:`~ikmopt.CoFunding`. See
+        :mod:`ikmopt.data.proposals`.
+    last_year : pandas.DataFrame, optional
+        Last year's ``allocation`` (and ``realisation``) per ``region`` (and ``pot`` or
+        ``program``), in ``money_unit``: the anchor of :class:`~ikmopt.LastYear` and of
+        :meth:`ikmopt.Result.rakor`. See :mod:`ikmopt.data.last_year`.
 
     Raises
     ------
@@ -105,7 +121,9 @@ class Dataset:
                  name: str = "custom", sources: pd.DataFrame | None = None,
                  description: str = "", curves: pd.DataFrame | None = None,
                  projects: pd.DataFrame | None = None,
-                 uncertainty: pd.DataFrame | None = None) -> None:
+                 uncertainty: pd.DataFrame | None = None,
+                 proposals: pd.DataFrame | None = None,
+                 last_year: pd.DataFrame | None = None) -> None:
         log = FailureLog()
         checked = validate_tables(log, regions, programs, impacts, money_unit=money_unit,
                                   metric_units=metric_units, name=name, sources=sources,
@@ -120,6 +138,25 @@ class Dataset:
         if uncertainty is not None:
             self._uncertainty = validate_uncertainty(log, uncertainty, self)
             log.raise_if_any(f"dataset '{name}'")
+        factor = to_idr_bn_factor(money_unit) or 1.0  # checked by validate_tables
+        self._proposals: Proposals | None = None
+        self._last_year: PastAllocation | None = None
+        if proposals is not None:
+            self._proposals = validate_proposals(log, proposals, self.cells, factor)
+        if last_year is not None:
+            self._last_year = validate_last_year(log, last_year, self._regions.index,
+                                                 self._programs.index, factor)
+        log.raise_if_any(f"dataset '{name}'")
+
+    @property
+    def proposals(self) -> Proposals | None:
+        """What regions asked for (see :mod:`ikmopt.data.proposals`), or ``None``."""
+        return self._proposals
+
+    @property
+    def last_year(self) -> PastAllocation | None:
+        """Last year's allocation (see :mod:`ikmopt.data.last_year`), or ``None``."""
+        return self._last_year
 
     @property
     def projects(self) -> Projects | None:
@@ -242,6 +279,27 @@ class Dataset:
         """Provenance of each column: ``table``, ``column``, ``source``, ``year``, ``note``."""
         return self._sources
 
+    @cached_property
+    def illustrative(self) -> bool:
+        """Whether the numbers are ILLUSTRATIVE (defaults, not estimates).
+
+        True when the :attr:`description` or any text of the :attr:`sources` table says
+        ``ILLUSTRATIVE`` (or ``SYNTHETIC``) in capitals, as the bundled datasets do; see
+        :func:`ikmopt.data.metadata.is_illustrative`. The flag travels with those texts:
+        through :meth:`to_csv`/:meth:`to_excel` and back, and into every what-if copy
+        (:meth:`replace`, :meth:`with_cost` ...). A dataset built from your own tables has
+        no flag; pass your own ``description`` and ``sources`` to :meth:`replace` to drop
+        the bundled ones. Summaries, ``repr``, workbooks and reports of an illustrative
+        dataset's plans say so (:data:`ikmopt.data.metadata.ILLUSTRATIVE_NOTE`).
+
+        Examples
+        --------
+        >>> import ikmopt as ik
+        >>> ik.datasets.load("indonesia-provinces").illustrative
+        True
+        """
+        return metadata.is_illustrative(self._description, self._sources)
+
     @property
     def money_unit(self) -> str:
         """Always ``"Rp bn"``: money is converted to Rp billion at construction."""
@@ -335,23 +393,6 @@ class Dataset:
             cache[level] = level_groups(self, level)
         return cache[level]
 
-    def replace(self, **tables: Any) -> Dataset:
-        """Return a new dataset with some tables or settings replaced (and re-validated).
-
-        Parameters
-        ----------
-        **tables
-            Any of ``regions``, ``programs``, ``impacts``, ``metric_units``, ``name``,
-            ``sources``, ``description``, ``curves``, ``projects``, ``uncertainty``.
-
-        Notes
-        -----
-        A new ``impacts`` table without new ``curves`` keeps each cell's diminishing-returns
-        segments as shares of its capacity (:meth:`ikmopt.data.curves.Curves.relative`): a
-        changed capacity takes its curve along.
-        """
-        return whatif.replace(self, tables)
-
     def mask(self, where: Mapping[str, Any] | None = None) -> np.ndarray:
         """Boolean array over cells selecting those that match every ``where`` condition.
 
@@ -368,95 +409,6 @@ class Dataset:
             If a value does not occur in its level (the message lists what does).
         """
         return cells_where(self, where)
-
-    def scale(self, metric: str, factor: float, where: Mapping[str, Any] | None = None) -> Dataset:
-        """Return a copy with ``metric`` multiplied by ``factor`` in the selected cells.
-
-        Example: ``data.scale("jobs", 0.8, where={"program": "training"})`` lowers the jobs
-        estimate of training by 20 % everywhere. Use ``metric="capacity"`` to scale capacities.
-        """
-        return whatif.scale(self, metric, factor, where)
-
-    def with_capacity(self, *, factor: float | None = None, value: float | None = None,
-                      where: Mapping[str, Any] | None = None) -> Dataset:
-        """Return a copy with capacities of the selected cells scaled (``factor``) or set.
-
-        Exactly one of ``factor`` and ``value`` (Rp bn) must be given. Diminishing-returns
-        segments stretch with the capacity (widths times new / old capacity), so the extra
-        room earns returns on the same curve instead of nothing.
-        """
-        return whatif.with_capacity(self, factor=factor, value=value, where=where)
-
-    def with_cost(self, factor: float, where: Mapping[str, Any] | None = None) -> Dataset:
-        """Return a copy where delivering the selected cells costs ``factor`` times as much.
-
-        Every metric per Rp bn is divided by ``factor`` and the capacity (Rp bn the cell can
-        absorb) is multiplied by it: the same IKM units are reached, each costs more.
-        Example: ``data.with_cost(1.2, where={"program": "training", "island_group":
-        "Papua"})`` for training 20 % dearer in Papua.
-        """
-        return whatif.with_cost(self, factor, where)
-
-    def drop_regions(self, regions: Iterable[Hashable] | Hashable) -> Dataset:
-        """Return a copy without the given regions (and their cells).
-
-        Raises
-        ------
-        DataError
-            If a label is not a region of this dataset.
-        """
-        return whatif.drop_regions(self, regions)
-
-    def add_regions(
-        self,
-        regions: pd.DataFrame | Iterable[Mapping[str, Any]] | str | Path,
-        impacts: pd.DataFrame | Iterable[Mapping[str, Any]] | str | Path,
-        *,
-        curves: pd.DataFrame | Iterable[Mapping[str, Any]] | str | Path | None = None,
-        projects: pd.DataFrame | Iterable[Mapping[str, Any]] | str | Path | None = None,
-        money_unit: str = MONEY_UNIT,
-    ) -> Dataset:
-        """Return a copy with new regions (and their cells) added after the existing ones.
-
-        The new tables are validated on their own first (against this dataset's programs
-        and metric units), then appended. Each table may be a DataFrame, a list of records
-        (one mapping per row, as in a scenario file) or the path of a CSV file.
-
-        Parameters
-        ----------
-        regions : table
-            One row per new region, with every column the dataset's regions table has
-            (``population``, ``kti``, ``island_group`` ...) and no other.
-        impacts : table
-            The new regions' cells: ``region``, ``program`` (and ``sector``/``year`` when
-            the dataset has them), ``capacity`` and every metric.
-        curves, projects : table, optional
-            Diminishing-returns segments (``share`` of capacity or ``width``, as in
-            :class:`Dataset`) and candidate projects of the new cells. A new cell without
-            curve segments has straight-line returns; when the dataset's other cells have
-            segments, a :class:`~ikmopt.core.errors.DataWarning` names it.
-        money_unit : str, default "Rp bn"
-            Unit of the new tables' money columns.
-
-        Raises
-        ------
-        DataError
-            If a new region already exists, a table is malformed, or its columns, metrics
-            or cell levels differ from the dataset's; the message names the table and
-            the columns.
-
-        Examples
-        --------
-        >>> import ikmopt as ik
-        >>> data = ik.datasets.synthetic(n_regions=3, n_programs=2, n_sectors=0, n_years=0)
-        >>> new = data.regions.iloc[[0]].rename(index=lambda r: "R-new")
-        >>> cells = data.impacts.xs(data.regions.index[0], level="region", drop_level=False)
-        >>> cells = cells.rename(index=lambda r: "R-new", level="region")
-        >>> data.add_regions(new, cells).regions.index.tolist()[-1]
-        'R-new'
-        """
-        return whatif.add_regions(self, regions, impacts, curves=curves, projects=projects,
-                                  money_unit=money_unit)
 
     def to_excel(self, path: str | Path) -> Path:
         """Write the tables to a workbook readable by :meth:`from_excel`.
@@ -486,7 +438,8 @@ class Dataset:
         return (
             f"<ikmopt.Dataset '{self.name}': {dims}; {self.n_cells} cells; "
             + (f"{self.n_projects} projects; " if self.n_projects else "")
-            + f"metrics {list(self.metrics)}; money in {MONEY_UNIT}>"
+            + f"metrics {list(self.metrics)}; money in {MONEY_UNIT}"
+            + (f"; {metadata.ILLUSTRATIVE_MARK}>" if self.illustrative else ">")
         )
 
     def __eq__(self, other: object) -> bool:

@@ -38,8 +38,9 @@ __all__ = [
 
 #: Tables of a dataset file set (Excel sheets or CSV files), in order.
 TABLES = ("regions", "programs", "impacts")
-#: Tables a file set may add: provenance, diminishing-returns curves, discrete projects.
-OPTIONAL_TABLES = ("sources", "curves", "projects", "uncertainty")
+#: Tables a file set may add: provenance, diminishing-returns curves, discrete projects,
+#: uncertainty, proposals and last year's allocation.
+OPTIONAL_TABLES = ("sources", "curves", "projects", "uncertainty", "proposals", "last_year")
 
 D = TypeVar("D", bound="Dataset")
 
@@ -176,6 +177,10 @@ def _write_workbook(data: Dataset, path: Path) -> None:
             data.projects.table.to_excel(writer, sheet_name="projects")
         if data.uncertainty is not None:
             data.uncertainty.table.to_excel(writer, sheet_name="uncertainty", index=False)
+        for name in ("proposals", "last_year"):
+            table = getattr(data, name)
+            if table is not None:
+                table.written().to_excel(writer, sheet_name=name, index=False)
         metadata.to_sheet(metadata.describe(data)).to_excel(
             writer, sheet_name=metadata.SHEET, index=False)
 
@@ -196,6 +201,11 @@ def write_csv(data: Dataset, folder: str | Path) -> Path:
     uncertainty = data.uncertainty
     if uncertainty is not None:
         writers["uncertainty.csv"] = lambda path: uncertainty.table.to_csv(path, index=False)
+    for name in ("proposals", "last_year"):
+        table = getattr(data, name)
+        if table is not None:
+            written = table.written()
+            writers[f"{name}.csv"] = lambda path, t=written: t.to_csv(path, index=False)
     meta = json.dumps(metadata.describe(data), indent=2, ensure_ascii=False) + "\n"
     writers[metadata.FILE] = lambda path: Path(path).write_text(meta, encoding="utf-8")
     return write_files(folder, writers)

@@ -25,7 +25,8 @@ from ikmopt.data.io import read_csv_table
 if TYPE_CHECKING:
     from ikmopt.data.dataset import Dataset
 
-__all__ = ["add_regions", "drop_regions", "replace", "scale", "with_capacity", "with_cost"]
+__all__ = ["add_regions", "drop_regions", "replace", "scale", "with_capacity", "with_cost",
+           "with_table"]
 
 D = TypeVar("D", bound="Dataset")
 
@@ -43,6 +44,8 @@ def replace(data: D, tables: Mapping[str, Any]) -> D:
         "curves": None if data.curves is None else data.curves.table,
         "projects": None if data.projects is None else data.projects.table,
         "uncertainty": None if data.uncertainty is None else data.uncertainty.table,
+        "proposals": None if data.proposals is None else data.proposals.written(),
+        "last_year": None if data.last_year is None else data.last_year.written(),
     }
     unknown = set(tables) - set(base)
     if unknown:
@@ -131,10 +134,27 @@ def drop_regions(data: D, regions: Iterable[Hashable] | Hashable) -> D:
         table = data.uncertainty.table
         uncertainty = (table[~table["region"].astype(str).isin(labels)]
                        if "region" in table.columns else table)
+    planning = {}
+    for name in ("proposals", "last_year"):  # rows of dropped regions go with them
+        table = getattr(data, name)
+        if table is not None:
+            written = table.written()
+            kept = written[~written["region"].astype(str).isin(labels)]
+            planning[name] = kept if len(kept) else None
     return data.replace(
         regions=data.regions.drop(index=labels), impacts=data.impacts[keep], curves=curves,
-        projects=projects, uncertainty=uncertainty,
+        projects=projects, uncertainty=uncertainty, **planning,
     )
+
+
+def with_table(data: D, name: str, table: Any) -> D:
+    """The work of :meth:`Dataset.with_proposals` and :meth:`Dataset.with_last_year`."""
+    if isinstance(table, str | Path):
+        path = Path(table)
+        if not path.is_file():
+            raise DataError(f"{name}: file '{path}' does not exist")
+        table = read_csv_table(path, name)
+    return data.replace(**{name: table})
 
 
 # ---------------------------------------------------------------------- add_regions

@@ -13,12 +13,22 @@ import pandas as pd
 
 from ikmopt.core.errors import PolicyError
 from ikmopt.data.dataset import Dataset
+from ikmopt.data.groups import combined_codes
 from ikmopt.model.hygiene import check_scaling
 from ikmopt.model.lp import LinearProgram, ModelBuilder, RowBlock
 from ikmopt.model.objectives import Objective
 from ikmopt.model.policy import Policy
+from ikmopt.model.pots import PotLayout, pot_layout
 
-__all__ = ["BuildContext", "build", "objective_coefficients", "outcome_cost", "unit_terms"]
+__all__ = [
+    "BuildContext",
+    "build",
+    "cell_names",
+    "column_cells",
+    "objective_coefficients",
+    "outcome_cost",
+    "unit_terms",
+]
 
 
 class BuildContext:
@@ -87,6 +97,107 @@ class BuildContext:
             pairs[0], weights=self.data.population[pairs[1]], minlength=len(categories)
         )
 
+    def pots(self) -> PotLayout:
+        """The pot columns ``y_ck`` and the rows ``x_c - sum_k y_ck = 0`` (created once).
+
+        Raises
+        ------
+        PolicyError
+            Without ``Budget(pots=...)``, or for a program no pot funds.
+        """
+        layout = self.builder.meta.get("pots")
+        if layout is not None:
+            return layout
+        pots = self.policy.budget.pots
+        if not pots:
+            raise PolicyError("this rule is about pots: give the budget its pots, "
+                              "Budget(pots=[ik.Pot(...), ...])")
+        data = self.data
+        cell_program = data.programs.index.get_indexer(data.cells.get_level_values("program"))
+        projects = data.projects
+        project_program = None if projects is None else cell_program[projects.cell]
+        given = (None if projects is None or "pot" not in projects.table.columns
+                 else projects.table["pot"].to_numpy())
+        cell, pot, project_pot = pot_layout(pots, data.programs, cell_program,
+                                            project_program, given)
+        names = np.array([p.name for p in pots], dtype=object)
+        labels = [f"{n}|{c}" for n, c in zip(names[pot], cell_names(data.cells)[cell],
+                                             strict=True)]
+        col = self.builder.add_columns("pot_spend", labels, np.zeros(len(cell)),
+                                       np.full(len(cell), np.inf))
+        n = data.n_cells
+        self.builder.add_rows(
+            RowBlock("definition", pd.Index([f"pots of cell {c}" for c in range(n)]),
+                     np.concatenate([np.arange(n), cell]), np.concatenate([np.arange(n), col]),
+                     np.concatenate([np.ones(n), -np.ones(len(cell))]),
+                     np.zeros(n), np.zeros(n), kind="definition"),
+            constraint=-1,
+        )
+        layout = PotLayout(pots, cell, pot, col, project_pot)
+        self.builder.meta["pots"] = layout
+        return layout
+
+    def pot_terms(self, name: str, owner: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Spend from the pot ``name`` as ``(cell, col, val)`` terms (projects included)."""
+        layout = self.pots()
+        k = layout.index(name, owner)
+        pairs = layout.pot == k
+        project = np.flatnonzero(layout.project_pot == k)
+        z = np.asarray(self.builder.meta.get("project_columns", np.zeros(0, dtype=np.int64)))
+        cost = np.zeros(0) if self.data.projects is None else self.data.projects.cost
+        cells = np.concatenate([layout.cell[pairs],
+                                np.zeros(0, dtype=np.int64) if self.data.projects is None
+                                else self.data.projects.cell[project]])
+        return (cells, np.concatenate([layout.col[pairs], z[project]]),
+                np.concatenate([np.ones(int(pairs.sum())), np.asarray(cost)[project]]))
+
+    def spend_groups(self, by: str | tuple[str, ...], owner: str, pot: str | None = None
+                     ) -> tuple[np.ndarray, pd.Index, tuple[np.ndarray, np.ndarray, np.ndarray]]:
+        """Spend terms grouped by levels of the cells and, with pots, by ``"pot"``.
+
+        Parameters
+        ----------
+        by : str or tuple of str
+            Levels (``"region"``, ``("region", "program")``); ``"pot"`` among them splits
+            each cell's spend by the pot it comes from.
+        owner : str
+            The rule asking, for errors.
+        pot : str, optional
+            Only the spend from this pot.
+
+        Returns
+        -------
+        codes : numpy.ndarray
+            The group of every term (``-1`` outside every group).
+        groups : pandas.Index
+            The groups (a MultiIndex for several levels).
+        terms : tuple of numpy.ndarray
+            ``(cell, col, val)`` of spend (projects included).
+        """
+        by = (by,) if isinstance(by, str) else tuple(by)
+        pot_names: list[str] = []
+        if "pot" in by or pot is not None:
+            layout = self.pots()
+            pot_names = layout.names if pot is None else [layout.names[layout.index(pot, owner)]]
+            parts = [self.pot_terms(name, owner) for name in pot_names]
+            tag = np.concatenate([np.full(len(p[0]), k) for k, p in enumerate(parts)])
+            cell, col, val = (np.concatenate(a) for a in zip(*parts, strict=True))
+        else:
+            cell, col, val = self.terms("spend", owner)
+            tag = np.zeros(len(cell), dtype=np.int64)
+        parts_codes = []
+        for level in by:
+            if level == "pot":
+                parts_codes.append((tag, pd.Index(pot_names, name="pot")))
+            else:
+                codes, categories = self.level(level, owner)
+                parts_codes.append((codes[cell], categories))
+        if len(parts_codes) == 1:
+            codes, groups = parts_codes[0]
+        else:
+            codes, groups = combined_codes(parts_codes, by, len(cell))
+        return np.asarray(codes, dtype=np.int64), groups, (cell, col, val)
+
     def total_spend_column(self) -> int:
         """Column ``T`` with the row ``sum_c x_c + sum_p F_p z_p - T = 0`` (created once)."""
         _, col, val = self.terms("spend", "total spend")
@@ -127,14 +238,37 @@ def outcome_cost(meta: Mapping, n_cols: int, n_cells: int, unit_coef: np.ndarray
     return cost
 
 
+def column_cells(lp: LinearProgram, project_cells: np.ndarray | None) -> np.ndarray:
+    """The cell every column of ``lp`` spends in (``-1`` for columns of no one cell).
+
+    Cells themselves, the pot and curve-segment columns of a cell, and each project's
+    binary (``project_cells``: the cell of each project).
+    """
+    out = np.full(lp.n_cols, -1, dtype=np.int64)
+    out[: lp.n_cells] = np.arange(lp.n_cells)
+    meta = lp.meta
+    if "pots" in meta:
+        out[meta["pots"].col] = meta["pots"].cell
+    if "segment_columns" in meta:
+        out[meta["segment_columns"]] = meta["segment_cells"]
+    if "project_columns" in meta and project_cells is not None:
+        out[meta["project_columns"]] = project_cells
+    return out
+
+
+def cell_names(cells: pd.Index) -> np.ndarray:
+    """Each cell as text: ``Aceh,training`` (for column labels)."""
+    return np.array([",".join(map(str, cell)) if isinstance(cell, tuple) else str(cell)
+                     for cell in cells], dtype=object)
+
+
 def _add_segments(data: Dataset, builder: ModelBuilder) -> None:
     """Segment columns ``0 <= y_ck <= w_k`` and rows ``x_c - sum_k y_ck = 0`` (with curves)."""
     curves = data.curves
     if curves is None:
         return
     k = len(curves.cell)
-    names = np.array([",".join(map(str, cell)) if isinstance(cell, tuple) else str(cell)
-                      for cell in data.cells], dtype=object)
+    names = cell_names(data.cells)
     labels = [f"{name}:{j}" for name, j in zip(names[curves.cell],
                                                curves.table.index.get_level_values("segment"),
                                                strict=True)]

@@ -169,6 +169,54 @@ class LinearProgram:
                         rows=self.rows[keep].reset_index(drop=True),
                         per=None if self.per is None else self.per[keep])
 
+    def holding(self, value: float, tolerance: float, cost: np.ndarray) -> LinearProgram:
+        """Return the program held near its optimum ``value``, maximizing another ``cost``.
+
+        Adds the row ``cost_0 @ x + offset >= value - tolerance * max(1, |value|)`` (family
+        ``held``) and replaces the objective: a lexicographic stage (see
+        :func:`ikmopt.solving.optimize.prefer`).
+        """
+        floor = value - tolerance * max(1.0, abs(value)) - self.objective_offset
+        cols = np.flatnonzero(self.cost)
+        row = sp.csr_matrix((self.cost[cols], (np.zeros(len(cols), dtype=np.int64), cols)),
+                            shape=(1, self.n_cols))
+        rows = pd.concat([self.rows, pd.DataFrame({
+            "family": ["held"], "label": ["objective at its optimum"], "constraint": [-1],
+            "kind": ["sum"], "param": [np.nan]})], ignore_index=True)
+        rows["family"] = rows["family"].astype("category")
+        rows["kind"] = pd.Categorical(rows["kind"], categories=list(ROW_KINDS))
+        per = None if self.per is None else sp.vstack(
+            [self.per, sp.csr_matrix((1, self.per.shape[1]))], format="csr")
+        return _replace(self, A=sp.vstack([self.A, row], format="csr"),
+                        row_lower=np.append(self.row_lower, floor),
+                        row_upper=np.append(self.row_upper, np.inf), rows=rows, per=per,
+                        cost=np.asarray(cost, dtype=float), objective_offset=0.0)
+
+    def optimal_face(self, x: np.ndarray, row_dual: np.ndarray, col_dual: np.ndarray,
+                     cost: np.ndarray, tol: float = 1e-9) -> LinearProgram:
+        """The plans as good as ``x``, maximizing another ``cost`` (an LP's exact tie-break).
+
+        By complementary slackness, with optimal prices ``row_dual`` and ``col_dual`` the
+        optimal plans are the feasible ones in which every column with a nonzero reduced
+        cost stays at its bound and every row with a nonzero price stays at its bound. Those
+        are fixed; the objective is replaced. Nothing of the first objective is given up.
+        """
+        scale = max(1.0, float(np.nanmax(np.abs(np.concatenate([row_dual, col_dual])),
+                                          initial=0.0)))
+        col_lower, col_upper = self.col_lower.copy(), self.col_upper.copy()
+        fixed = np.abs(np.nan_to_num(col_dual)) > tol * scale
+        at = np.where(np.abs(x - col_lower) <= np.abs(x - col_upper), col_lower, col_upper)
+        col_lower[fixed] = col_upper[fixed] = at[fixed]
+        activity = self.A @ x
+        row_lower, row_upper = self.row_lower.copy(), self.row_upper.copy()
+        held = np.abs(np.nan_to_num(row_dual)) > tol * scale
+        bound = np.where(np.abs(activity - row_lower) <= np.abs(activity - row_upper),
+                         row_lower, row_upper)
+        row_lower[held] = row_upper[held] = bound[held]
+        return _replace(self, col_lower=col_lower, col_upper=col_upper, row_lower=row_lower,
+                        row_upper=row_upper, cost=np.asarray(cost, dtype=float),
+                        objective_offset=0.0)
+
     def ratio_rows(self) -> np.ndarray:
         """Whether each row is a ratio row (see :class:`RowBlock`)."""
         return self.rows["kind"].isin(RATIO_KINDS).to_numpy()

@@ -21,16 +21,20 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ikmopt.core.version import __version__
+from ikmopt.data.metadata import marked_rows
+from ikmopt.model.constraints.last_year import this_year_total
 from ikmopt.report import charts
-from ikmopt.report.labels import Formatter
+from ikmopt.report.labels import SOURCE_LANGUAGE, Formatter
 from ikmopt.report.plan import (
     equity_table,
-    is_illustrative,
+    illustrative_note,
     program_table,
     projects_table,
     region_table,
     sources_table,
+    untranslated,
 )
+from ikmopt.report.planning import pots_table, proposals_table, rakor_table
 from ikmopt.report.prices import binding_sentences, budget_note
 from ikmopt.report.rules import policy_lines
 from ikmopt.report.tables import Table
@@ -119,7 +123,7 @@ def _headline(result: Result, fmt: Formatter) -> list[Card]:
                               f"{fmt.money(value, 1)} {fmt('per_year')}"))
         else:
             cards.append(Card(metric_header(metric, fmt, units), fmt.number(value, 1)))
-    spend, budget = float(out["spend"]), result.policy.budget.total
+    spend, budget = float(out["spend"]), this_year_total(result.policy.budget)
     if budget:
         text = fmt("spend_of_budget", spend=fmt.number(spend, 1), budget=fmt.number(budget, 1),
                    share=fmt.percent(spend / budget, 1))
@@ -152,7 +156,7 @@ def _equity_lines(result: Result, fmt: Formatter) -> list[str]:
 def sources_view(result: Result, fmt: Formatter) -> TableView | None:
     """The sources table, rows marked ILLUSTRATIVE first with a badge; None without one."""
     sources = result.data.sources
-    if sources is None or not len(sources):
+    if not len(sources):
         return None
     table = sources_table(result, fmt)
     flags = [bool(flag) for flag in table.frame["illustrative"]]
@@ -186,6 +190,17 @@ def plan_html(result: Result, fmt: Formatter, title: str, date: dt.date) -> str:
         objective=objective, rules=rules, headline=_headline(result, fmt), charts=chart,
         programs=table_view(program_table(result, fmt), fmt), binding=binding,
         equity_lines=_equity_lines(result, fmt), equity=table_view(equity_table(result, fmt), fmt),
-        illustrative=sources is not None and bool(is_illustrative(sources).any()),
-        description=result.data.description, sources=sources_view(result, fmt),
-        projects=projects, regions=table_view(region_table(result, fmt), fmt))
+        illustrative=len(sources) > 0 and bool(marked_rows(sources).any()),
+        illustrative_note=illustrative_note(result, fmt),
+        description=result.data.description if fmt.lang == SOURCE_LANGUAGE else "",
+        untranslated=untranslated(result, fmt), sources=sources_view(result, fmt),
+        projects=projects, regions=table_view(region_table(result, fmt), fmt),
+        **_planning_views(result, fmt))
+
+
+def _planning_views(result: Result, fmt: Formatter) -> dict[str, TableView | None]:
+    """The planning cycle's tables the plan has (``None`` for the others)."""
+    tables = {"pots": pots_table(result, fmt), "rakor": rakor_table(result, fmt),
+              "proposals": proposals_table(result, fmt)}
+    return {name: None if table is None else table_view(table, fmt)
+            for name, table in tables.items()}

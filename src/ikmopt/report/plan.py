@@ -12,11 +12,14 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from ikmopt.data.metadata import marked_rows
+from ikmopt.model.constraints.last_year import this_year_total
 from ikmopt.model.objectives import ObjectiveUnit
-from ikmopt.report.labels import Formatter
+from ikmopt.report.labels import LANGUAGES, SOURCE_LANGUAGE, Formatter
+from ikmopt.report.planning import planning_tables
 from ikmopt.report.prices import constraint_sentence, row_name
 from ikmopt.report.rules import policy_lines
-from ikmopt.report.tables import Column, Table, missing
+from ikmopt.report.tables import Column, Table
 from ikmopt.report.wording import (
     capitalize,
     metric_header,
@@ -30,24 +33,74 @@ if TYPE_CHECKING:
     from ikmopt.solving.result import Result
 
 __all__ = [
+    "caption",
     "constraint_columns",
     "constraints_table",
     "equity_table",
-    "is_illustrative",
+    "illustrative_note",
     "plan_tables",
     "program_names",
     "program_table",
     "projects_table",
+    "reader_formatter",
     "region_table",
     "sources_table",
+    "untranslated",
 ]
+
+
+#: Texts of a sources table that are prose in the data's language (English for the bundled
+#: data): another language's report shows them only from a column ``<name>_<lang>``.
+SOURCE_PROSE = ("definition", "unit", "note")
 
 
 def program_names(result: Result, fmt: Formatter) -> pd.Series | None:
     """Program names in the report's language (``name_id`` in Indonesian when given)."""
     programs = result.data.programs
-    column = "name_id" if fmt.lang == "id" and "name_id" in programs.columns else "name"
+    own = f"name_{fmt.lang}"
+    column = own if fmt.lang != SOURCE_LANGUAGE and own in programs.columns else "name"
     return programs[column].astype(str) if column in programs.columns else None
+
+
+def reader_formatter(result: Result, fmt: Formatter) -> Formatter:
+    """``fmt``, naming programs instead of giving their codes where the data allow.
+
+    A program code (``sentra``) is a word of the data, in English for the bundled data; a
+    report in another language writes each program by its name in that language (the
+    programs table's ``name_id`` column for Bahasa Indonesia) in tables, charts and
+    sentences. An English report keeps the codes, with the names beside them.
+    """
+    own = f"name_{fmt.lang}"
+    programs = result.data.programs
+    if fmt.lang == SOURCE_LANGUAGE or own not in programs.columns:
+        return fmt
+    names = programs[own].dropna().astype(str)
+    return fmt.with_names({**fmt.names, "program": dict(zip(names.index.astype(str), names,
+                                                            strict=True))})
+
+
+def _named(frame: pd.DataFrame, levels: Sequence[str], fmt: Formatter) -> pd.DataFrame:
+    """``frame`` with the labels of named levels (programs) written by name."""
+    frame = frame.copy()
+    for level in levels:
+        if level in fmt.names and level in frame.columns:
+            frame[level] = [fmt.label(level, v) for v in frame[level]]
+    return frame
+
+
+def illustrative_note(result: Result, fmt: Formatter) -> str | None:
+    """The ILLUSTRATIVE note of the report's language, or None for a dataset without the flag.
+
+    See :attr:`Dataset.illustrative <ikmopt.data.dataset.Dataset.illustrative>`.
+    """
+    return fmt("illustrative_note") if result.data.illustrative else None
+
+
+def caption(title: str, lines: Sequence[str], note: str | None) -> str:
+    """The first row of every sheet of a report workbook: title, lines, the note if any."""
+    head = title.strip()
+    head = head if head.endswith((".", "!", "?")) else head + "."
+    return " ".join([head, *lines, *([note] if note else [])])
 
 
 def _metric_columns(metrics: Sequence[str], fmt: Formatter,
@@ -58,7 +111,7 @@ def _metric_columns(metrics: Sequence[str], fmt: Formatter,
 def _summary_table(result: Result, fmt: Formatter, date_text: str) -> Table:
     units = result.data.metric_units
     out = result.outcomes
-    budget = result.policy.budget.total
+    budget = this_year_total(result.policy.budget)
     objective, _ = policy_lines(result.policy, fmt, units)
     rows: list[tuple[str, Any, str, str]] = [
         (fmt("item_date"), date_text, "", "text"),
@@ -87,6 +140,8 @@ def _summary_table(result: Result, fmt: Formatter, date_text: str) -> Table:
 def _level_column(level: str, fmt: Formatter) -> Column:
     key = {"region": "col_region", "program": "col_program", "sector": "col_sector",
            "year": "col_year"}.get(level)
+    if level == "program" and level in fmt.names:  # written by name (reader_formatter)
+        key = "col_program_name"
     return Column(level, fmt(key) if key else level, "text")
 
 
@@ -113,7 +168,9 @@ def program_table(result: Result, fmt: Formatter) -> Table:
     table = result.by("program").reset_index()
     columns = [_level_column("program", fmt)]
     names = program_names(result, fmt)
-    if names is not None:
+    if "program" in fmt.names:  # the programs by name only (reader_formatter)
+        table = _named(table, ["program"], fmt)
+    elif names is not None:
         table.insert(1, "name", names.reindex(table["program"]).to_numpy())
         columns.append(Column("name", fmt("col_program_name")))
     columns += [Column("spend", fmt("col_spend"), "bn"), Column("share", fmt("col_share"), "share"),
@@ -123,7 +180,7 @@ def program_table(result: Result, fmt: Formatter) -> Table:
 
 def _allocation_table(result: Result, fmt: Formatter) -> Table:
     units = result.data.metric_units
-    table = result.to_frame().reset_index()
+    table = _named(result.to_frame().reset_index(), result.data.levels, fmt)
     columns = [*(_level_column(level, fmt) for level in result.data.levels),
                Column("spend", fmt("col_spend"), "bn"),
                *_metric_columns(result.data.metrics, fmt, units),
@@ -174,33 +231,53 @@ def equity_table(result: Result, fmt: Formatter) -> Table:
     return Table(fmt("sheet_equity"), wide, columns)
 
 
-def is_illustrative(sources: pd.DataFrame) -> pd.Series:
-    """Whether each sources row is marked ILLUSTRATIVE (or SYNTHETIC) in any of its texts."""
-    if not len(sources):
-        return pd.Series([], dtype=bool)
-    flags = [any(not missing(v) and ("ILLUSTRATIVE" in str(v) or "SYNTHETIC" in str(v))
-                 for v in row) for row in sources.itertuples(index=False, name=None)]
-    return pd.Series(flags, index=sources.index, dtype=bool)
+def untranslated(result: Result, fmt: Formatter) -> bool:
+    """Whether the report leaves out texts of the data that are not in its language.
+
+    A report in a language other than English shows neither the dataset's description nor
+    the prose of its sources table (:data:`SOURCE_PROSE`) unless a ``<name>_<lang>``
+    column gives it in that language.
+    """
+    if fmt.lang == SOURCE_LANGUAGE:
+        return False
+    sources = result.data.sources
+    prose = [c for c in SOURCE_PROSE if c in sources.columns
+             and f"{c}_{fmt.lang}" not in sources.columns]
+    return bool(result.data.description) or (len(sources) > 0 and bool(prose))
 
 
 def sources_table(result: Result, fmt: Formatter) -> Table:
-    """The dataset's sources table with an ``illustrative`` flag."""
+    """The dataset's sources table with an ``illustrative`` flag.
+
+    Its definitions, units and notes are shown as written in an English report; a report in
+    another language shows them from ``<name>_<lang>`` columns (``note_id``) when the table
+    has them, and leaves them out otherwise.
+    """
     sources = result.data.sources
     table = sources.copy() if sources is not None else pd.DataFrame()
-    table["illustrative"] = is_illustrative(table).to_numpy() if len(table) else []
+    table["illustrative"] = marked_rows(sources).to_numpy() if len(table) else []
+    translated = {f"{c}_{lang}" for c in SOURCE_PROSE for lang in LANGUAGES}
+    if fmt.lang != SOURCE_LANGUAGE:
+        for column in SOURCE_PROSE:
+            own = f"{column}_{fmt.lang}"
+            if column in table.columns:
+                table[column] = table[own] if own in table.columns else np.nan
     headers = {"table": "col_table", "column": "col_column", "definition": "col_definition",
                "unit": "col_unit", "year": "col_source_year", "source": "col_source",
                "note": "col_note", "illustrative": "col_illustrative"}
+    shown = [c for c in headers if c in table.columns and not (
+        fmt.lang != SOURCE_LANGUAGE and c in SOURCE_PROSE and table[c].isna().all())]
     columns = [Column(c, fmt(headers[c]), "bool" if c == "illustrative" else "text")
-               for c in headers if c in table.columns]
-    columns += [Column(c, str(c)) for c in table.columns if c not in headers]
+               for c in shown]
+    columns += [Column(c, str(c)) for c in table.columns
+                if c not in headers and c not in translated]
     return Table(fmt("sheet_sources"), table, columns)
 
 
 def projects_table(result: Result, fmt: Formatter, built_only: bool = False) -> Table:
     """Candidate projects: built or not, cell, cost and outcomes."""
     units = result.data.metric_units
-    table = result.projects.reset_index()
+    table = _named(result.projects.reset_index(), result.data.levels, fmt)
     if built_only:
         table = table[table["built"]]
     levels = [c for c in result.data.levels if c in table.columns]
@@ -232,4 +309,4 @@ def plan_tables(result: Result, fmt: Formatter, date_text: str) -> list[Table]:
     ]
     if result.data.projects is not None:
         tables.append(projects_table(result, fmt))
-    return tables
+    return [*tables, *planning_tables(result, fmt)]

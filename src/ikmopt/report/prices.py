@@ -77,6 +77,19 @@ def _describe_row(row: Mapping[str, Any], fmt: Formatter,
         return "gini", {"of": metric_name(of, fmt) if of != "spend" else fmt("of_spend")}, 0.01
     if family == "outcome_equity":
         return "equity", {"group": group_text(label, fmt)}, 0.01
+    if family == "pot":
+        return "pot", {"pot": label}, 1.0
+    if family == "last_year":
+        key = "indicative_cap" if side == "upper" else "indicative_floor"
+        return key, {"group": group_text(label, fmt)}, 1.0
+    if family == "cofunding":
+        if str(row.get("kind", "sum")) == "share" or " to co-funding regions" in label:
+            return "cofunding_reserve", {"pot": label.removesuffix(" to co-funding regions")}, 0.01
+        return "cofunding_cap", {"group": group_text(label, fmt)}, 1.0
+    if family == "proposals":
+        if label == "not proposed":
+            return "unproposed", {}, 1.0
+        return "proposed", {"group": group_text(label.replace("|", ","), fmt)}, 1.0
     which = fmt("side_upper") if side == "upper" else fmt("side_lower")
     return "generic", {"side": which, "rule": str(row["constraint"]), "label": label}, 1.0
 
@@ -177,6 +190,10 @@ def binding_sentences(constraints: pd.DataFrame, unit: ObjectiveUnit, fmt: Forma
         At most this many sentences; a last line counts the others.
     """
     binding = constraints[constraints["binding"].astype(bool)]
+    # a group's spend equals what its proposals get by construction: only priced ones speak
+    tied = (binding["family"] == "proposals") & ~(
+        pd.to_numeric(binding["shadow_price"], errors="coerce").abs() > ZERO_PRICE)
+    binding = binding[~tied]
     prices = pd.to_numeric(binding["shadow_price"], errors="coerce")
     no_prices = mip or (len(binding) > 0 and not np.isfinite(prices).any())
     if not len(binding):

@@ -11,8 +11,12 @@ from typing import TYPE_CHECKING, Any
 
 from ikmopt.model.constraints import (
     Budget,
+    CoFunding,
+    FundProposals,
     GiniCap,
     GroupShare,
+    LastYear,
+    MinimumAllocation,
     OutcomeEquity,
     ProgramShare,
     ProjectCount,
@@ -35,13 +39,19 @@ if TYPE_CHECKING:
     from ikmopt.model.objectives import Objective
     from ikmopt.model.policy import Policy
 
-__all__ = ["policy_lines"]
+__all__ = ["policy_lines", "rule_lines"]
 
 
 def _level_name(level: str | tuple[str, ...], fmt: Formatter) -> str:
     if isinstance(level, tuple):
-        return "/".join(level)
-    return fmt("level_region") if level == "region" else str(level)
+        return "/".join(_level_name(part, fmt) for part in level)
+    key = f"level_{level}"
+    return fmt(key) if key in fmt.text else str(level)
+
+
+def _key_text(level: Any, key: Any, fmt: Formatter) -> str:
+    """A key of a rule's mapping by ``level`` (a program code: its name, when named)."""
+    return fmt.label(level, key) if isinstance(level, str) else str(key)
 
 
 def _bound_value(key: str, value: float, fmt: Formatter) -> str:
@@ -101,7 +111,7 @@ def _target_lines(rule: Any, fmt: Formatter, units: Mapping[str, str]) -> list[s
             elif key is None:
                 where = fmt("where", where=fmt("every", level=_level_name(rule.by, fmt)))
             else:
-                where = fmt("where", where=str(key))
+                where = fmt("where", where=_key_text(rule.by, key, fmt))
             amount = (f"{fmt('money', n=fmt.plain(value, 2))} {fmt('per_year')}"
                       if is_value_added_unit(rule.metric, units) else fmt.plain(value, 2) + suffix)
             lines.append(fmt(template, metric=metric_name(rule.metric, fmt), where=where,
@@ -109,9 +119,74 @@ def _target_lines(rule: Any, fmt: Formatter, units: Mapping[str, str]) -> list[s
     return lines
 
 
-def _rule_lines(rule: Constraint, fmt: Formatter, units: Mapping[str, str]) -> list[str]:
-    if isinstance(rule, Budget):
+def _programs_text(programs: Any, fmt: Formatter) -> str:
+    return ", ".join(fmt.label("program", p) for p in programs)
+
+
+def _pot_lines(rule: Budget, fmt: Formatter) -> list[str]:
+    return [fmt("rule_pot", pot=pot.name, ceiling=fmt.plain(pot.ceiling, 1),
+                level=fmt(f"pot_level_{pot.level}") if pot.level else "",
+                funds=fmt("pot_funds", programs=_programs_text(pot.funds, fmt))
+                if pot.funds else "")
+            for pot in rule.pots or ()]
+
+
+def _planning_lines(rule: Constraint, fmt: Formatter) -> list[str] | None:
+    """The planning cycle's rules in words (``None`` for any other rule)."""
+    if isinstance(rule, FundProposals):
+        key = "rule_proposals_only" if rule.only_proposed else "rule_proposals_capped"
+        ready = ("" if rule.min_readiness is None
+                 else fmt("proposals_ready", min=fmt.plain(rule.min_readiness)))
+        return [fmt(key, cap=fmt("proposals_cap") if rule.up_to_asked else "", ready=ready)]
+    if isinstance(rule, LastYear):
+        by = _level_name(rule.by or "region", fmt)
+        rise = None if rule.max_rise is None else fmt.percent(rule.max_rise, None)
+        fall = None if rule.max_fall is None else fmt.percent(rule.max_fall, None)
         lines = []
+        if rise is not None or fall is not None:
+            key = ("change_between" if rise is not None and fall is not None
+                   else "change_up" if rise is not None else "change_down")
+            lines.append(fmt("rule_last_year_change", by=by,
+                             range=fmt(key, rise=rise or "", fall=fall or "")))
+        if rule.floor is not None:
+            lines.append(fmt("rule_last_year_floor", by=by, what=fmt(f"last_year_{rule.floor}")))
+        if rule.new is not None:
+            lines.append(capitalize(fmt("rule_last_year_new", by=by,
+                                        n=fmt.plain(rule.new, 1))))
+        return lines
+    if isinstance(rule, MinimumAllocation):
+        where = (fmt("minimum_pot", pot=rule.pot) if rule.pot else "") + (
+            fmt("minimum_program", programs=_programs_text(rule.program, fmt))
+            if rule.program else "")
+        count = ("" if rule.max_recipients is None
+                 else fmt("minimum_count", n=fmt.plain(rule.max_recipients)))
+        items = (list(rule.min.items()) if isinstance(rule.min, Mapping)
+                 else [(capitalize(fmt("every", level=_level_name(rule.by, fmt))), rule.min)])
+        return [fmt("rule_minimum", who=str(who), where=where, min=fmt.plain(v, 1),
+                    count=count) for who, v in items]
+    if isinstance(rule, CoFunding):
+        lines = []
+        if rule.match is not None:
+            lines.append(fmt("rule_cofunding_match", pot=rule.pot, match=fmt.plain(rule.match)))
+        if rule.reserve is not None:
+            lines.append(fmt("rule_cofunding_reserve", pot=rule.pot,
+                             pct=fmt.percent(rule.reserve, None)))
+        return lines
+    return None
+
+
+def rule_lines(rule: Constraint, fmt: Formatter,
+               units: Mapping[str, str] | None = None) -> list[str]:
+    """One rule in words, one line per bound (the lines :func:`policy_lines` lists)."""
+    return _rule_lines(rule, fmt, dict(units or {}))
+
+
+def _rule_lines(rule: Constraint, fmt: Formatter, units: Mapping[str, str]) -> list[str]:
+    planning = _planning_lines(rule, fmt)
+    if planning is not None:
+        return planning
+    if isinstance(rule, Budget):
+        lines = _pot_lines(rule, fmt)
         if rule.total is not None:
             key = "rule_budget_total_all" if rule.spend_all else "rule_budget_total"
             lines.append(fmt(key, total=fmt.plain(rule.total, 1)))
@@ -152,7 +227,8 @@ def _project_lines(rule: Any, fmt: Formatter) -> list[str]:
         if bound is None:
             continue
         if isinstance(bound, Mapping):
-            lines += [fmt(template, n=fmt.plain(v), where=fmt("where_key", key=str(k)))
+            lines += [fmt(template, n=fmt.plain(v),
+                          where=fmt("where_key", key=_key_text(rule.by, k, fmt)))
                       for k, v in bound.items()]
         elif rule.by is None:
             lines.append(fmt(template, n=fmt.plain(bound), where=fmt("where_total")))

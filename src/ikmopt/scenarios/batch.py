@@ -50,7 +50,7 @@ def report_meta(result: Result) -> dict[str, Any]:
     """What a scenario's report needs besides its tables (JSON-ready; kept in ``meta.json``).
 
     Keys ``objective_unit``, ``metric_units``, ``rules`` (the policy as written),
-    ``budget`` (the total, or None) and ``mip``.
+    ``budget`` (the total, or None), ``illustrative`` (the dataset's flag) and ``mip``.
     """
     unit = result.objective_unit
     return {
@@ -58,6 +58,7 @@ def report_meta(result: Result) -> dict[str, Any]:
         "metric_units": dict(result.data.metric_units),
         "rules": list(result.policy.describe()),
         "budget": result.policy.budget.total,
+        "illustrative": bool(result.data.illustrative),
         "mip": bool(result.lp.is_mip),
     }
 

@@ -80,7 +80,8 @@ def _inside(target: Path, roots: _Roots, file: str, key: str, written: str) -> P
 def _map_paths(raw: dict[str, Any], fn: Callable[[str, str], str]) -> dict[str, Any]:
     """``raw`` with each file path it names replaced by ``fn(key path, path)``.
 
-    The paths are ``dataset.path`` and the CSV tables of ``add_regions``.
+    The paths are ``dataset.path`` and the CSV tables of the data operations
+    (:data:`~ikmopt.scenarios.registry.TABLE_ARGS`).
     """
     out = dict(raw)
     dataset = raw.get("dataset")
@@ -92,11 +93,18 @@ def _map_paths(raw: dict[str, Any], fn: Callable[[str, str], str]) -> dict[str, 
 
 
 def _map_table_paths(op: Any, key: str, fn: Callable[[str, str], str]) -> Any:
-    if not isinstance(op, Mapping) or not isinstance(op.get("add_regions"), Mapping):
+    if not isinstance(op, Mapping) or len(op) != 1:
         return op
-    args = {k: fn(f"{key}.add_regions.{k}", v) if k in TABLE_ARGS and isinstance(v, str)
-            else v for k, v in op["add_regions"].items()}
-    return {**op, "add_regions": args}
+    (name, args), = op.items()
+    if name not in TABLE_ARGS:
+        return op
+    if isinstance(args, str) and len(TABLE_ARGS[name]) == 1:  # with_proposals: file.csv
+        args = {TABLE_ARGS[name][0]: args}
+    if not isinstance(args, Mapping):
+        return op
+    args = {k: fn(f"{key}.{name}.{k}", v) if k in TABLE_ARGS[name] and isinstance(v, str)
+            else v for k, v in args.items()}
+    return {**op, name: args}
 
 
 def _holds(value: Any) -> str:
@@ -207,7 +215,7 @@ def load_scenario(path: str | Path, *, root: str | Path | None = None) -> Scenar
     --------
     >>> import ikmopt as ik
     >>> ik.load_scenario("examples/scenarios/baseline.yaml").policy.budget.total
-    2500.0
+    971.0
     """
     path = Path(path)
     try:

@@ -55,7 +55,8 @@ def snake(name: str) -> str:
 
 
 _CONSTRAINTS = (_c.RegionBounds, _c.GroupShare, _c.ProgramShare, _c.Target, _c.Ramp,
-                _c.GiniCap, _c.OutcomeEquity, _c.ProjectCount)
+                _c.GiniCap, _c.OutcomeEquity, _c.ProjectCount, _c.FundProposals, _c.LastYear,
+                _c.MinimumAllocation, _c.CoFunding)
 _OBJECTIVES = (_o.Maximize, _o.Weighted, _o.PovertyWeighted, _o.MaxMin, _o.MinCost,
                _o.Lexicographic, _o.GoalProgram, CVaR, ExpectedValue)
 
@@ -73,9 +74,15 @@ DATA_OPS: dict[str, Callable[..., Dataset]] = {
     "with_cost": Dataset.with_cost,
     "drop_regions": Dataset.drop_regions,
     "add_regions": Dataset.add_regions,
+    "with_proposals": Dataset.with_proposals,
+    "with_last_year": Dataset.with_last_year,
 }
-#: Arguments of ``add_regions`` that may name a CSV file (relative to the scenario file).
-TABLE_ARGS = ("regions", "impacts", "curves", "projects")
+#: Arguments of data operations that may name a CSV file (relative to the scenario file).
+TABLE_ARGS: dict[str, tuple[str, ...]] = {
+    "add_regions": ("regions", "impacts", "curves", "projects"),
+    "with_proposals": ("proposals",),
+    "with_last_year": ("last_year",),
+}
 
 #: Top-level keys of a scenario file.
 TOP_KEYS = ("name", "description", "extends", "dataset", "data", "budget", "constraints",
@@ -83,7 +90,7 @@ TOP_KEYS = ("name", "description", "extends", "dataset", "data", "budget", "cons
 #: Keys of the ``solver:`` mapping (keyword arguments of :func:`ikmopt.optimize`).
 SOLVER_KEYS = tuple(f.name for f in dataclasses.fields(SolveOptions))
 #: Arguments whose YAML list becomes a tuple.
-_TUPLE_ARGS = ("by", "regions")
+_TUPLE_ARGS = ("by", "regions", "pots", "program")
 
 
 # ---------------------------------------------------------------------- parsing
@@ -232,6 +239,8 @@ class Reader:
                                     "drop_regions: [Aceh]")
                 if "regions" in args and not isinstance(args["regions"], list):
                     args = {**args, "regions": [args["regions"]]}
+            if len(TABLE_ARGS.get(name, ())) == 1 and not isinstance(args, Mapping):
+                args = {TABLE_ARGS[name][0]: args}  # with_proposals: proposals.csv
             args = dict(self.mapping(args, f"{key}.{name}", f"arguments of {name}"))
             allowed = op_args(name)
             for arg in args:
@@ -324,6 +333,8 @@ def arguments(obj: Any) -> dict[str, Any]:
             value = [arguments(t) for t in value]
         elif f.name == "objectives":
             value = [tagged(o) for o in value]
+        elif f.name == "pots":
+            value = [arguments(p) for p in value]
         out[f.name] = plain(value)
     return out
 

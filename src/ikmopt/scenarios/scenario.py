@@ -186,10 +186,10 @@ class Scenario:
         """SHA-256 of the scenario's inputs: its YAML and, for a dataset path, the files."""
         h = hashlib.sha256(self.to_yaml().encode())
         paths = [self._dataset_path()] if "path" in self.dataset else []
-        for op in self.data:  # CSV tables of added regions
+        for op in self.data:  # CSV tables of data operations
             (name, args), = op.items()
             paths += [self._table_path(v) for k, v in args.items()
-                      if name == "add_regions" and k in TABLE_ARGS and isinstance(v, str)]
+                      if k in TABLE_ARGS.get(name, ()) and isinstance(v, str)]
         for path in paths:
             h.update(files_sha256(path).encode())
         return h.hexdigest()
@@ -225,9 +225,9 @@ class Scenario:
             raise ScenarioError(str(err), self.source, "dataset") from None
         for i, op in enumerate(self.data):
             (name, args), = op.items()
-            if name == "add_regions":
-                args = {k: self._table_path(v) if k in TABLE_ARGS and isinstance(v, str)
-                        else v for k, v in args.items()}
+            tables = TABLE_ARGS.get(name, ())
+            args = {k: self._table_path(v) if k in tables and isinstance(v, str) else v
+                    for k, v in args.items()}
             try:
                 data = DATA_OPS[name](data, **args)
             except (IkmoptError, TypeError) as err:

@@ -29,6 +29,7 @@ __all__ = [
     "clean_optimum",
     "in_order",
     "optimize",
+    "prefer",
     "solve_policy",
     "verify",
     "violation",
@@ -36,6 +37,8 @@ __all__ = [
 
 #: Feasibility tolerance of the post-solve check, relative to each row's scale.
 VERIFY_TOL = 1e-6
+#: How much of the objective (relative) a rule's preferred tie-break may give up.
+TIE_TOLERANCE = 1e-9
 
 
 def optimize(data: Dataset, policy: Policy, solver: str | SolveOptions = "highs",
@@ -78,11 +81,11 @@ def optimize(data: Dataset, policy: Policy, solver: str | SolveOptions = "highs"
     --------
     >>> import ikmopt as ik
     >>> data = ik.datasets.load("indonesia-provinces")
-    >>> policy = ik.Policy(budget=ik.Budget(total=2500),
+    >>> policy = ik.Policy(budget=ik.Budget(total=971),
     ...                    constraints=[ik.GroupShare("kti", min=0.40)])
     >>> result = ik.optimize(data, policy)
     >>> round(result.outcomes["spend"])
-    2500
+    971
     """
     if not isinstance(data, Dataset):
         raise PolicyError(f"optimize() needs an ik.Dataset first, got {type(data).__name__}")
@@ -169,9 +172,44 @@ def solve_policy(data: Dataset, policy: Policy, runner: Runner) -> Result:
             fixed.append(
                 lambda ctx, s=stage, lp=lp, v=value: s.fixed_rows(ctx, lp, v, tolerance)
             )
+    solution = prefer(lp, solution, runner.options)
     unspent = find_unspent(data, policy, lp, solution, runner.options)
     return Result(data, policy, lp, solution, optima, sense=stage.sense, unspent=unspent,
                   stage=stage, fixed=fixed)
+
+
+def prefer(lp: LinearProgram, solution: Solution, options: SolveOptions,
+           tolerance: float = TIE_TOLERANCE) -> Solution:
+    """Of the plans as good as ``solution``, the one a rule prefers.
+
+    A rule may ask for a lexicographic last stage in ``lp.meta["tie_break"]`` (columns and
+    their value; :class:`~ikmopt.FundProposals` prefers ready proposals): the program is
+    solved again on its optimal face (every column and row the prices bind held at its
+    bound, :meth:`~ikmopt.model.lp.LinearProgram.optimal_face`), maximizing that value. A
+    MIP, which has no prices, holds its objective at ``value - tolerance * max(1, |value|)``
+    or above instead (``tolerance`` 1e-9). The returned solution is the new plan with the first
+    solve's shadow prices, which remain optimal prices of the program (any optimal plan
+    pairs with any optimal set of prices), and its objective value.
+    """
+    tie = lp.meta.get("tie_break")
+    if tie is None:
+        return solution
+    cols, value = tie
+    cost = np.zeros(lp.n_cols)
+    cost[cols] = value
+    duals = (solution.row_dual, solution.col_dual)
+    if not lp.is_mip and all(d is not None and np.isfinite(d).all() for d in duals):
+        held = lp.optimal_face(solution.x, *duals, cost)  # type: ignore[arg-type]
+    else:  # a MIP has no prices: hold the objective instead
+        held = lp.holding(solution.objective, tolerance, cost)
+    runner = Cold(options)
+    held, second = in_order(held, runner.run(held), runner)
+    x = second.x[: lp.n_cols]
+    if violation(lp, x)[0] > VERIFY_TOL:  # the first plan stands if the second is not clean
+        return solution
+    return replace(solution, x=x, row_activity=lp.A @ x,
+                   objective=float(lp.cost @ x + lp.objective_offset),
+                   runtime=solution.runtime + second.runtime)
 
 
 def _optima(data: Dataset, policy: Policy, stage: Objective, fixed: list,

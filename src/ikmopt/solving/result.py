@@ -16,8 +16,15 @@ from ikmopt.data.dataset import Dataset
 from ikmopt.model.lp import LinearProgram
 from ikmopt.model.objectives import ObjectiveUnit
 from ikmopt.model.policy import Policy
+from ikmopt.solving import planning
 from ikmopt.solving.evaluate import Evaluation
-from ikmopt.solving.result_text import result_html, result_repr, row_units, summary_text
+from ikmopt.solving.result_text import (
+    caption,
+    result_html,
+    result_repr,
+    row_units,
+    summary_text,
+)
 from ikmopt.solving.sensitivity import ranging, sensitivity
 from ikmopt.solving.solvers.base import Solution, Status
 
@@ -117,7 +124,10 @@ class Result:
         if not self.lp.is_mip:
             return None
         ordered = (self.lp.aux["family"] == "segment_order").any()
+        minima = (self.lp.aux["family"] == "recipient").any()
         reasons = [*(["discrete projects"] if self.data.projects is not None else []),
+                   *(["minimum allocations (a region gets nothing or at least a minimum)"]
+                     if minima else []),
                    *(["curves kept in order by binary variables (a rule bounds a curved "
                       "outcome from above)"] if ordered else [])]
         return " and ".join(reasons) or "integer columns"
@@ -306,6 +316,37 @@ class Result:
             name="at_capacity",
         )
 
+    # ------------------------------------------------------------------ planning cycle
+    def pots(self) -> pd.DataFrame:
+        """Per pot: ceiling, spent, unspent, the price of its ceiling, what it funds and where.
+
+        See :func:`ikmopt.solving.planning.pot_table`. Raises PolicyError without pots.
+        """
+        return planning.pot_table(self)
+
+    def pot_allocation(self) -> pd.DataFrame:
+        """Spend from every pot in every cell, Rp bn.
+
+        See :func:`ikmopt.solving.planning.pot_allocation`.
+        """
+        return planning.pot_allocation(self)
+
+    def proposals(self) -> pd.DataFrame:
+        """Every proposal: asked, funded, and why not more, with what it would have needed.
+
+        See :func:`ikmopt.solving.planning.proposal_table`. Raises PolicyError without a
+        :class:`~ikmopt.FundProposals` rule.
+        """
+        return planning.proposal_table(self)
+
+    def rakor(self, by: str | tuple[str, ...] | None = None) -> pd.DataFrame:
+        """Last year, this year and the change per region (and pot): the Rakor table.
+
+        The table debated at the coordination meeting; see
+        :func:`ikmopt.solving.planning.rakor_table`.
+        """
+        return planning.rakor_table(self, by)
+
     # ------------------------------------------------------------------ presentation
     def to_frame(self) -> pd.DataFrame:
         """One row per cell: spend, outcome of every metric, capacity, at_capacity."""
@@ -316,6 +357,9 @@ class Result:
 
     def summary(self, top: int | None = None) -> str:
         """A compact text report: outcomes, regions by spend, program split, binding rules.
+
+        Its second line is the ILLUSTRATIVE note when the dataset is
+        :attr:`~ikmopt.data.dataset.Dataset.illustrative` (``ikmopt solve`` prints it too).
 
         Parameters
         ----------
@@ -359,14 +403,26 @@ class Result:
         })
 
     def to_excel(self, path: str | Path) -> Path:
-        """Write every table of :meth:`tables` to one sheet each (needs ``ikmopt[excel]``)."""
+        """Write every table of :meth:`tables` to one sheet each (needs ``ikmopt[excel]``).
+
+        Row 1 of every sheet names the plan (dataset, status, solver) and, when the dataset
+        is :attr:`~ikmopt.data.dataset.Dataset.illustrative`, says that its numbers are
+        ILLUSTRATIVE; the table starts at row 2, with its header. Read a sheet back with
+        ``pd.read_excel(path, sheet_name="by_region", header=1)``.
+        """
+        from openpyxl.styles import Font  # optional (ikmopt[excel]), as pandas' writer
+
         path = Path(path)
         tmp = path.with_name(path.name + ".partial")
+        first_row = caption(self)
         try:
             with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
                 for name, table in self.tables().items():
-                    table.to_excel(writer, sheet_name=name, index=False)
-                    writer.sheets[name].freeze_panes = "A2"
+                    table.to_excel(writer, sheet_name=name, index=False, startrow=1)
+                    sheet = writer.sheets[name]
+                    sheet["A1"] = first_row
+                    sheet["A1"].font = Font(bold=True)
+                    sheet.freeze_panes = "A3"
             tmp.replace(path)
         finally:
             tmp.unlink(missing_ok=True)

@@ -1,8 +1,11 @@
 """The text presentation of a :class:`~ikmopt.solving.result.Result`.
 
-What :meth:`Result.summary <ikmopt.solving.result.Result.summary>`, ``repr`` and the notebook
-view print, and the units and reader's steps of the rows of a program (for
-:attr:`Result.constraints <ikmopt.solving.result.Result.constraints>`).
+What :meth:`Result.summary <ikmopt.solving.result.Result.summary>`, ``repr``, the notebook
+view and the first row of every sheet of :meth:`Result.to_excel
+<ikmopt.solving.result.Result.to_excel>` print, and the units and reader's steps of the rows
+of a program (for :attr:`Result.constraints <ikmopt.solving.result.Result.constraints>`).
+Each of them carries the ILLUSTRATIVE marker when the dataset is illustrative
+(:attr:`Dataset.illustrative <ikmopt.data.dataset.Dataset.illustrative>`).
 """
 
 from __future__ import annotations
@@ -13,6 +16,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from ikmopt.data.metadata import ILLUSTRATIVE_MARK, ILLUSTRATIVE_NOTE
+
 if TYPE_CHECKING:
     from ikmopt.solving.result import Result
 
@@ -20,6 +25,8 @@ __all__ = [
     "COUNT_UNITS",
     "MONEY_FAMILIES",
     "binding_text",
+    "caption",
+    "headline",
     "is_count",
     "result_html",
     "result_repr",
@@ -28,13 +35,25 @@ __all__ = [
 ]
 
 
+def headline(result: Result) -> str:
+    """The first line of a summary: the dataset, the status and the solver."""
+    return f"ikmopt plan on '{result.data.name}' — status {result.status}, solver {result.solver}"
+
+
+def caption(result: Result) -> str:
+    """The headline, with the ILLUSTRATIVE note when the data are illustrative."""
+    line = headline(result)
+    return f"{line}. {ILLUSTRATIVE_NOTE}." if result.data.illustrative else line
+
+
 def summary_text(result: Result, top: int | None = None) -> str:
     """The text of ``Result.summary``: outcomes, regions, programs, binding rules."""
     out = result.outcomes
-    lines = [
-        f"ikmopt plan on '{result.data.name}' — status {result.status}, solver {result.solver}",
-        "Objective: " + result.policy.objective.describe() + f" = {result.objective:,.6g}",
-    ]
+    lines = [headline(result)]
+    if result.data.illustrative:
+        lines.append(ILLUSTRATIVE_NOTE + ".")
+    lines.append("Objective: " + result.policy.objective.describe()
+                 + f" = {result.objective:,.6g}")
     if result.unspent is not None:
         lines += ["", "WARNING: " + result.unspent.message()]
     lines += ["", "Outcomes"]
@@ -117,9 +136,10 @@ def result_repr(result: Result) -> str:
     """The one-line ``repr`` of a result: status, spend and the metrics."""
     out = result.outcomes
     metrics = ", ".join(f"{m}={out[m]:,.0f}" for m in result.data.metrics)
+    mark = f"; {ILLUSTRATIVE_MARK}" if result.data.illustrative else ""
     return (
         f"<ikmopt.Result {result.status}: spend Rp {out['spend']:,.1f} bn over "
-        f"{result.lp.n_cells} cells; {metrics}>"
+        f"{result.lp.n_cells} cells; {metrics}{mark}>"
     )
 
 
@@ -133,16 +153,19 @@ def result_html(result: Result) -> str:
     binding = result.binding.head(10)[["family", "label", "activity", "shadow_price"]].to_html(
         index=False, float_format=lambda v: f"{v:,.4g}"
     )
+    note = (f"<p><strong>{html.escape(ILLUSTRATIVE_NOTE)}.</strong></p>"
+            if result.data.illustrative else "")
     return (
         f"<div><strong>ikmopt Result</strong> — {html.escape(str(result.status))}, "
-        f"{html.escape(result.policy.objective.describe())}"
+        f"{html.escape(result.policy.objective.describe())}{note}"
         f"<h4>Outcomes</h4>{out}<h4>Top regions</h4>{top}"
         f"<h4>Binding constraints</h4>{binding}</div>"
     )
 
 
 #: Row families whose bounds are money.
-MONEY_FAMILIES = ("budget", "region_bounds", "committed", "ramp")
+MONEY_FAMILIES = ("budget", "region_bounds", "committed", "ramp", "pot", "proposals",
+                  "last_year", "minimum_allocation", "cofunding")
 #: Reader's step of each kind of ratio row: (unit, step, what the step is called).
 _RATIO_STEPS = {"share": ("share", 0.01, "1 pp"), "gini": ("Gini", 0.01, "0.01 Gini"),
                 "ratio": ("ratio", 0.01, "0.01 ratio")}

@@ -24,7 +24,7 @@ import pandas as pd
 
 from ikmopt.core.errors import SolverError, UnboundedError, UnspentBudgetWarning
 from ikmopt.data.dataset import Dataset
-from ikmopt.model.build import build, unit_terms
+from ikmopt.model.build import build, column_cells, unit_terms
 from ikmopt.model.lp import LinearProgram
 from ikmopt.model.policy import Policy
 from ikmopt.solving.options import SolveOptions
@@ -153,10 +153,11 @@ def _earning_room(data: Dataset, policy: Policy, lp: LinearProgram,
 def _unspent_rows(data: Dataset, policy: Policy, lp: LinearProgram,
                   x: np.ndarray) -> pd.DataFrame | None:
     """Budget rows with money left and earning room in their cells."""
-    budget = np.flatnonzero(((lp.rows["family"] == "budget")
-                             & (lp.rows["constraint"] == 0)).to_numpy())
-    if policy.budget.total is not None:  # the money is the total; by= limits only cap parts
-        budget = budget[(lp.rows["label"].to_numpy()[budget] == "total")]
+    family = lp.rows["family"].to_numpy()
+    budget = np.flatnonzero((family == "budget") & (lp.rows["constraint"] == 0).to_numpy())
+    total = budget[(lp.rows["label"].to_numpy()[budget] == "total")]
+    # the money is the total (by= limits only cap parts); without a total row, each pot's
+    budget = total if len(total) else np.concatenate([budget, np.flatnonzero(family == "pot")])
     if not len(budget) or policy.objective.sense < 0:
         return None
     activity = lp.A[budget] @ x
@@ -170,13 +171,15 @@ def _unspent_rows(data: Dataset, policy: Policy, lp: LinearProgram,
         return None
     records = []
     total_col = _total_spend_columns(lp)
+    cell_of = column_cells(lp, None if data.projects is None else data.projects.cell)
     for r, s in zip(budget[open_rows], slack[open_rows], strict=True):
         cols = lp.A[r].indices
         cells = (np.arange(data.n_cells) if np.isin(cols, total_col).any()
-                 else cols[cols < data.n_cells])
+                 else np.unique(cell_of[cols][cell_of[cols] >= 0]))
         cell_room = float(room[cells].sum())
         if cell_room > _tol(s):
-            records.append({"label": str(lp.rows["label"].iloc[r]),
+            label = str(lp.rows["label"].iloc[r])
+            records.append({"label": f"pot {label}" if family[r] == "pot" else label,
                             "limit": float(lp.row_upper[r]), "spent": float(lp.row_upper[r] - s),
                             "unspent": float(s), "room": cell_room})
     return pd.DataFrame(records) if records else None

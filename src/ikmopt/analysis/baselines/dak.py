@@ -1,4 +1,4 @@
-"""The DAK-style index: a rule of thumb by fiscal need, sector weight and cost (ILLUSTRATIVE)."""
+"""The DAK-style index: a rule of thumb by need, sector weight and cost (ILLUSTRATIVE)."""
 
 from __future__ import annotations
 
@@ -37,25 +37,35 @@ def dak_index(
     cost_column: str | None = None,
     metric: str = "jobs",
 ) -> pd.Series:
-    """Split the budget by a DAK-style index of fiscal need and sector weight.
+    """Split the budget by a DAK-style index of need, sector weight and cost.
 
-    ILLUSTRATIVE: a stylization in the spirit of the DAK (Dana Alokasi Khusus) allocation,
-    **not** the official formula. The official allocation combines general criteria (the
-    region's fiscal capacity, entering as an inverse index), special criteria (regional
-    characteristics) and technical criteria set by the sector ministry; this rule keeps
-    that shape with the data a dataset has. Region ``r``'s weight is the index
+    ILLUSTRATIVE: a stylization in the spirit of a formula-based transfer, **not** the
+    official DAK (Dana Alokasi Khusus) allocation. Since PMK 48/PMK.07/2016, DAK fisik is
+    allocated from the regions' proposals, verified technical needs, national priorities
+    and past absorption, not by an index. This rule borrows its shape from the formula used
+    before (general criteria from IFN, *Indeks Fiskal Neto*: a region's fiscal capacity
+    over the national average, entering inversely; special criteria; technical criteria
+    set by the sector ministry) and, for the cost term, from the DAU formula. Region
+    ``r``'s weight is the index
 
     ``W_r = a_pop P_r / sum P + a_pov p_r / sum p + a_ikm U_r / sum U
-    + a_cost (1 / c_r) / sum (1 / c)``
+    + a_cost c_r / sum c``
 
-    with population ``P`` and poverty rate ``p`` (fiscal need), IKM units ``U`` (sector
-    weight) and a cost or capacity measure ``c`` that enters inversely. Each term is a
-    share that sums to 1 over the regions, so ``sum_r W_r = sum_k a_k`` and region ``r``
-    receives ``W_r / sum_s W_s`` of the budget before capacities. ``c_r`` is the regions
-    column ``cost_column`` when given (for example a fiscal capacity index: the weaker the
-    capacity, the larger the index), otherwise the region's cost per unit of ``metric``
-    at capacity, ``c_r = sum_{c in r} k_c / sum_{c in r} a_c k_c`` (Rp bn per job by
-    default), a stand-in for the technical criterion (cheaper delivery, more weight).
+    with population ``P`` and poverty rate ``p`` (need), IKM units ``U`` (sector weight) and
+    a cost measure ``c``. Each term is a share that sums to 1 over the regions, so
+    ``sum_r W_r = sum_k a_k`` and region ``r`` receives ``W_r / sum_s W_s`` of the budget
+    before capacities.
+
+    The cost term follows the direction of a construction cost index in a transfer formula:
+    a region where delivery costs more gets **more**, so that the same budget buys it a
+    comparable volume. In the DAU formula a higher construction cost index (IKK, *Indeks
+    Kemahalan Konstruksi*) raises a region's fiscal need and its allocation (PMK
+    48/PMK.07/2016, art. 41(4)). The role and sign of IKK in the DAK fisik IKM allocation
+    were not found. ``c_r`` is the regions column ``cost_column`` when given (for example
+    BPS's IKK), otherwise the region's cost per unit of ``metric`` at capacity,
+    ``c_r = sum_{c in r} k_c / sum_{c in r} a_c k_c`` (Rp bn per job by default). To weigh by
+    fiscal capacity as the pre-2016 general criterion did (eligible below IFN = 1, more for
+    weaker finances), give a column holding the inverse ``1 / IFN``.
     :func:`dak_index_terms` shows every term.
 
     Parameters
@@ -71,7 +81,8 @@ def dak_index(
     ikm_column : str, default "imk_establishments"
         Regions column with the number of IKM units.
     cost_column : str, optional
-        Regions column with a positive cost or capacity measure ``c_r``.
+        Regions column with a positive cost index ``c_r`` (higher: more money), such as a
+        construction cost index.
     metric : str, default "jobs"
         Metric whose cost per Rp bn is ``c_r`` when no ``cost_column`` is given.
 
@@ -93,8 +104,8 @@ def dak_index(
     >>> import ikmopt as ik
     >>> from ikmopt import rules
     >>> data = ik.datasets.load("indonesia-provinces")
-    >>> plan = rules.dak_index(data, 2500, weights={"population": 1.0})
-    >>> bool(((plan - rules.population(data, 2500)).abs() < 1e-9).all())
+    >>> plan = rules.dak_index(data, 971, weights={"population": 1.0})
+    >>> bool(((plan - rules.population(data, 971)).abs() < 1e-9).all())
     True
     """
     total = budget_total("dak_index", budget)
@@ -120,9 +131,9 @@ def dak_index_terms(
     -------
     pandas.DataFrame
         Indexed by region: ``cost_measure`` (``c_r``), the normalized terms
-        ``population``, ``poverty``, ``ikm_units`` and ``cost`` (each sums to 1), the
-        weighted ``index`` ``W_r`` and ``share`` (``W_r / sum W``, the region's share of
-        the budget before capacities).
+        ``population``, ``poverty``, ``ikm_units`` and ``cost`` (``c_r / sum c``; each term
+        sums to 1), the weighted ``index`` ``W_r`` and ``share`` (``W_r / sum W``, the
+        region's share of the budget before capacities).
 
     Examples
     --------
@@ -146,16 +157,15 @@ def dak_index_terms(
         if zero.any():
             raise DataError(
                 f"{owner}: cost_column '{cost_column}' must be greater than 0 for every region "
-                f"(it enters as 1 / c); it is 0 at {data.regions.index[zero][:5].tolist()}"
+                f"(a cost index); it is 0 at {data.regions.index[zero][:5].tolist()}"
             )
-    inverse = 1.0 / cost
     table = pd.DataFrame(
         {
             "cost_measure": cost,
             "population": pop / pop.sum(),
             "poverty": poverty / poverty.sum(),
             "ikm_units": units / units.sum(),
-            "cost": inverse / inverse.sum(),
+            "cost": cost / cost.sum(),
         },
         index=data.regions.index,
     )

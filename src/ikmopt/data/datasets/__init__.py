@@ -1,4 +1,8 @@
-"""Bundled datasets: ``ik.datasets.load(name)`` and ``ik.datasets.list()``."""
+"""Bundled datasets: ``ik.datasets.load(name)`` and ``ik.datasets.list()``.
+
+Also the program tables a dataset is derived from (``ik.datasets.facts()``) and the
+ministry's indicator targets (``ik.datasets.targets()``).
+"""
 
 from __future__ import annotations
 
@@ -11,22 +15,27 @@ from ikmopt.core.errors import DataError
 from ikmopt.core.validation import suggest
 from ikmopt.data.dataset import Dataset
 from ikmopt.data.datasets.derive import (
+    ProgrammeFacts,
     default_curves,
     derive_impacts,
     example_projects,
     example_uncertainty,
+    indicator_units,
 )
+from ikmopt.data.datasets.planning import example_last_year, example_proposals, read_pots
 from ikmopt.data.datasets.synthetic import synthetic
 
-__all__ = ["list", "load", "synthetic"]
+__all__ = ["facts", "list", "load", "pots", "synthetic", "targets"]
 
 _DESCRIPTIONS = {
     "indonesia-provinces": (
         "All 38 provinces of Indonesia (BPS codes, island groups, KTI flag, Dukcapil "
         "population Dec 2024, March 2024 poverty rate, BPS micro and small manufacturing "
-        "(IMK) establishments, workers and value added) x 6 IKM program instruments. Impact "
-        "coefficients, capacities and diminishing-returns curves are ILLUSTRATIVE defaults "
-        "derived by a documented rule."
+        "(IMK) establishments, workers and value added, kabupaten/kota) x 6 IKM program "
+        "instruments, each with the ministry's output indicator. Unit costs, conversions to "
+        "jobs and value added, and capacities come from sourced programme facts where found "
+        "and stated assumptions elsewhere; the impact coefficients, capacities and "
+        "diminishing-returns curves derived from them are ILLUSTRATIVE defaults."
     ),
 }
 
@@ -38,8 +47,73 @@ def list() -> pd.DataFrame:
     ).set_index("name")
 
 
+def _check(name: str) -> str:
+    """The package folder of a bundled dataset (``DataError`` for an unknown name)."""
+    if name not in _DESCRIPTIONS:
+        raise DataError(
+            f"no bundled dataset '{name}'{suggest(name, _DESCRIPTIONS)}; "
+            f"available: {builtins.list(_DESCRIPTIONS)}"
+        )
+    return name.replace("-", "_")
+
+
+def facts(name: str = "indonesia-provinces") -> ProgrammeFacts:
+    """The program tables a bundled dataset is derived from.
+
+    Indicators, unit costs, conversions and capacities, each row with its source and year;
+    see :class:`~ikmopt.data.datasets.derive.ProgrammeFacts` and the Data page.
+
+    Examples
+    --------
+    >>> import ikmopt as ik
+    >>> ik.datasets.facts().unit_costs.loc["machines", ["central", "low", "high"]].tolist()
+    [110.0, 106.0, 129.0]
+    """
+    return ProgrammeFacts.read(_check(name))
+
+
+def targets(name: str = "indonesia-provinces") -> pd.DataFrame:
+    """The ministry's indicator targets bundled with a dataset.
+
+    One row per target as a source states it: ``indicator`` (the source's wording),
+    ``metric`` (the dataset's indicator metric, blank for indicators the model does not
+    have), ``level`` (RPJMN, Ditjen IKMA, Kemenperin plan ...), ``year``, ``kind``
+    (``target``, ``quota``, ``needed``, ``funded``), ``value`` (in ``unit``), ``source``
+    and ``note``. A row whose target was not found says so (``value`` empty).
+
+    Examples
+    --------
+    >>> import ikmopt as ik
+    >>> t = ik.datasets.targets()
+    >>> t.query("year == '2025' and kind == 'needed'")[["metric", "value"]].to_numpy().tolist()
+    [['wub', 3906.0], ['certificates', 6000.0], ['firms_restructured', 422.0]]
+    """
+    folder = resources.files(__package__) / _check(name)
+    return pd.read_csv(folder / "targets.csv", dtype={"year": str, "metric": str},
+                       keep_default_na=False, na_values={"value": [""]})
+
+
+def pots(name: str = "indonesia-provinces") -> pd.DataFrame:
+    """The funding pots of a bundled dataset's year: ceiling, level and where it is from.
+
+    One row per pot (APBN pusat, Tugas Pembantuan, DAK fisik) with ``ceiling`` (Rp bn),
+    ``level`` (who receives it), ``realisation_rate`` (its latest national realisation),
+    ``year``, ``source`` and ``note``. :func:`ikmopt.default_pots` makes them
+    :class:`~ikmopt.Pot` objects; the programs each pot funds are the programs table's
+    ``pots`` column.
+
+    Examples
+    --------
+    >>> import ikmopt as ik
+    >>> ik.datasets.pots()["ceiling"].to_dict()
+    {'APBN pusat': 526.95, 'Tugas Pembantuan': 49.05, 'DAK fisik': 395.0}
+    """
+    return read_pots(_check(name))
+
+
 def load(name: str = "indonesia-provinces", *, projects: bool = False,
-         uncertainty: bool = False) -> Dataset:
+         uncertainty: bool = False, facts: ProgrammeFacts | None = None,
+         planning: bool = False) -> Dataset:
     """Load a bundled dataset by name.
 
     Parameters
@@ -52,6 +126,14 @@ def load(name: str = "indonesia-provinces", *, projects: bool = False,
     uncertainty : bool, default False
         Add the ILLUSTRATIVE uncertainty table (see
         :func:`ikmopt.data.datasets.derive.example_uncertainty`) used by :func:`ikmopt.simulate`.
+    facts : ProgrammeFacts, optional
+        Program tables to derive the dataset from instead of the bundled ones, e.g.
+        ``ik.datasets.facts().at("training", "survival", "low")`` (see :func:`facts`).
+    planning : bool, default False
+        Add ILLUSTRATIVE planning tables: last year's allocation per province and pot and
+        the provinces' proposals (see :mod:`ikmopt.data.datasets.planning`), for
+        :class:`~ikmopt.LastYear`, :class:`~ikmopt.FundProposals` and
+        :meth:`~ikmopt.Result.rakor`.
 
     Returns
     -------
@@ -69,27 +151,30 @@ def load(name: str = "indonesia-provinces", *, projects: bool = False,
     >>> data.regions.shape[0], data.programs.shape[0]
     (38, 6)
     """
-    if name not in _DESCRIPTIONS:
-        raise DataError(
-            f"no bundled dataset '{name}'{suggest(name, _DESCRIPTIONS)}; "
-            f"available: {builtins.list(_DESCRIPTIONS)}"
-        )
-    folder = resources.files(__package__) / name.replace("-", "_")
+    folder = resources.files(__package__) / _check(name)
     regions = pd.read_csv(
         folder / "regions.csv", dtype={"region": str, "bps_code": str, "kemendagri_code": str}
     ).set_index("region")
     programs = pd.read_csv(folder / "programs.csv").set_index("program")
     sources = pd.read_csv(folder / "sources.csv")
-    impacts = derive_impacts(regions, programs)
+    tables = ProgrammeFacts.read(_check(name)) if facts is None else facts
+    impacts = derive_impacts(regions, programs, tables)
+    last_year = proposals = None
+    if planning:
+        pots = read_pots(_check(name))
+        last_year = example_last_year(impacts, programs, pots)
+        proposals = example_proposals(last_year, impacts, programs, pots, regions)
     return Dataset(
         regions,
         programs,
         impacts,
         curves=default_curves(impacts),
-        projects=example_projects(regions) if projects else None,
-        uncertainty=example_uncertainty(programs) if uncertainty else None,
+        projects=example_projects(regions, tables) if projects else None,
+        uncertainty=example_uncertainty(programs, tables) if uncertainty else None,
+        proposals=proposals,
+        last_year=last_year,
         money_unit="Rp bn",
-        metric_units={"jobs": "jobs", "value_added": "Rp bn per year"},
+        metric_units={"jobs": "jobs", "value_added": "Rp bn per year", **indicator_units(tables)},
         name=name,
         sources=sources,
         description=_DESCRIPTIONS[name],

@@ -8,7 +8,10 @@ One module per family: :mod:`~ikmopt.model.constraints.base` (the base class and
 and row helpers the families share), :mod:`~ikmopt.model.constraints.budget`,
 :mod:`~ikmopt.model.constraints.bounds`, :mod:`~ikmopt.model.constraints.shares`,
 :mod:`~ikmopt.model.constraints.targets`, :mod:`~ikmopt.model.constraints.ramp`,
-:mod:`~ikmopt.model.constraints.projects` and :mod:`~ikmopt.model.constraints.equity`.
+:mod:`~ikmopt.model.constraints.projects` and :mod:`~ikmopt.model.constraints.equity`; the
+planning cycle's :mod:`~ikmopt.model.constraints.proposals`,
+:mod:`~ikmopt.model.constraints.last_year`, :mod:`~ikmopt.model.constraints.minimum` and
+:mod:`~ikmopt.model.constraints.funding`.
 """
 
 from __future__ import annotations
@@ -23,17 +26,25 @@ from ikmopt.model.constraints.equity import (
     equity_groups,
     per_capita_block,
 )
+from ikmopt.model.constraints.funding import CoFunding
+from ikmopt.model.constraints.last_year import LastYear
+from ikmopt.model.constraints.minimum import MinimumAllocation
 from ikmopt.model.constraints.projects import ProjectCount
+from ikmopt.model.constraints.proposals import FundProposals
 from ikmopt.model.constraints.ramp import Ramp
 from ikmopt.model.constraints.shares import GroupShare, ProgramShare, Share, check_share_rules
 from ikmopt.model.constraints.targets import Target
 
 __all__ = [
     "Budget",
+    "CoFunding",
     "Constraint",
     "EquityGroups",
+    "FundProposals",
     "GiniCap",
     "GroupShare",
+    "LastYear",
+    "MinimumAllocation",
     "OutcomeEquity",
     "ProgramShare",
     "ProjectCount",

@@ -13,6 +13,7 @@ from ikmopt.core.checks import number
 from ikmopt.core.errors import PolicyError
 from ikmopt.model.constraints.base import Constraint, group_block, group_label, positions, values
 from ikmopt.model.lp import RowBlock
+from ikmopt.model.pots import Pot, pots_of
 
 if TYPE_CHECKING:
     from ikmopt.model.build import BuildContext
@@ -32,7 +33,14 @@ class Budget(Constraint):
         Limits by any level: ``{"program": {"sentra": 400}, "channel": {"DAK fisik": 450}}``
         gives ``sum of x in that group <= limit`` for each listed group.
     spend_all : bool, default False
-        Spend the whole total (an equality). Useful when unspent money is not an option.
+        Spend the whole total (an equality); with pots and no total, every pot in full.
+        Useful when unspent money is not an option.
+    pots : sequence of Pot or mapping, optional
+        The funding channels the money comes in, each with a ceiling money cannot leave
+        (see :class:`~ikmopt.model.pots.Pot`): ``[ik.Pot("DAK fisik", 395, funds=["sentra"],
+        level="regency"), ...]`` or ``{"DAK fisik": 395, ...}`` (the programs each pot funds
+        then come from the programs table's ``pots`` or ``channel`` column). A program no
+        pot funds cannot be funded (a PolicyError says so).
 
     Examples
     --------
@@ -44,14 +52,16 @@ class Budget(Constraint):
     total: float | None = None
     by: Mapping[str, Mapping[Hashable, float]] | None = None
     spend_all: bool = False
+    pots: tuple[Pot, ...] | None = None
     family: ClassVar[str] = "budget"
     number_units: ClassVar[Mapping[str, str]] = {"total": "money", "by": "money"}
 
     def __post_init__(self) -> None:
         if self.total is not None:
             object.__setattr__(self, "total", number("Budget", "total", self.total))
-        if self.spend_all and self.total is None:
-            raise PolicyError("Budget: spend_all=True needs a total")
+        object.__setattr__(self, "pots", pots_of(self.pots))
+        if self.spend_all and self.total is None and self.pots is None:
+            raise PolicyError("Budget: spend_all=True needs a total (or pots)")
         if self.by is not None:
             if not isinstance(self.by, Mapping):
                 raise PolicyError(
@@ -67,13 +77,24 @@ class Budget(Constraint):
                 key = tuple(level) if isinstance(level, tuple | list) else str(level)
                 by[key] = values("Budget", f"by['{level}']", limits)
             object.__setattr__(self, "by", by)
-        if self.total is None and not self.by:
-            raise PolicyError("Budget needs a total or at least one limit in by=")
+        if self.total is None and not self.by and self.pots is None:
+            raise PolicyError("Budget needs a total, pots or at least one limit in by=")
+
+    def pots_cover_total(self) -> bool:
+        """Whether the pots hold no more than the total, which then adds no row of its own.
+
+        A total at or above the sum of the pots' ceilings is implied by them; leaving its
+        row out keeps the pots' prices unique (with both rows binding, the price could fall
+        on either).
+        """
+        if not self.pots or self.total is None:
+            return False
+        return self.total >= sum(p.ceiling for p in self.pots) * (1 - 1e-12)
 
     def emit(self, ctx: BuildContext) -> list[RowBlock]:
         """Total row and one row per limited group."""
         blocks = []
-        if self.total is not None:
+        if self.total is not None and not self.pots_cover_total():
             # on the total-spend column T (sum x - T = 0): the matrix keeps a single dense
             # row however many rules refer to total spend
             lower = self.total if self.spend_all else -np.inf
@@ -88,6 +109,8 @@ class Budget(Constraint):
                     np.array([self.total]),
                 )
             )
+        if self.pots is not None:
+            blocks.append(self._pot_rows(ctx))
         for level, limits in (self.by or {}).items():
             codes, categories = ctx.level(level, "Budget")
             keys = list(limits)
@@ -103,9 +126,25 @@ class Budget(Constraint):
             )
         return blocks
 
+    def _pot_rows(self, ctx: BuildContext) -> RowBlock:
+        """One ceiling row per pot over what it gives cells and pays for projects."""
+        layout = ctx.pots()
+        cells = np.concatenate([layout.pot, layout.project_pot[layout.project_pot >= 0]])
+        project = np.flatnonzero(layout.project_pot >= 0)
+        z = ctx.builder.meta.get("project_columns", np.zeros(0, dtype=np.int64))
+        cost = np.zeros(0) if ctx.data.projects is None else ctx.data.projects.cost
+        ceiling = np.array([p.ceiling for p in self.pots])
+        equal = self.spend_all and (self.total is None or self.pots_cover_total())
+        return RowBlock(
+            "pot", pd.Index(layout.names), cells,
+            np.concatenate([layout.col, np.asarray(z)[project]]),
+            np.concatenate([np.ones(len(layout.col)), np.asarray(cost)[project]]),
+            ceiling if equal else np.full(len(ceiling), -np.inf), ceiling,
+        )
+
     def describe(self) -> str:
         """Human description."""
-        parts = []
+        parts = [p.describe() for p in self.pots or ()]
         if self.total is not None:
             parts.append(f"total {'=' if self.spend_all else '<='} Rp {self.total:,.0f} bn")
         for level, limits in (self.by or {}).items():
