@@ -16,6 +16,7 @@ from typing import Any
 import pandas as pd
 
 from ikmopt.analysis.baselines import value_of_optimization
+from ikmopt.analysis.monitoring import monitor
 from ikmopt.analysis.simulate import simulate
 from ikmopt.core.errors import IkmoptError, InfeasibleError
 from ikmopt.core.files import write_files
@@ -169,6 +170,39 @@ def _report_parser(sub: Any) -> argparse.ArgumentParser:
     return report
 
 
+def _monitor_parser(sub: Any) -> argparse.ArgumentParser:
+    """``ikmopt monitor``: a saved plan against its realisation to date."""
+    mon = sub.add_parser(
+        "monitor", help="compare a saved plan with its realisation to date",
+        description="Absorption gaps, early warnings, the year-end projection and the outcomes "
+                    "at risk of a saved plan (the folder of 'ikmopt solve --out' or a "
+                    ".xlsx), and optionally a re-plan of the money slow regions will not spend.")
+    mon.add_argument("plan", type=Path, help="the saved plan: a folder or a .xlsx workbook")
+    mon.add_argument("realisation", type=Path, help="realisation to date (.csv or .xlsx)")
+    mon.add_argument("--data", default="indonesia-provinces",
+                     help="the plan's dataset: bundled name, CSV folder or .xlsx "
+                          "(default: %(default)s)")
+    mon.add_argument("--commitments", type=Path, default=None,
+                     help="money contracted but not yet paid (.csv or .xlsx)")
+    mon.add_argument("--profile", type=Path, default=None,
+                     help="absorption profile by pot (default: the bundled, ILLUSTRATIVE one)")
+    mon.add_argument("--sheet", default=None, help="the realisation workbook's sheet")
+    mon.add_argument("--per-period", action="store_true",
+                     help="amounts are paid within each period (default: cumulative)")
+    mon.add_argument("--threshold", type=_positive, default=0.8,
+                     help="warn below this pace of the profile (default: %(default)s)")
+    mon.add_argument("--replan", action="store_true",
+                     help="re-plan the money slow groups will not spend")
+    mon.add_argument("--scenario", type=Path, default=None,
+                     help="the plan's scenario file: its policy rules the re-plan")
+    mon.add_argument("--report", type=Path, default=None,
+                     help="the report's file (default: monitoring-<period>.html)")
+    mon.add_argument("--lang", choices=LANGUAGES, default="en",
+                     help="report language: en or id (Bahasa Indonesia)")
+    mon.add_argument("--out", type=Path, default=None, help="folder for the tables as CSV")
+    return mon
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="ikmopt",
@@ -185,7 +219,8 @@ def _parser() -> argparse.ArgumentParser:
     validate = sub.add_parser("validate", help="check scenario files without solving")
     validate.add_argument("scenarios", nargs="+", type=Path, help="scenario files or folders")
     simulate, rules, report = _simulate_parser(sub), _rules_parser(sub), _report_parser(sub)
-    for command in (solve, run, validate, simulate, rules, report):
+    monitor_ = _monitor_parser(sub)
+    for command in (solve, run, validate, simulate, rules, report, monitor_):
         _add_root(command)
     sub.add_parser("datasets", help="list the bundled datasets")
     return parser
@@ -413,6 +448,49 @@ def _solve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _monitor(args: argparse.Namespace) -> int:
+    data = _load_data(args.data)
+    policy = None
+    if args.scenario is not None:
+        scenario = load_scenario(args.scenario, root=args.root)
+        data, policy = scenario.load_data(), scenario.policy
+    m = monitor(args.plan, args.realisation, data, profile=args.profile,
+                commitments=args.commitments, cumulative=not args.per_period,
+                threshold=args.threshold, critical=min(0.5, args.threshold), sheet=args.sheet)
+    print(m.summary())
+    if data.illustrative:
+        _say_if_illustrative(data)
+    warned = m.warnings()
+    if len(warned):
+        print("\nGroups below the expected pace (Rp bn):")
+        cols = ["planned", "expected", "realised", "committed", "pace", "status", "projected"]
+        with pd.option_context("display.width", 120, "display.max_columns", 20):
+            print(warned[cols].head(15).round(3).to_string())
+    status, replan = 0, None
+    if args.replan:
+        try:
+            replan = m.replan(policy)
+        except IkmoptError as err:
+            print(f"ikmopt: re-plan: {err}", file=sys.stderr)
+            status = EXIT_USER_ERROR
+        else:
+            gain = replan.gain()
+            print(f"\nRe-plan: Rp {float(replan.compare()['moved_in'].clip(lower=0).sum()):,.1f} "
+                  "bn moved from slow groups; gain over leaving the plan: "
+                  + ", ".join(f"{gain.loc[m_, 'gain']:,.0f} {m_}" for m_ in data.metrics[:2]))
+    path = m.report(args.report or Path(f"monitoring-{m.period}.html"), args.lang,
+                    replan=replan)
+    print(f"wrote {path}")
+    if args.out is not None:
+        tables = m.tables() | ({} if replan is None else {
+            "replan": replan.compare().reset_index(),
+            "gain": replan.gain().rename_axis("measure").reset_index()})
+        write_files(args.out, {f"{k}.csv": (lambda p, t=t: t.to_csv(p, index=False))
+                               for k, t in tables.items()})
+        print(f"wrote {args.out}")
+    return status
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     args = _parser().parse_args(argv)
@@ -431,6 +509,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _compare_rules(args)
         if args.command == "report":
             return _report(args)
+        if args.command == "monitor":
+            return _monitor(args)
         if args.command == "datasets":
             print(datasets.list().to_string())
             return 0

@@ -55,6 +55,9 @@ def test_pot_table_prices_match_a_finite_difference(tiny):
         assert table.loc[pot.name, "price"] == pytest.approx(gain)
     assert table.loc["DAK", "price"] == pytest.approx(10)  # the next Rp bn goes to A-p
     assert table.loc["TP", "price"] == pytest.approx(6)  # and to A-q
+    derivative = result.sensitivity().set_index("path")["derivative"]
+    assert derivative["budget.pots[0].ceiling"] == pytest.approx(10)
+    assert derivative["budget.pots[1].ceiling"] == pytest.approx(6)
 
 
 def test_pot_allocation_lists_where_each_pot_goes(tiny):

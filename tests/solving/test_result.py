@@ -52,9 +52,11 @@ def test_to_csv_and_excel_round_trip(result: ik.Result, tmp_path) -> None:
     folder = result.to_csv(tmp_path / "plan")
     names = {p.stem for p in folder.glob("*.csv")}
     assert names == {"allocation", "by_region", "by_program", "outcomes", "constraints",
-                     "equity", "policy"}
+                     "equity", "policy", "pots", "pot_allocation"}  # the default has pots
     alloc = pd.read_csv(folder / "allocation.csv")
     assert alloc["spend"].sum() == pytest.approx(result.outcomes["spend"])
+    pots = pd.read_csv(folder / "pot_allocation.csv")
+    assert pots["spend"].sum() == pytest.approx(result.outcomes["spend"])
     path = result.to_excel(tmp_path / "plan.xlsx")
     sheets = pd.read_excel(path, sheet_name=None, header=1)  # row 1 names the plan
     assert set(sheets) == names

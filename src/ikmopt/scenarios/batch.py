@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from tqdm.auto import tqdm
 
 from ikmopt.core.errors import IkmoptError, PolicyError
-from ikmopt.core.version import __version__
+from ikmopt.core.version import METHODOLOGY_VERSION, __version__
 from ikmopt.scenarios.errors import ScenarioError
 from ikmopt.scenarios.folders import check_folders, folder_name, inspect_folder, parse_folder
 from ikmopt.scenarios.loading import check_names, load_scenario, scenario_files
@@ -43,7 +43,7 @@ __all__ = ["BatchInterrupted", "run_scenarios"]
 
 #: Tables written for every finished scenario (``<name>.csv`` in its folder).
 TABLES = ("allocation", "outcomes", "by_region", "by_program", "constraints", "equity",
-          "projects")
+          "projects", "pot_allocation")
 
 
 def report_meta(result: Result) -> dict[str, Any]:
@@ -70,6 +70,7 @@ def solve_scenario(scenario: Scenario) -> ScenarioResult:
     Module-level so worker processes (and Dask workers) can import it.
     """
     meta: dict[str, Any] = {"name": scenario.name, "ikmopt_version": __version__,
+                            "methodology_version": METHODOLOGY_VERSION,
                             "source": scenario.source, "inputs_sha256": scenario.digest}
     start = time.perf_counter()
     try:
@@ -87,8 +88,9 @@ def solve_scenario(scenario: Scenario) -> ScenarioResult:
         "constraints": tables["constraints"],
         "equity": tables["equity"],
     }
-    if "projects" in tables:
-        keep["projects"] = tables["projects"]
+    for name in ("projects", "pot_allocation"):  # what monitoring a scenario's plan needs
+        if name in tables:
+            keep[name] = tables[name]
     meta.update(ok=True, solver=result.solver, status=str(result.status),
                 objective=float(result.objective), report=report_meta(result),
                 runtime_s=time.perf_counter() - start)

@@ -389,7 +389,20 @@ class Result:
             "constraints": self.constraints,
             "equity": equity,
             "policy": pd.DataFrame({"rule": self.policy.describe()}),
+            **self._planning_tables(),
         }
+
+    def _planning_tables(self) -> dict[str, pd.DataFrame]:
+        """The planning cycle's tables this plan has: pots, Rakor, proposals."""
+        out = {}
+        if self.policy.budget.pots:
+            out["pots"] = self.pots().reset_index()
+            out["pot_allocation"] = self.pot_allocation()
+        if self.data.last_year is not None:
+            out["rakor"] = self.rakor().reset_index()
+        if self.lp.meta.get("proposals") is not None:
+            out["proposals"] = self.proposals().rename_axis("proposal").reset_index()
+        return out
 
     def to_csv(self, folder: str | Path) -> Path:
         """Write every table of :meth:`tables` as ``<name>.csv`` into ``folder``.

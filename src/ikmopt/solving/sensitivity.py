@@ -35,7 +35,7 @@ import scipy.sparse as sp
 
 from ikmopt.core.errors import PolicyError
 from ikmopt.model.build import build, unit_terms
-from ikmopt.model.constraints import Constraint, Target
+from ikmopt.model.constraints import Constraint, Relation, Target
 from ikmopt.model.lp import LinearProgram
 from ikmopt.model.params import set_param
 from ikmopt.solving.solvers import cost_scale
@@ -101,7 +101,7 @@ def _key(key: Any) -> str | None:
 def _rule_numbers(rule: Constraint, prefix: str) -> list[Number]:
     """Every number field of a constraint (mappings give one number per key)."""
     out = []
-    metric = getattr(rule, "metric", None) if isinstance(rule, Target) else None
+    metric = getattr(rule, "metric", None) if isinstance(rule, Target | Relation) else None
     for field, unit in rule.number_units.items():
         value = getattr(rule, field, None)
         if value is None or isinstance(value, bool):
@@ -125,12 +125,14 @@ def _rule_numbers(rule: Constraint, prefix: str) -> list[Number]:
 def policy_numbers(policy: Policy) -> list[Number]:
     """Every number of ``policy`` that :func:`sensitivity` differentiates by.
 
-    The budget's total and limits, each constraint's bounds (``min``, ``max``, shares, per
-    capita, Gini caps, equity ratios, ramp limits) and the targets of a ``MinCost`` or
+    The budget's total, limits and pot ceilings, each constraint's bounds (``min``, ``max``,
+    shares, per capita, Gini caps, equity ratios, ramp limits) and the targets of a ``MinCost`` or
     ``GoalProgram`` objective. Objective weights and tolerances are not numbers of the
     feasible set and are left out.
     """
     numbers = _rule_numbers(policy.budget, "budget")
+    numbers += [Number(f"budget.pots[{i}].ceiling", f"pot {pot.name}", pot.ceiling, "money",
+                       None) for i, pot in enumerate(policy.budget.pots or ())]
     for i, rule in enumerate(policy.constraints):
         numbers += _rule_numbers(rule, f"constraints[{i}]")
     targets = getattr(policy.objective, "targets", ())

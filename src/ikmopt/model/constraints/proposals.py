@@ -72,7 +72,8 @@ class FundProposals(Constraint):
     """Fund only what regions proposed, up to what they asked, if they are ready.
 
     Needs a dataset with a proposals table (``proposals.csv``, a ``proposals`` sheet, or
-    :meth:`ikmopt.Dataset.with_proposals`).
+    :meth:`ikmopt.Dataset.with_proposals`). Without pots in the budget, the proposals' ``pot``
+    column is not used: a proposal caps its cells' spend from any money.
 
     Parameters
     ----------
