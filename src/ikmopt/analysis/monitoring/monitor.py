@@ -248,8 +248,13 @@ class Monitoring:
         low, high = tot["projected_low"], tot["projected_high"]
         risk = self.at_risk(None).iloc[0]
         warned = self.warnings()
+        units = self.data.metric_units
+        risked = "; ".join(f"{risk[f'{m}_at_risk']:,.0f} {units.get(m, m)}"
+                           + ("" if units.get(m, m) == m else f" ({m})")
+                           for m in self.data.metrics[:2])
         lines = [
-            f"Monitoring {self.plan.name} as of {self.period} ({self.t:.0%} of the year)",
+            f"Monitoring {Path(self.plan.name).name} as of {self.period} ({self.t:.0%} of the "
+            "year)",
             f"  realised      {MONEY_UNIT} {tot['realised']:,.1f} of {tot['planned']:,.1f} "
             f"planned ({tot['absorbed']:.1%}); committed {tot['committed']:,.1f}",
             f"  expected      {MONEY_UNIT} {tot['expected']:,.1f} by the absorption profile: "
@@ -257,8 +262,7 @@ class Monitoring:
             f"  year end      {MONEY_UNIT} {tot['projected']:,.1f} projected "
             f"[{low:,.1f} - {high:,.1f}], {tot['projected'] / tot['planned']:.1%} of the plan "
             f"(the profile expects {tot['expected_year']:,.1f})",
-            f"  at risk       {MONEY_UNIT} {tot['shortfall']:,.1f} unspent; "
-            + ", ".join(f"{risk[f'{m}_at_risk']:,.0f} {m}" for m in self.data.metrics[:2]),
+            f"  at risk       {MONEY_UNIT} {tot['shortfall']:,.1f} unspent; {risked}",
         ]
         if len(warned):
             names = [", ".join(map(str, k)) if isinstance(k, tuple) else str(k)
@@ -266,7 +270,16 @@ class Monitoring:
             lines.append(f"  WARNING       {len(warned)} group(s) below {self.threshold:.0%} of "
                          f"the expected pace: {'; '.join(names)}"
                          + (" ..." if len(warned) > 6 else ""))
+        if self.profile_is_illustrative:
+            lines.append("  note          the absorption profile's quarter shares are "
+                         "ILLUSTRATIVE assumptions")
         return "\n".join(lines)
+
+    @property
+    def profile_is_illustrative(self) -> bool:
+        """Whether any profile row says it is ILLUSTRATIVE (in its source or note)."""
+        text = self.profile.table.drop(columns=["q1", "q2", "q3", "q4"]).astype(str)
+        return bool(text.apply(lambda c: c.str.contains("ILLUSTRATIVE")).to_numpy().any())
 
     def __str__(self) -> str:
         return self.summary()
