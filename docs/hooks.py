@@ -49,6 +49,8 @@ import re
 from importlib import resources
 from pathlib import Path
 
+import model_page  # docs/model_page.py: the Model page's statement, from the registry
+
 log = logging.getLogger("mkdocs.hooks.ikmopt")
 
 DATASET = "indonesia_provinces"
@@ -168,6 +170,7 @@ def on_config(config):
 def on_page_markdown(markdown: str, page, config, files) -> str:
     """Replace the table placeholders with tables built from the package data."""
     src = page.file.src_uri
+    markdown = model_page.fill(markdown)
     if SCENARIO_REFERENCE in markdown:
         markdown = markdown.replace(SCENARIO_REFERENCE, scenario_reference())
     elif src == SCENARIO_PAGE:

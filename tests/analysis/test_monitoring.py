@@ -290,3 +290,25 @@ def test_profile_errors_name_the_row():
         ik.AbsorptionProfile.from_table(bad)
     text = str(err.value)
     assert "fall" in text and "above 1" in text and "more than once" in text
+
+
+def test_a_csv_saved_by_a_spreadsheet_in_an_indonesian_locale(small, tmp_path):
+    data, plan, _ = small
+    file = tmp_path / "realisasi.csv"
+    file.write_text("region;quarter;realisation\nA;Q2;8,0\nB;TW II;1.000,5\n",
+                    encoding="utf-8-sig")
+    # B's 1,000.5 is far above its ceiling of 20: the decimal comma is read as such
+    with pytest.raises(ik.DataError, match=r"realisasi\.csv line 3"):
+        ik.monitor(plan, file, data, profile=PROFILE)
+    file.write_text("region;quarter;realisation\nA;Q2;8,0\nB;TW II;2,5\n", encoding="utf-8")
+    m = ik.monitor(plan, file, data, profile=PROFILE)
+    assert m.groups["realised"].tolist() == [8.0, 2.5]
+
+
+def test_an_excel_file_with_merged_cells_names_the_sheet_cell(small, tmp_path):
+    data, plan, _ = small
+    file = tmp_path / "realisasi.xlsx"
+    pd.DataFrame({"region": ["A", None, "B"], "quarter": ["Q1", "Q2", "Q2"],
+                  "realisation": [1.0, 8.0, 2.0]}).to_excel(file, sheet_name="TW2", index=False)
+    with pytest.raises(ik.DataError, match=r"TW2!A3.*merged cell|merged cell.*TW2!A3"):
+        ik.monitor(plan, file, data, profile=PROFILE, sheet="TW2")

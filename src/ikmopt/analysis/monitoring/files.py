@@ -29,7 +29,10 @@ def read_table(path: Path, table: str, sheet: str | None = None) -> pd.DataFrame
         raise DataError(f"{table}: no file '{path}'")
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        return read_csv_table(path, table, TEXT)
+        frame = read_csv_table(path, table, TEXT)
+        if len(frame.columns) == 1 and ";" in str(frame.columns[0]):
+            frame = _semicolons(path, table)
+        return frame
     if suffix in {".xlsx", ".xlsm"}:
         try:
             frame = pd.read_excel(path, sheet_name=sheet or 0, dtype=dict.fromkeys(TEXT, str))
@@ -41,3 +44,20 @@ def read_table(path: Path, table: str, sheet: str | None = None) -> pd.DataFrame
         return frame
     raise DataError(f"{table}: '{path.name}' is neither a CSV file (.csv) nor a workbook "
                     "(.xlsx); save it as one of them")
+
+
+def _semicolons(path: Path, table: str) -> pd.DataFrame:
+    """A CSV file saved by a spreadsheet in an Indonesian locale.
+
+    Such a file has ``;`` between fields and ``,`` as the decimal mark (``1.234,5`` is one
+    thousand two hundred and thirty-four and a half).
+    """
+    try:
+        frame = pd.read_csv(path, sep=";", decimal=",", thousands=".",
+                            dtype=dict.fromkeys(TEXT, str), encoding="utf-8-sig")
+    except Exception as err:  # parser and decoding errors of every kind
+        raise DataError(f"cannot parse '{path}' as CSV with ';' between fields (table "
+                        f"'{table}'): {err}") from err
+    frame.columns = [str(c).strip() for c in frame.columns]
+    frame.attrs[SOURCE] = ("csv", path.name)
+    return frame
