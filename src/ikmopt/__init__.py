@@ -11,9 +11,12 @@ from __future__ import annotations
 
 from ikmopt import report
 from ikmopt.analysis import baselines as rules
+from ikmopt.analysis import monitoring
 from ikmopt.analysis.baselines import ValueOfOptimization, value_of_optimization
 from ikmopt.analysis.compare import compare_plans
+from ikmopt.analysis.data_errors import DataErrors, data_errors
 from ikmopt.analysis.frontier import Frontier, frontier
+from ikmopt.analysis.monitoring import AbsorptionProfile, Monitoring, load_plan, monitor
 from ikmopt.analysis.price import price_of
 from ikmopt.analysis.projection import Projection, project
 from ikmopt.analysis.replan import Replan, replan
@@ -31,12 +34,13 @@ from ikmopt.core.errors import (
     UnboundedError,
     UnspentBudgetWarning,
 )
-from ikmopt.core.version import __version__
+from ikmopt.core.version import METHODOLOGY_VERSION, __version__, versions
 from ikmopt.data import datasets
 from ikmopt.data.accrual import Accrual
 from ikmopt.data.dataset import Dataset
 from ikmopt.model.build import build
 from ikmopt.model.constraints import (
+    Aggregate,
     Budget,
     CoFunding,
     Constraint,
@@ -50,8 +54,11 @@ from ikmopt.model.constraints import (
     ProjectCount,
     Ramp,
     RegionBounds,
+    Relation,
     Target,
+    Term,
 )
+from ikmopt.model.constraints.absorption import ExpectedAbsorption
 from ikmopt.model.defaults import default_policy, default_pots
 from ikmopt.model.lp import LinearProgram
 from ikmopt.model.objectives import (
@@ -75,23 +82,29 @@ from ikmopt.scenarios.scenario import Scenario
 from ikmopt.scenarios.workers import InProcessExecutor
 from ikmopt.solving.diagnose import Diagnosis, diagnose
 from ikmopt.solving.evaluate import Evaluation, evaluate
+from ikmopt.solving.model_card import ModelCard, model_card
 from ikmopt.solving.optimize import optimize
 from ikmopt.solving.options import SolveOptions
 from ikmopt.solving.result import Result
 from ikmopt.solving.solvers import SOLVERS, Solution, Status, solve
 
 __all__ = [
+    "METHODOLOGY_VERSION",
     "SOLVERS",
+    "AbsorptionProfile",
     "Accrual",
+    "Aggregate",
     "Budget",
     "CVaR",
     "CoFunding",
     "Constraint",
     "DataError",
+    "DataErrors",
     "DataWarning",
     "Dataset",
     "Diagnosis",
     "Evaluation",
+    "ExpectedAbsorption",
     "ExpectedValue",
     "Frontier",
     "FundProposals",
@@ -108,6 +121,8 @@ __all__ = [
     "Maximize",
     "MinCost",
     "MinimumAllocation",
+    "ModelCard",
+    "Monitoring",
     "Objective",
     "OutcomeEquity",
     "Policy",
@@ -119,6 +134,7 @@ __all__ = [
     "Projection",
     "Ramp",
     "RegionBounds",
+    "Relation",
     "Replan",
     "Result",
     "ScalingWarning",
@@ -133,6 +149,7 @@ __all__ = [
     "Status",
     "Sweep",
     "Target",
+    "Term",
     "UnboundedError",
     "UnspentBudgetWarning",
     "ValueOfOptimization",
@@ -140,6 +157,7 @@ __all__ = [
     "__version__",
     "build",
     "compare_plans",
+    "data_errors",
     "datasets",
     "default_policy",
     "default_pots",
@@ -147,8 +165,12 @@ __all__ = [
     "equity",
     "evaluate",
     "frontier",
+    "load_plan",
     "load_scenario",
     "load_scenarios",
+    "model_card",
+    "monitor",
+    "monitoring",
     "optimize",
     "price_of",
     "project",
@@ -160,4 +182,5 @@ __all__ = [
     "solve",
     "sweep",
     "value_of_optimization",
+    "versions",
 ]

@@ -208,8 +208,11 @@ def check_numeric(
     columns: Iterable[str],
     *,
     positive: bool = False,
+    signed: Iterable[str] = (),
 ) -> pd.DataFrame:
     """Coerce ``columns`` to float and record non-numeric, missing, infinite or negative values.
+
+    Columns named in ``signed`` may hold negative numbers (signed metrics).
 
     Text that is not a number is recorded once per cell; the remaining rules (no missing
     value, finite, sign) are a pandera schema validated lazily on the coerced columns so
@@ -251,8 +254,10 @@ def check_numeric(
         if positive
         else pa.Check.ge(0, error="must not be negative")
     )
+    free = set(signed)
     schema = pa.DataFrameSchema(
-        {c: pa.Column(float, checks=[finite, sign], nullable=False) for c in columns},
+        {c: pa.Column(float, checks=[finite] if c in free else [finite, sign],
+                      nullable=False) for c in columns},
         strict=False,
     )
     try:

@@ -32,7 +32,8 @@ class WhatIfCopies:
         Parameters
         ----------
         **tables
-            Any of ``regions``, ``programs``, ``impacts``, ``metric_units``, ``name``,
+            Any of ``regions``, ``programs``, ``impacts``, ``metric_units``,
+            ``signed_metrics``, ``name``,
             ``sources``, ``description``, ``curves``, ``projects``, ``uncertainty``,
             ``proposals``, ``last_year``.
 

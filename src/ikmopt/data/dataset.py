@@ -10,7 +10,7 @@ read and written by :mod:`ikmopt.data.io`; cells are grouped by :mod:`ikmopt.dat
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -59,6 +59,10 @@ class Dataset(WhatIfCopies):
     metric_units : mapping, optional
         Unit of each metric's outcome, for display (``{"jobs": "persons"}``). A metric whose
         unit is a money unit (``value_added``) is converted to Rp billion as well.
+    signed_metrics : sequence of str, optional
+        Metrics whose coefficients may be negative: a resource a program consumes or frees
+        (``land``), net emissions. Every other metric (and the capacity) must be
+        non-negative. Rules may set negative bounds only on signed metrics.
     name : str, default "custom"
         Short name shown in results and reports.
     sources : pandas.DataFrame, optional
@@ -123,11 +127,14 @@ class Dataset(WhatIfCopies):
                  projects: pd.DataFrame | None = None,
                  uncertainty: pd.DataFrame | None = None,
                  proposals: pd.DataFrame | None = None,
-                 last_year: pd.DataFrame | None = None) -> None:
+                 last_year: pd.DataFrame | None = None,
+                 signed_metrics: Sequence[str] = ()) -> None:
         log = FailureLog()
         checked = validate_tables(log, regions, programs, impacts, money_unit=money_unit,
                                   metric_units=metric_units, name=name, sources=sources,
-                                  curves=curves, projects=projects)
+                                  curves=curves, projects=projects,
+                                  signed_metrics=signed_metrics)
+        self._signed_metrics = checked.signed_metrics
         self._regions, self._programs = checked.regions, checked.programs
         self._impacts, self._metrics = checked.impacts, checked.metrics
         self._metric_units, self._sources = checked.metric_units, checked.sources
@@ -258,6 +265,11 @@ class Dataset(WhatIfCopies):
     def metrics(self) -> tuple[str, ...]:
         """Names of the outcome metrics (every impacts column but ``capacity``)."""
         return self._metrics
+
+    @property
+    def signed_metrics(self) -> tuple[str, ...]:
+        """Metrics whose coefficients may be negative (see ``signed_metrics=``)."""
+        return self._signed_metrics
 
     @property
     def metric_units(self) -> dict[str, str]:

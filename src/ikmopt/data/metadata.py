@@ -7,6 +7,7 @@ JSON), so that a round trip keeps
 * the dataset's ``description`` (the ``name`` it was written from is recorded too, but a
   dataset read from a file is named after the file or folder, as one written by hand is);
 * ``metric_units`` (e.g. value added in Rp bn a year: money metrics are written in Rp bn);
+* ``signed_metrics``: the metrics that may be negative (land freed or used);
 * which columns are **text**: codes such as ``bps_code`` = ``"11"`` or a regency code
   ``"0101"`` look like numbers to a CSV or Excel reader, which would otherwise turn them
   into integers and drop leading zeros.
@@ -44,7 +45,8 @@ FILE = "dataset.json"
 #: sheet name in a dataset workbook
 SHEET = "dataset"
 FORMAT = "ikmopt-dataset"
-KEYS = ("format", "version", "name", "description", "metric_units", "text_columns")
+KEYS = ("format", "version", "name", "description", "metric_units", "signed_metrics",
+        "text_columns")
 
 #: Words (in capitals) that mark a dataset's numbers as not estimates.
 MARKERS = ("ILLUSTRATIVE", "SYNTHETIC")
@@ -104,7 +106,7 @@ def describe(data: Dataset) -> dict[str, Any]:
         tables["uncertainty"] = data.uncertainty.table
     return {
         "format": FORMAT, "version": 1, "name": data.name, "description": data.description,
-        "metric_units": data.metric_units,
+        "metric_units": data.metric_units, "signed_metrics": list(data.signed_metrics),
         "text_columns": {t: text_columns(f) for t, f in tables.items()},
     }
 
@@ -155,9 +157,9 @@ def _checked(meta: Any, where: str) -> dict[str, Any]:
 
 
 def keyword_defaults(meta: dict[str, Any] | None, kwargs: dict[str, Any]) -> dict[str, Any]:
-    """``kwargs`` with the description and metric units filled from ``meta``."""
+    """``kwargs`` with the description, metric units and signed metrics from ``meta``."""
     if meta:
-        for key in ("description", "metric_units"):
-            if meta.get(key) not in (None, "", {}):
+        for key in ("description", "metric_units", "signed_metrics"):
+            if meta.get(key) not in (None, "", {}, []):
                 kwargs.setdefault(key, meta[key])
     return kwargs

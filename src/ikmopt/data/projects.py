@@ -65,11 +65,12 @@ def validate_projects(
     metrics: Sequence[str],
     money_factor: float,
     outcome_factors: Mapping[str, float],
+    signed: Sequence[str] = (),
 ) -> Projects | None:
     """Check a projects table against the cells and metrics of a dataset.
 
     ``money_factor`` converts costs to Rp bn; ``outcome_factors`` converts each money metric
-    (value added) to Rp bn.
+    (value added) to Rp bn. Metrics in ``signed`` may be negative.
     """
     if not isinstance(projects, pd.DataFrame):
         log.add("projects", "-", f"must be a pandas DataFrame, got {type(projects).__name__}")
@@ -113,7 +114,7 @@ def validate_projects(
             table[level] = years.astype(np.int64)
         else:
             table[level] = table[level].astype(str).str.strip()
-    table = check_numeric(log, "projects", table, [COST_COLUMN, *metrics])
+    table = check_numeric(log, "projects", table, [COST_COLUMN, *metrics], signed=signed)
     bad_cost = table[COST_COLUMN] <= 0
     if bad_cost.any():
         log.add("projects", COST_COLUMN, "must be greater than 0 (a project costs money)",

@@ -41,6 +41,7 @@ __all__ = [
     "checked_curves",
     "checked_metric_units",
     "checked_projects",
+    "checked_signed",
     "convert_money",
     "labelled",
     "money_factor",
@@ -70,6 +71,7 @@ class Tables(NamedTuple):
     sources: pd.DataFrame
     curves: Curves | None
     projects: Projects | None
+    signed_metrics: tuple[str, ...] = ()
 
 
 def validate_tables(
@@ -84,8 +86,12 @@ def validate_tables(
     sources: pd.DataFrame | None,
     curves: Any,
     projects: Any,
+    signed_metrics: Any = (),
 ) -> Tables:
     """Label, check and convert the tables; raise ``DataError`` naming every problem.
+
+    Metrics named in ``signed_metrics`` may be negative (land freed, net emissions); every
+    other metric and the capacity must not be.
 
     Warns (:class:`~ikmopt.core.errors.DataWarning`) if some cells have curve segments and
     others do not.
@@ -98,7 +104,8 @@ def validate_tables(
     factor = money_factor(log, impacts, money_unit)
     regions = validate_regions(log, regions)
     check_unique(log, "programs", programs.index)
-    impacts, metrics = validate_impacts(log, impacts, regions.index, programs.index)
+    signed = checked_signed(log, signed_metrics, impacts.columns, name)
+    impacts, metrics = validate_impacts(log, impacts, regions.index, programs.index, signed)
     units = checked_metric_units(log, metric_units, metrics, name)
     log.raise_if_any(f"dataset '{name}'")
 
@@ -111,8 +118,25 @@ def validate_tables(
     sources = sources_table(sources)
     curves = checked_curves(log, curves, cells, capacity, factor, name)
     projects = checked_projects(log, projects, cells, tuple(metrics), factor, outcome_factors,
-                                name)
-    return Tables(regions, programs, impacts, tuple(metrics), units, sources, curves, projects)
+                                name, signed)
+    return Tables(regions, programs, impacts, tuple(metrics), units, sources, curves, projects,
+                  signed)
+
+
+def checked_signed(log: FailureLog, signed_metrics: Any, columns: Sequence[str],
+                   name: Any) -> tuple[str, ...]:
+    """``signed_metrics`` as a tuple; a name that is no metric column is recorded."""
+    if isinstance(signed_metrics, str) or not isinstance(signed_metrics, Sequence | set
+                                                         | frozenset):
+        raise DataError(f"dataset '{name}': signed_metrics must be a list of metric names, "
+                        f"e.g. ['land']; got {type(signed_metrics).__name__} "
+                        f"{signed_metrics!r}")
+    metrics = [c for c in columns if c not in RESERVED_IMPACT_COLUMNS]
+    for metric in signed_metrics:
+        if metric not in metrics:
+            log.add("impacts", str(metric), "signed_metrics names a metric that is not an "
+                    "impacts column" + suggest(str(metric), metrics))
+    return tuple(str(m) for m in signed_metrics if m in metrics)
 
 
 def checked_metric_units(log: FailureLog, metric_units: Any, metrics: Sequence[str],
@@ -157,11 +181,12 @@ def checked_curves(log: FailureLog, curves: Any, cells: pd.MultiIndex, capacity:
 
 def checked_projects(log: FailureLog, projects: Any, cells: pd.MultiIndex,
                      metrics: tuple[str, ...], factor: float,
-                     outcome_factors: dict[str, float], name: Any) -> Projects | None:
+                     outcome_factors: dict[str, float], name: Any,
+                     signed: Sequence[str] = ()) -> Projects | None:
     """The validated projects table, or ``None`` for none (or no rows)."""
     if projects is None:
         return None
-    checked = validate_projects(log, projects, cells, metrics, factor, outcome_factors)
+    checked = validate_projects(log, projects, cells, metrics, factor, outcome_factors, signed)
     log.raise_if_any(f"dataset '{name}'")
     if checked is not None and not len(checked):
         return None
@@ -336,9 +361,13 @@ def validate_regions(log: FailureLog, regions: pd.DataFrame) -> pd.DataFrame:
 
 
 def validate_impacts(
-    log: FailureLog, impacts: pd.DataFrame, regions: pd.Index, programs: pd.Index
+    log: FailureLog, impacts: pd.DataFrame, regions: pd.Index, programs: pd.Index,
+    signed: Sequence[str] = (),
 ) -> tuple[pd.DataFrame, list[str]]:
-    """Check the impacts table; return it (numbers checked) and its metrics."""
+    """Check the impacts table; return it (numbers checked) and its metrics.
+
+    Metrics in ``signed`` may be negative; other metrics and the capacity may not.
+    """
     if "capacity" not in impacts.columns:
         log.add(
             "impacts",
@@ -355,7 +384,7 @@ def validate_impacts(
             check_case(log, "impacts", level, impacts.index.unique(level),
                        f"{level} label")
     numeric = [c for c in (*metrics, "capacity") if c in impacts.columns]
-    impacts = check_numeric(log, "impacts", impacts, numeric)
+    impacts = check_numeric(log, "impacts", impacts, numeric, signed=signed)
     for level, known, table in (("region", regions, "regions"), ("program", programs, "programs")):
         labels = impacts.index.get_level_values(level)
         unknown = ~labels.isin(known)

@@ -38,6 +38,7 @@ def replace(data: D, tables: Mapping[str, Any]) -> D:
         "programs": data.programs,
         "impacts": data.impacts,
         "metric_units": data.metric_units,
+        "signed_metrics": data.signed_metrics,
         "name": data.name,
         "sources": data.sources,
         "description": data.description,
@@ -192,6 +193,7 @@ def _new_regions(data: D, regions: Any, impacts: Any, curves: Any, projects: Any
     try:
         return type(data)(tables["regions"], data.programs, tables["impacts"],
                           money_unit=money_unit, metric_units=data.metric_units,
+                          signed_metrics=data.signed_metrics,
                           name=f"{data.name} (added regions)", curves=tables.get("curves"),
                           projects=tables.get("projects"))
     except DataError as err:

@@ -12,7 +12,7 @@ import html
 import io
 import re
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -27,8 +27,8 @@ if TYPE_CHECKING:
     from ikmopt.scenarios.results import Comparison
     from ikmopt.solving.result import Result
 
-__all__ = ["Chart", "island_chart", "lorenz_chart", "program_chart", "region_chart",
-           "scenario_change_chart"]
+__all__ = ["Absorption", "Chart", "absorption_chart", "island_chart", "lorenz_chart",
+           "program_chart", "region_chart", "scenario_change_chart"]
 
 #: Largest number of regions drawn in the region chart (the largest spenders).
 MAX_REGION_BARS = 40
@@ -201,3 +201,83 @@ def scenario_change_chart(comparison: Comparison, metrics: list[str], fmt: Forma
     ax.legend(fontsize="small", loc="best")
     _number_axis(ax.xaxis, fmt)
     return _svg(fig, "ikmopt-change", fmt("h_scen_change"), fmt)
+
+
+@dataclass(frozen=True)
+class Absorption:
+    """One panel of :func:`absorption_chart`: a plan's (or a pot's) realisation over the year.
+
+    Attributes
+    ----------
+    name : str
+        The panel's title (the whole plan, or a pot).
+    times : numpy.ndarray
+        Shares of the year (0-1) at which ``expected`` is given.
+    expected : numpy.ndarray
+        Cumulative realisation the absorption profile expects at ``times`` (Rp bn).
+    reported : numpy.ndarray
+        The ends of the reported periods (shares of the year).
+    realised : numpy.ndarray
+        Cumulative realisation at ``reported`` (Rp bn).
+    planned : float
+        The plan's spend (the ceiling), Rp bn.
+    projected, low, high : float
+        The projected year-end realisation and its interval, Rp bn.
+    """
+
+    name: str
+    times: np.ndarray
+    expected: np.ndarray
+    reported: np.ndarray
+    realised: np.ndarray
+    planned: float
+    projected: float
+    low: float
+    high: float
+
+
+def absorption_chart(panels: Sequence[Absorption], fmt: Formatter, title: str,
+                     quarters: Sequence[str], salt: str = "ikmopt-absorption") -> Chart:
+    """Cumulative realisation over the year: expected, realised to date, projected year end.
+
+    One panel per item of ``panels`` (side by side, three to a row, one legend under them):
+    the profile's expected curve, the realised points from January (joined from zero), a
+    dotted line from the last of them to the projected year end, drawn with its interval, and
+    the plan as a dashed line. ``quarters`` label the quarter ends on the time axis.
+    """
+    columns = min(3, len(panels))
+    rows = -(-len(panels) // columns)
+    single = len(panels) == 1
+    fig = _figure(7.5, 4.2 if single else 2.9 * rows + 0.9)
+    axes = fig.subplots(rows, columns, squeeze=False).ravel()
+    for ax, panel in zip(axes, panels, strict=False):
+        ax.plot(panel.times, panel.expected, "-", color="C0", label=fmt("chart_mon_expected"))
+        times = np.concatenate([[0.0], panel.reported])
+        paid = np.concatenate([[0.0], panel.realised])
+        ax.plot(times, paid, "o-", color="C3", markersize=4, label=fmt("chart_mon_realised"))
+        ax.plot([times[-1], 1.0], [paid[-1], panel.projected], ":", color="C3")
+        ax.errorbar([1.0], [panel.projected],
+                    yerr=[[max(panel.projected - panel.low, 0.0)],
+                          [max(panel.high - panel.projected, 0.0)]],
+                    fmt="D", color="C2", capsize=4, markersize=5,
+                    label=fmt("chart_mon_projected"))
+        ax.axhline(panel.planned, linestyle="--", color="grey", linewidth=0.9,
+                   label=fmt("chart_mon_planned"))
+        ax.set_xlim(0, 1.05)
+        ax.set_ylim(0, max(panel.planned, panel.high, float(np.max(panel.expected))) * 1.08
+                    or 1.0)
+        ax.set_xticks([0.25, 0.5, 0.75, 1.0], list(quarters),
+                      fontsize="small" if single else "x-small")
+        ax.grid(alpha=0.3)
+        ax.set_title(panel.name, fontsize="medium" if single else "small")
+        _number_axis(ax.yaxis, fmt)
+    for ax in axes[len(panels):]:
+        ax.set_visible(False)
+    axes[0].set_ylabel(fmt("chart_mon_y"))
+    if single:
+        axes[0].legend(loc="upper left", fontsize="small")
+    else:
+        fig.suptitle(title)
+        fig.legend(*axes[0].get_legend_handles_labels(), loc="outside lower center", ncols=4,
+                   fontsize="x-small")
+    return _svg(fig, salt, title, fmt)

@@ -56,7 +56,7 @@ def snake(name: str) -> str:
 
 _CONSTRAINTS = (_c.RegionBounds, _c.GroupShare, _c.ProgramShare, _c.Target, _c.Ramp,
                 _c.GiniCap, _c.OutcomeEquity, _c.ProjectCount, _c.FundProposals, _c.LastYear,
-                _c.MinimumAllocation, _c.CoFunding)
+                _c.MinimumAllocation, _c.CoFunding, _c.Relation)
 _OBJECTIVES = (_o.Maximize, _o.Weighted, _o.PovertyWeighted, _o.MaxMin, _o.MinCost,
                _o.Lexicographic, _o.GoalProgram, CVaR, ExpectedValue)
 
@@ -329,7 +329,7 @@ def arguments(obj: Any) -> dict[str, Any]:
                    else dataclasses.MISSING)
         if value == default:
             continue
-        if f.name == "targets":
+        if f.name in ("targets", "terms"):
             value = [arguments(t) for t in value]
         elif f.name == "objectives":
             value = [tagged(o) for o in value]

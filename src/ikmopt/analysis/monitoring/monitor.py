@@ -289,11 +289,18 @@ class Monitoring:
         return replan_rest(self, policy, **options)
 
     def report(self, path: str | Path, lang: str = "en", *,
-               replan: MonitoredReplan | None = None) -> Path:
-        """Write the monitoring report (*Laporan pemantauan realisasi*) as HTML."""
+               replan: MonitoredReplan | None = None, format: str | None = None,
+               title: str | None = None) -> Path:
+        """Write the monitoring report (*Laporan pemantauan realisasi*).
+
+        HTML (one self-contained page) or, for a ``.xlsx`` path or ``format="xlsx"``, a
+        workbook with the same tables; in English (``lang="en"``) or Bahasa Indonesia
+        (``"id"``). With ``replan=`` (from :meth:`replan`) it has the re-plan too.
+        """
         from ikmopt.report.monitoring import write_monitoring_report  # face hook
 
-        return write_monitoring_report(self, path, lang, replan=replan)
+        return write_monitoring_report(self, path, lang, replan=replan, format=format,
+                                       title=title)
 
 
 def monitor(

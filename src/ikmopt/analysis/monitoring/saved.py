@@ -160,7 +160,7 @@ def load_plan(plan: str | Path | Result | SavedPlan) -> SavedPlan:
     if isinstance(plan, Result):
         tables = plan.tables()
         pots = tables.get("pot_allocation")
-        return _checked(tables["allocation"], pots, "result", {})
+        return _checked(tables["allocation"], pots, "plan in memory", {})
     path = Path(plan)
     if path.is_dir():
         return _from_folder(path)

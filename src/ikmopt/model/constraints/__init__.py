@@ -7,7 +7,8 @@ is in the Methodology page of the documentation.
 One module per family: :mod:`~ikmopt.model.constraints.base` (the base class and the checks
 and row helpers the families share), :mod:`~ikmopt.model.constraints.budget`,
 :mod:`~ikmopt.model.constraints.bounds`, :mod:`~ikmopt.model.constraints.shares`,
-:mod:`~ikmopt.model.constraints.targets`, :mod:`~ikmopt.model.constraints.ramp`,
+:mod:`~ikmopt.model.constraints.targets`, :mod:`~ikmopt.model.constraints.relation`,
+:mod:`~ikmopt.model.constraints.ramp`,
 :mod:`~ikmopt.model.constraints.projects` and :mod:`~ikmopt.model.constraints.equity`; the
 planning cycle's :mod:`~ikmopt.model.constraints.proposals`,
 :mod:`~ikmopt.model.constraints.last_year`, :mod:`~ikmopt.model.constraints.minimum` and
@@ -32,10 +33,12 @@ from ikmopt.model.constraints.minimum import MinimumAllocation
 from ikmopt.model.constraints.projects import ProjectCount
 from ikmopt.model.constraints.proposals import FundProposals
 from ikmopt.model.constraints.ramp import Ramp
+from ikmopt.model.constraints.relation import Aggregate, Relation, Term
 from ikmopt.model.constraints.shares import GroupShare, ProgramShare, Share, check_share_rules
 from ikmopt.model.constraints.targets import Target
 
 __all__ = [
+    "Aggregate",
     "Budget",
     "CoFunding",
     "Constraint",
@@ -50,8 +53,10 @@ __all__ = [
     "ProjectCount",
     "Ramp",
     "RegionBounds",
+    "Relation",
     "Share",
     "Target",
+    "Term",
     "Value",
     "check_share_rules",
     "equity_groups",

@@ -1,4 +1,16 @@
-"""Share rules: a group of regions or programs gets a share of total spend."""
+r"""Share rules: a group of regions or programs gets a share of total spend or of an outcome.
+
+With ``of="spend"`` (the default) the rows are ``sum_{c in G} x_c - alpha T >= 0`` with ``T``
+the total spend; with ``of=`` a metric, ``sum_{c in G} a_mc x_c - alpha D_m >= 0`` with ``D_m``
+the metric's total (``within=`` restricts both to a subset of cells):
+
+.. math::
+
+    \sum_{c \in G \cap W} a_{mc} x_c \;\ge\; \alpha \sum_{c \in W} a_{mc} x_c .
+
+The denominator is an auxiliary column defined once per aggregate, so a rule with many
+groups costs one row per group, not one copy of the denominator per group.
+"""
 
 from __future__ import annotations
 
@@ -21,6 +33,7 @@ from ikmopt.model.constraints.base import (
     positions,
     values,
 )
+from ikmopt.model.constraints.relation import Where, aggregate_text, selected_cells, where_filters
 from ikmopt.model.lp import RowBlock
 
 if TYPE_CHECKING:
@@ -40,9 +53,20 @@ class Share(Constraint):
     def _spec(self) -> tuple[str, Any, Value, Value]:
         """(level, group value, min, max) of the share rule."""
 
+    def _aggregate(self) -> tuple[str, Where | None]:
+        """(``of``, ``within``): what the share is of, and the cells it is taken within."""
+        return getattr(self, "of", "spend"), getattr(self, "within", None)
+
     def _check(self) -> None:
         level, _, lo, hi = self._spec()
+        if isinstance(level, list):
+            level = tuple(level)
+            object.__setattr__(self, "by" if isinstance(self, ProgramShare) else "group", level)
         name = f"{type(self).__name__}({level})"
+        of, within = self._aggregate()
+        if not isinstance(of, str) or not of:
+            raise PolicyError(f"{name}: of must be 'spend' or a metric name, got {of!r}")
+        object.__setattr__(self, "within", where_filters(name, within, {}))
         object.__setattr__(self, "min", values(name, "min", lo, hi=1.0))
         object.__setattr__(self, "max", values(name, "max", hi, hi=1.0))
         if self.min is None and self.max is None:
@@ -60,6 +84,9 @@ class Share(Constraint):
         A yes/no group without ``value`` is the group ``True``; groups are compared as text.
         """
         level, value, lo, hi = self._spec()
+        of, within = self._aggregate()
+        if of != "spend" or within:  # shares of another whole: floors add up separately
+            level = f"{level} ({aggregate_text(of, within)})"
         out = []
         for sense, bound in (("min", lo), ("max", hi)):
             if isinstance(bound, Mapping):
@@ -69,12 +96,17 @@ class Share(Constraint):
         return out
 
     def emit(self, ctx: BuildContext) -> list[RowBlock]:
-        """Rows ``sum_G x - alpha * T >= 0`` (min) and ``<= 0`` (max), T = total spend."""
+        """Rows ``sum_G y - alpha * D >= 0`` (min) and ``<= 0`` (max).
+
+        ``y`` is spend or the metric ``of`` and ``D`` its total (within ``within``).
+        """
         level, _, lo, hi = self._spec()
         name = f"{type(self).__name__}({level})"
         codes, categories = ctx.level(level, type(self).__name__)
         groups = self._groups(name, categories)
-        total = ctx.total_spend_column()
+        terms, total = self._whole(ctx, name)
+        of, _ = self._aggregate()
+        what = "" if of == "spend" else f" {of}"
         blocks = []
         for bound, sense in ((lo, "min"), (hi, "max")):
             if bound is None:
@@ -84,12 +116,42 @@ class Share(Constraint):
             if not len(rows_for):
                 continue
             block = group_block(
-                "share", codes, categories, rows_for, ctx.terms("spend", name),
+                "share", codes, categories, rows_for, terms,
                 np.zeros(len(categories)), np.zeros(len(categories)),
-                pd.Index([f"{group_label(level, categories[g])} {sense}" for g in rows_for]),
+                pd.Index([f"{group_label(level, categories[g])}{what} {sense}"
+                          for g in rows_for]),
             )
             blocks.append(_share_rows(block, alpha[rows_for], sense, total))
         return blocks
+
+    def _whole(self, ctx: BuildContext, name: str
+               ) -> tuple[tuple[np.ndarray, np.ndarray, np.ndarray], int]:
+        """The terms of the aggregate within ``within``, and the column of their total.
+
+        Spend of every cell uses the shared total-spend column ``T``; any other aggregate
+        gets a column ``D = sum of its terms`` (created once per aggregate).
+        """
+        of, within = self._aggregate()
+        cell, col, val = ctx.terms(of, name)
+        if of != "spend" and of in ctx.data.signed_metrics:
+            raise PolicyError(f"{name}: '{of}' is a signed metric, so its total can be 0 or "
+                              "negative and a share of it means nothing; bound it with "
+                              "ik.Relation instead")
+        inside = selected_cells(ctx, name, within)
+        if inside is None and of == "spend":
+            return (cell, col, val), ctx.total_spend_column()
+        if inside is not None:
+            keep = inside[cell]
+            cell, col, val = cell[keep], col[keep], val[keep]
+        n = len(col)
+        label = aggregate_text(of, within)
+        definition = RowBlock(
+            "definition", pd.Index([f"total {label}"]), np.zeros(n + 1, dtype=np.int64),
+            np.concatenate([col, [-1]]), np.concatenate([val, [-1.0]]), np.zeros(1),
+            np.zeros(1), kind="definition",
+        )
+        total = ctx.builder.shared_column("aggregate_total", label, 0.0, np.inf, definition)
+        return (cell, col, val), total
 
     def _groups(self, name: str, categories: pd.Index) -> np.ndarray:
         """Positions of the bounded groups in ``categories``, their min checked against max."""
@@ -154,18 +216,28 @@ class GroupShare(Share):
     value : optional
         Which value of a categorical column forms the group (default ``True`` for a yes/no
         column).
+    of : str, default "spend"
+        What the share is of: ``"spend"`` or a metric (``"jobs"``: the group's share of
+        the jobs the plan creates).
+    within : mapping, optional
+        Take the share within these cells only (``{level: value(s)}``, as
+        :class:`~ikmopt.Aggregate` filters): numerator and denominator both.
 
     Examples
     --------
     >>> import ikmopt as ik
     >>> ik.GroupShare("kti", min=0.40).min
     0.4
+    >>> ik.GroupShare("kti", min=0.40, of="jobs").describe()
+    'GroupShare(kti) of jobs min 40%'
     """
 
-    group: str = ""
+    group: str | tuple[str, ...] = ""
     min: Value = None
     max: Value = None
     value: Any = None
+    of: str = "spend"
+    within: Where | None = None
 
     def __post_init__(self) -> None:
         if not self.group:
@@ -177,7 +249,8 @@ class GroupShare(Share):
 
     def describe(self) -> str:
         """Human description."""
-        return _share_text("GroupShare", self.group, self.value, self.min, self.max)
+        return _share_text("GroupShare", self.group, self.value, self.min, self.max,
+                           *self._aggregate())
 
 
 @dataclass(frozen=True)
@@ -191,14 +264,27 @@ class ProgramShare(Share):
         ``min``/``max`` are mappings ``{program: share}``.
     min, max : float or mapping, optional
         Share between 0 and 1.
-    by : str, default "program"
-        ``"program"`` or a programs column such as ``"channel"``.
+    by : str or tuple of str, default "program"
+        ``"program"``, a programs column such as ``"channel"``, any other level, or a
+        tuple of levels (``("island_group", "program")``, groups keyed by tuples).
+    of : str, default "spend"
+        What the share is of: ``"spend"`` or a metric (``"jobs"``).
+    within : mapping, optional
+        Take the share within these cells only (``{"kti": True}``: a share of KTI's jobs).
+
+    Examples
+    --------
+    >>> import ikmopt as ik
+    >>> ik.ProgramShare("training", of="jobs", min=0.2, within={"kti": True}).describe()
+    'ProgramShare(program=training) of jobs[kti] min 20%'
     """
 
     program: Hashable | None = None
     min: Value = None
     max: Value = None
-    by: str = "program"
+    by: str | tuple[str, ...] = "program"
+    of: str = "spend"
+    within: Where | None = None
 
     def __post_init__(self) -> None:
         self._check()
@@ -208,7 +294,8 @@ class ProgramShare(Share):
 
     def describe(self) -> str:
         """Human description."""
-        return _share_text("ProgramShare", self.by, self.program, self.min, self.max)
+        return _share_text("ProgramShare", self.by, self.program, self.min, self.max,
+                           *self._aggregate())
 
 
 def check_share_rules(rules: Sequence[Constraint]) -> None:
@@ -254,7 +341,8 @@ def check_share_rules(rules: Sequence[Constraint]) -> None:
             )
 
 
-def _share_text(cls: str, level: str, value: Any, lo: Value, hi: Value) -> str:
+def _share_text(cls: str, level: str | tuple[str, ...], value: Any, lo: Value, hi: Value,
+                of: str = "spend", within: Where | None = None) -> str:
     def pct(x: float) -> str:
         return f"{x * 100:.4g}%"
 
@@ -263,6 +351,8 @@ def _share_text(cls: str, level: str, value: Any, lo: Value, hi: Value) -> str:
             return "{" + ", ".join(f"{k}: {pct(x)}" for k, x in v.items()) + "}"
         return pct(v)
 
-    who = level if value is None else f"{level}={value}"
+    name = ",".join(level) if isinstance(level, tuple) else level
+    who = name if value is None else f"{name}={value}"
+    whole = "" if of == "spend" and not within else f" of {aggregate_text(of, within)}"
     parts = [f"min {fmt(lo)}" if lo is not None else "", f"max {fmt(hi)}" if hi is not None else ""]
-    return f"{cls}({who}) " + " ".join(p for p in parts if p)
+    return f"{cls}({who}){whole} " + " ".join(p for p in parts if p)

@@ -24,7 +24,7 @@ from ikmopt.model.lp import RowBlock
 if TYPE_CHECKING:
     from ikmopt.model.build import BuildContext
 
-__all__ = ["Target"]
+__all__ = ["Target", "check_signed"]
 
 
 @dataclass(frozen=True)
@@ -37,7 +37,7 @@ class Target(Constraint):
         An impacts metric, e.g. ``"jobs"``.
     min, max : float or mapping, optional
         Bounds in the metric's unit; with ``by=``, a number for every group or a mapping
-        ``{group: bound}``.
+        ``{group: bound}``. Negative only for a signed metric (``Dataset(signed_metrics=)``).
     by : str, optional
         Level for one row per group (``"region"``, ``"island_group"``, ``"program"`` ...);
         national when omitted.
@@ -60,8 +60,8 @@ class Target(Constraint):
         name = f"Target({self.metric})"
         if not self.metric:
             raise PolicyError("Target needs a metric, e.g. Target('jobs', min=150_000)")
-        object.__setattr__(self, "min", values(name, "min", self.min))
-        object.__setattr__(self, "max", values(name, "max", self.max))
+        object.__setattr__(self, "min", values(name, "min", self.min, lo=-np.inf))
+        object.__setattr__(self, "max", values(name, "max", self.max, lo=-np.inf))
         if self.min is None and self.max is None:
             raise PolicyError(f"{name} needs min= or max=")
         if self.by is None and (isinstance(self.min, Mapping) or isinstance(self.max, Mapping)):
@@ -84,6 +84,8 @@ class Target(Constraint):
         """One row (national) or one row per group."""
         name = f"Target({self.metric})"
         terms = ctx.terms(self.metric, name)
+        check_signed(name, self.metric, ctx.data.signed_metrics,
+                     {"min": self.min, "max": self.max})
         if self.by is None:
             _, cols, vals = terms
             lower = np.array([-np.inf if self.min is None else self.min])
@@ -103,3 +105,27 @@ class Target(Constraint):
         labels = pd.Index([f"{self.metric} {group_label(self.by, categories[g])}"
                            for g in rows_for])
         return [group_block("target", codes, categories, rows_for, terms, lower, upper, labels)]
+
+
+def check_signed(owner: str, metric: str, signed: tuple[str, ...],
+                 bounds: Mapping[str, Value]) -> None:
+    """Refuse a negative bound on ``metric`` unless the dataset declares it signed.
+
+    ``bounds`` maps each field (``"min"``, ``"rhs"``) to its scalar or mapping value.
+
+    Raises
+    ------
+    PolicyError
+        Naming ``owner``, the field and the metric.
+    """
+    if metric == "spend" or metric in signed:
+        return
+    for field, value in bounds.items():
+        numbers = list(value.values()) if isinstance(value, Mapping) else [value]
+        low = [v for v in numbers if v is not None and v < 0]
+        if low:
+            raise PolicyError(
+                f"{owner}: {field} {min(low):g} is negative, but '{metric}' is not a signed "
+                f"metric (it cannot fall below 0); declare it with "
+                f"Dataset(..., signed_metrics=['{metric}']) if it can"
+            )
