@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 import ikmopt as ik
-from ikmopt.data.uncertainty import REALIZATION
+from ikmopt.data.uncertainty import REALIZATION, stream
 
 
 @pytest.fixture(scope="module")
@@ -40,10 +40,9 @@ def test_cvar_objective_is_the_sample_cvar_of_its_plan(solver):
     data = linear_data()
     objective = ik.CVaR("jobs", alpha=0.2, samples=300, seed=4)
     plan = ik.optimize(data, ik.Policy(ik.Budget(total=30), objective=objective), solver=solver)
-    # the same scenarios, drawn again by hand
-    rng = np.random.default_rng(4)
-    m = data.uncertainty.sample("jobs", 300, data.n_cells, rng)  # cells x draws
-    r = data.uncertainty.sample(REALIZATION, 300, data.n_cells, rng)
+    # the same scenarios, drawn again by hand from the documented streams (one chunk each)
+    m = data.uncertainty.sample("jobs", 300, data.n_cells, stream(4, 0, "jobs"))  # cells x draws
+    r = data.uncertainty.sample(REALIZATION, 300, data.n_cells, stream(4, 0, REALIZATION))
     y = plan.allocation.to_numpy() @ (m * r * data.coefficients("jobs")[:, None])
     worst = np.sort(y)[:60]
     assert plan.objective == pytest.approx(worst.mean(), rel=1e-7)

@@ -13,11 +13,17 @@ project is paid in full (no realization share) but its outcome is as uncertain a
 program's coefficients in that cell. With every multiplier and share equal to 1 the draw is
 exactly the deterministic outcome of :func:`ikmopt.evaluate`.
 
-Draws are made in chunks of :data:`CHUNK`. Chunk ``i`` has its own random stream,
-``SeedSequence(seed).spawn(...)[i]`` (an SFC64 generator), so the draws depend only on
-``seed`` and ``n``, not on how many threads run the chunks; memory stays bounded for large
-``n``. The chunks run on a pool of threads (NumPy releases the GIL in its loops); work arrays
-are cells by draws, so each cell's draws are one contiguous row.
+Draws are made in chunks of :data:`CHUNK`. Chunk ``i`` of each quantity (a metric, or the
+realization share) has its own random stream,
+:func:`ikmopt.data.uncertainty.stream` ``(seed, i, quantity)`` (an SFC64 generator), so the
+draws depend only on ``seed`` and ``n``, not on how many threads run the chunks nor on which
+other metrics are drawn; memory stays bounded for large ``n``. These are the streams the risk
+objectives draw their scenarios from: for a plan optimized with ``CVaR(metric, alpha,
+samples, seed)``, ``simulate(plan, n=samples, seed=seed).cvar(alpha)[metric]`` is its
+objective (exactly without diminishing returns and accrual weights; see
+:meth:`Simulation.cvar`). The chunks run on a pool of threads (NumPy releases the GIL in its
+loops); work arrays are cells by draws, so each cell's draws are one contiguous row.
+Multipliers are single precision (see :mod:`ikmopt.data.uncertainty`), outcomes double.
 """
 
 from __future__ import annotations
@@ -34,16 +40,13 @@ import scipy.sparse as sp
 
 from ikmopt.core.errors import DataError, PolicyError
 from ikmopt.data.dataset import Dataset
-from ikmopt.data.uncertainty import REALIZATION
+from ikmopt.data.uncertainty import CHUNK, REALIZATION, stream
 from ikmopt.model.constraints import Target, per_group
 from ikmopt.solving.evaluate import Evaluation, align, evaluate
 from ikmopt.solving.result import Result
 
 __all__ = ["CHUNK", "Simulation", "simulate"]
 
-#: Draws per chunk (fixed, so a seed gives the same draws whatever the machine; small
-#: enough that a chunk's work arrays stay in the CPU cache).
-CHUNK = 1000
 #: Per-region draws are kept (float32) up to this many values; beyond, the first draws only.
 REGION_VALUES = 50_000_000
 
@@ -88,18 +91,31 @@ class Simulation:
         return self.draws.quantile(list(q)).T
 
     def var(self, alpha: float = 0.1) -> pd.Series:
-        """Value at risk: the ``alpha`` quantile of every outcome (a bad year's level)."""
+        """Value at risk: the ``alpha`` quantile of every outcome (a bad year's level).
+
+        The quantile interpolates linearly between order statistics (pandas' default).
+        """
         return self.draws.quantile(_alpha(alpha))
 
     def cvar(self, alpha: float = 0.1) -> pd.Series:
         """Conditional value at risk: the mean of the worst ``alpha`` share of draws.
 
-        Outcomes are goods (more jobs is better), so the worst draws are the lowest:
-        ``CVaR_alpha = mean of the ceil(alpha n) smallest draws``.
+        Outcomes are goods (more jobs is better), so the worst draws are the lowest. With the
+        draws sorted, ``Y_(1) <= ... <= Y_(n)``, the worst ``alpha n`` of them count in full
+        and the boundary draw in part (Rockafellar and Uryasev, 2000)::
+
+            CVaR_alpha = 1 / (alpha n) * sum_i min(1, max(0, alpha n - i + 1)) Y_(i)
+                       = max_eta  eta - 1 / (alpha n) * sum_i max(eta - Y_i, 0)
+
+        When ``alpha n`` is whole it is the mean of the ``alpha n`` smallest draws. It is the
+        value the :class:`~ikmopt.CVaR` objective maximizes over its scenarios.
         """
-        k = max(1, int(np.ceil(_alpha(alpha) * self.n)))
-        values = np.sort(self.draws.to_numpy(), axis=0)[:k]
-        return pd.Series(values.mean(axis=0), index=self.draws.columns, name=f"cvar_{alpha:g}")
+        alpha = _alpha(alpha)
+        k = alpha * self.n
+        weight = np.clip(k - np.arange(self.n), 0.0, 1.0)
+        values = np.sort(self.draws.to_numpy(), axis=0)
+        return pd.Series(weight @ values / k, index=self.draws.columns,
+                         name=f"cvar_{alpha:g}")
 
     @property
     def targets(self) -> pd.DataFrame:
@@ -181,7 +197,9 @@ def simulate(
     n : int, default 10,000
         Number of draws.
     seed : int, default 0
-        Seed of the generator: the same seed and ``n`` give the same draws.
+        Seed of the random streams (:func:`ikmopt.data.uncertainty.stream`): the same seed
+        and ``n`` give the same draws, and the first ``samples`` draws of a risk objective
+        with this seed are its scenarios.
     targets : sequence of Target, optional
         Targets whose probability is reported; default: the Result's policy targets.
     projects : optional
@@ -200,7 +218,7 @@ def simulate(
     DataError
         If the dataset has no uncertainty table, or the allocation does not fit it.
     PolicyError
-        If ``n`` is not a positive whole number.
+        If ``n`` is not a positive whole number, or ``seed`` not a whole number >= 0.
 
     Examples
     --------
@@ -213,6 +231,8 @@ def simulate(
     """
     if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 1:
         raise PolicyError(f"n must be a positive whole number of draws, got {n!r}")
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
+        raise PolicyError(f"seed must be a whole number >= 0, got {seed!r}")
     allocation, built, data, policy_targets = _plan(plan, data, projects)
     if data.uncertainty is None:
         raise DataError(f"dataset '{data.name}' has no uncertainty table: give "
@@ -228,13 +248,11 @@ def simulate(
     engine = _Engine(data, allocation, built, targets)
     keep_regions = max(1, REGION_VALUES // max(1, engine.n_regions))
     starts = range(0, n, CHUNK)
-    streams = np.random.SeedSequence(seed).spawn(len(starts))
 
     def run(i: int) -> tuple[np.ndarray, dict[str, np.ndarray], np.ndarray]:
         start = starts[i]
         size = min(CHUNK, n - start)
-        total, by_region, hits = engine.chunk(size, np.random.Generator(
-            np.random.SFC64(streams[i])))
+        total, by_region, hits = engine.chunk(size, seed, i)
         take = max(0, min(size, keep_regions - start))
         return total, {k: v[:take].astype(np.float32) for k, v in by_region.items()}, hits
 
@@ -382,15 +400,17 @@ class _Engine:
             out[self.seg_cells] += np.add.reduceat(filled, self.seg_first, axis=0)
         return out
 
-    def chunk(self, size: int, rng: np.random.Generator
+    def chunk(self, size: int, seed: int, index: int
               ) -> tuple[np.ndarray, dict[str, np.ndarray], np.ndarray]:
-        """Totals (draws x outputs), by-region draws and target hits of ``size`` draws.
+        """Totals (draws x outputs), by-region draws and target hits of chunk ``index``.
 
+        ``size`` draws, each quantity from its own :func:`stream` of ``seed`` and ``index``.
         Work arrays are cells x draws, so each cell's draws are one contiguous row.
         """
         u = self.data.uncertainty
         n_cells = self.data.n_cells
-        share = (u.sample(REALIZATION, size, n_cells, rng, self.need)
+        share = (u.sample(REALIZATION, size, n_cells, stream(seed, index, REALIZATION),
+                          self.need)
                  if REALIZATION in self.uncertain else np.ones((n_cells, size)))
         spend = share * self.x[:, None]
         effective = self.effective(spend)
@@ -401,7 +421,8 @@ class _Engine:
         totals[:, 0] = by_region["spend"].sum(axis=1)
         cell_outcomes = {}
         for j, metric in enumerate(self.metrics):
-            multiplier = (u.sample(metric, size, n_cells, rng, self.need)
+            multiplier = (u.sample(metric, size, n_cells, stream(seed, index, metric),
+                                   self.need)
                           if metric in self.uncertain else np.ones((n_cells, size)))
             cells = effective * self.coef[:, j:j + 1]
             cells *= multiplier

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ikmopt.core.version import __version__
+from ikmopt.core.version import METHODOLOGY_VERSION, __version__
 from ikmopt.data.metadata import marked_rows
 from ikmopt.model.constraints.last_year import this_year_total
 from ikmopt.report import charts
@@ -64,7 +64,9 @@ def environment() -> jinja2.Environment:
 def render(template: str, fmt: Formatter, title: str, day: dt.date, **context: Any) -> str:
     """A page of the report: ``template`` filled with ``context`` in the language of ``fmt``."""
     return environment().get_template(template).render(
-        t=fmt, lang=fmt.lang, title=title, day=day, version=__version__, **context)
+        t=fmt, lang=fmt.lang, title=title, day=day,
+        version=fmt("version_text", package=__version__, methodology=METHODOLOGY_VERSION),
+        **context)
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from ikmopt.core.version import METHODOLOGY_VERSION, __version__
 from ikmopt.data.metadata import marked_rows
 from ikmopt.model.constraints.last_year import this_year_total
 from ikmopt.model.objectives import ObjectiveUnit
@@ -118,6 +119,8 @@ def _summary_table(result: Result, fmt: Formatter, date_text: str) -> Table:
         (fmt("item_dataset"), result.data.name, "", "text"),
         (fmt("item_status"), status_text(result.status, fmt), "", "text"),
         (fmt("item_solver"), result.solver, "", "text"),
+        (fmt("item_version"), fmt("version_text", package=__version__,
+                                  methodology=METHODOLOGY_VERSION), "", "text"),
         (fmt("item_objective"), objective, "", "text"),
         (fmt("item_objective_value"), float(result.objective), "", "value"),
         (fmt("item_spend"), float(out["spend"]), fmt("unit_rp_bn"), "bn"),

@@ -82,18 +82,34 @@ def _region_bounds_lines(rule: Any, fmt: Formatter) -> list[str]:
     return lines
 
 
-def _share_lines(level: str, value: Any, lo: Any, hi: Any, fmt: Formatter) -> list[str]:
-    lines = []
-    for bound, template in ((lo, "rule_share_min"), (hi, "rule_share_max")):
+def _share_lines(level: str, value: Any, lo: Any, hi: Any, fmt: Formatter,
+                 rule: Any = None) -> list[str]:
+    of = getattr(rule, "of", "spend")
+    within = getattr(rule, "within", None)
+    if of != "spend" or within:  # a share of an outcome, or of a part of the plan
+        whole = metric_name(of, fmt) if of != "spend" else fmt("spend_word")
+        if within:
+            whole += " (" + ", ".join(group_text(f"{k}={v}", fmt)
+                                      for k, v in dict(within).items()) + ")"
+        return [fmt(template, group=group, pct=pct, whole=whole)
+            for template, group, pct in _share_items(level, value, lo, hi, fmt, "_of")]
+    return [fmt(template, group=group, pct=pct)
+            for template, group, pct in _share_items(level, value, lo, hi, fmt, "")]
+
+
+def _share_items(level: str, value: Any, lo: Any, hi: Any, fmt: Formatter,
+                 suffix: str) -> list[tuple[str, str, str]]:
+    items = []
+    for bound, template in ((lo, f"rule_share{suffix}_min"), (hi, f"rule_share{suffix}_max")):
         if bound is None:
             continue
         if isinstance(bound, Mapping):
-            lines += [fmt(template, group=group_text(f"{level}={k}", fmt),
-                          pct=fmt.percent(v, None)) for k, v in bound.items()]
+            items += [(template, group_text(f"{level}={k}", fmt), fmt.percent(v, None))
+                      for k, v in bound.items()]
         else:
             group = group_text(f"{level}={True if value is None else value}", fmt)
-            lines.append(fmt(template, group=group, pct=fmt.percent(bound, None)))
-    return lines
+            items.append((template, group, fmt.percent(bound, None)))
+    return items
 
 
 def _target_lines(rule: Any, fmt: Formatter, units: Mapping[str, str]) -> list[str]:
@@ -198,9 +214,9 @@ def _rule_lines(rule: Constraint, fmt: Formatter, units: Mapping[str, str]) -> l
     if isinstance(rule, RegionBounds):
         return _region_bounds_lines(rule, fmt)
     if isinstance(rule, GroupShare):
-        return _share_lines(rule.group, rule.value, rule.min, rule.max, fmt)
+        return _share_lines(rule.group, rule.value, rule.min, rule.max, fmt, rule)
     if isinstance(rule, ProgramShare):
-        return _share_lines(rule.by, rule.program, rule.min, rule.max, fmt)
+        return _share_lines(rule.by, rule.program, rule.min, rule.max, fmt, rule)
     if isinstance(rule, Target):
         return _target_lines(rule, fmt, units)
     if isinstance(rule, GiniCap):

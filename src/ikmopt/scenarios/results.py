@@ -38,9 +38,10 @@ class ScenarioResult:
         ``allocation`` (one row per cell), ``outcomes``, ``by_region``, ``by_program``,
         ``constraints`` (with shadow prices), ``equity`` and ``projects`` (if any).
     meta : dict
-        ``ikmopt_version``, ``solver``, ``status``, ``objective``, ``inputs_sha256``,
-        ``runtime_s``, ``source``; for a failure ``error_type`` and ``error``. Read back
-        from disk, also ``files`` (size and SHA-256 of each table file) and ``meta_sha256``.
+        ``ikmopt_version``, ``methodology_version``, ``solver``, ``status``, ``objective``,
+        ``inputs_sha256``, ``runtime_s``, ``source``; for a failure ``error_type`` and
+        ``error``. Read back from disk, also ``files`` (size and SHA-256 of each table
+        file) and ``meta_sha256``.
     """
 
     name: str

@@ -2,21 +2,27 @@
 
 Both objectives draw ``samples`` scenarios ``s`` of the dataset's uncertainty (see
 :mod:`ikmopt.data.uncertainty`): a multiplier ``M_sc`` of the metric's coefficient in every cell
-and a realization share ``R_sc``. A scenario's outcome is linear in the plan::
+and a realization share ``R_sc``. The scenarios are the first ``samples`` draws of
+:meth:`~ikmopt.data.uncertainty.Uncertainty.draws` with ``seed``, the same random streams as
+``ikmopt.simulate(plan, n=samples, seed=seed)``. A scenario's outcome is linear in the plan::
 
-    Y_s = sum_t v_t M_s,c(t) R_s,c(t) y_t
+    Y_s = sum_t w_t v_t M_s,c(t) R_s,c(t) y_t
 
 over the outcome terms ``v_t y_t`` of the program (cells, curve segments, projects; a
-project's term has no realization share). With diminishing returns the realization share
-multiplies the outcome of the planned spend, ``R phi(x)``, a lower bound of the outcome of
-the spend realized, ``phi(R x)`` (``phi`` is concave with ``phi(0) = 0``).
+project's term has no realization share), with ``w_t`` the accrual weight of the term's year
+when the policy has an :class:`~ikmopt.Accrual` (1 otherwise). With diminishing returns the
+realization share multiplies the outcome of the planned spend, ``R phi(x)``, a lower bound of
+the outcome of the spend realized, ``phi(R x)`` (``phi`` is concave with ``phi(0) = 0``).
 
 * :class:`ExpectedValue` maximizes the sample mean ``(1/S) sum_s Y_s``.
-* :class:`CVaR` maximizes the conditional value at risk of the lower tail, the mean of the
-  worst ``alpha`` share of scenarios, with the linear program of Rockafellar and Uryasev
-  (2000): ``max eta - 1/(alpha S) sum_s u_s`` subject to ``u_s >= eta - Y_s``, ``u_s >= 0``.
-  At the optimum ``eta`` is the ``alpha`` quantile (value at risk) of the sampled outcomes.
-  With ``alpha = 1`` it is the expected value.
+* :class:`CVaR` maximizes the conditional value at risk of the lower tail with the linear
+  program of Rockafellar and Uryasev (2000): ``max eta - 1/(alpha S) sum_s u_s`` subject to
+  ``u_s >= eta - Y_s``, ``u_s >= 0``. Its optimum is the Rockafellar-Uryasev CVaR of the
+  sampled outcomes: the mean of the worst ``alpha S`` scenarios, the boundary scenario
+  weighted by the fractional part when ``alpha S`` is not whole (the value
+  :meth:`ikmopt.analysis.simulate.Simulation.cvar` reports). ``eta`` is then a value at risk:
+  the ``ceil(alpha S)``-th smallest ``Y_s`` when ``alpha S`` is not whole. With ``alpha = 1``
+  it is the expected value.
 
 Reference: R. T. Rockafellar and S. Uryasev (2000), "Optimization of conditional
 value-at-risk", *Journal of Risk* 2(3), 21-41.
@@ -53,9 +59,9 @@ def _scenario_factors(ctx: Any, metric: str, samples: int, seed: int, owner: str
         raise PolicyError(f"{owner}: dataset '{data.name}' has no uncertainty table; give "
                           "Dataset(..., uncertainty=...) or ik.datasets.load(uncertainty=True)")
     unit, col, factor = unit_terms(ctx.builder.meta, data.n_cells)
-    rng = np.random.default_rng(seed)
-    multiplier = data.uncertainty.sample(metric, samples, data.n_cells, rng)  # cells x samples
-    share = data.uncertainty.sample(REALIZATION, samples, data.n_cells, rng)
+    # the streams of ik.simulate(plan, n=samples, seed=seed): cells x samples
+    multiplier = data.uncertainty.draws(metric, samples, data.n_cells, seed)
+    share = data.uncertainty.draws(REALIZATION, samples, data.n_cells, seed)
     cell = data.unit_cell[unit]
     scenario = multiplier[cell].T.astype(float)
     is_cell = unit < data.n_cells  # projects are paid in full: no realization share
@@ -78,11 +84,15 @@ def _checked(owner: str, metric: Any, samples: Any, seed: Any) -> tuple[str, int
 class ExpectedValue(Objective):
     """Maximize the mean of ``metric`` over ``samples`` draws of the uncertainty.
 
+    Outcomes count accrual weights when the policy has an :class:`~ikmopt.Accrual`. The
+    draws are those of ``ik.simulate(plan, n=samples, seed=seed)``.
+
     Parameters
     ----------
     metric : str, default "jobs"
     samples : int, default 500
     seed : int, default 0
+        Seed of the scenarios' random streams.
 
     Examples
     --------
@@ -119,7 +129,13 @@ class ExpectedValue(Objective):
 class CVaR(Objective):
     """Maximize the conditional value at risk of ``metric``.
 
-    The CVaR is the mean of the worst ``alpha`` share of the sampled outcomes.
+    The CVaR is the mean of the worst ``alpha`` share of the sampled outcomes, in the sense of
+    Rockafellar and Uryasev: the worst ``floor(alpha S)`` scenarios in full and the next one
+    with weight ``alpha S - floor(alpha S)``, over ``alpha S``. Outcomes count accrual weights
+    when the policy has an :class:`~ikmopt.Accrual`. Without accrual and diminishing returns,
+    the optimum equals ``ik.simulate(plan, n=samples, seed=seed).cvar(alpha)[metric]``; with
+    diminishing returns it is a lower bound of it (the scenarios count ``R phi(x)``, the
+    simulation ``phi(R x)``).
 
     Parameters
     ----------
@@ -129,6 +145,7 @@ class CVaR(Objective):
     samples : int, default 500
         Scenarios drawn from the dataset's uncertainty table (one row and column each).
     seed : int, default 0
+        Seed of the scenarios' random streams (the streams of :func:`ikmopt.simulate`).
 
     Examples
     --------
