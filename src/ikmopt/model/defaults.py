@@ -86,6 +86,9 @@ def default_policy(budget: float = DEFAULT_BUDGET, data: Dataset | None = None) 
       money cannot leave (:func:`default_pots`, scaled to ``budget``).
     * Every province gets at least 0.5 % of the budget (Rp 4.9 bn at the default; the
       smallest province's capacity, Kalimantan Utara's, is Rp 7.6 bn, so the floor fits).
+      On data whose regions carry a ``province`` column (the regencies of
+      ``indonesia-regencies``) the floor is per province, not per region: 514 regency
+      floors of 0.5 % would ask for 257 % of the budget.
     * Kawasan Timur Indonesia (broad KTI) gets at least 40 % of what is spent (KTI holds
       38 % of the bundled capacity at the default's prices, so the rule binds but fits).
     * Objective: jobs plus half-weighted value added, each normalized by its own optimum.
@@ -112,6 +115,14 @@ def default_policy(budget: float = DEFAULT_BUDGET, data: Dataset | None = None) 
     return Policy(
         budget=Budget(total=budget, pots=pots if data is None or uses_default_pots(data)
                       else None),
-        constraints=(RegionBounds(min_share=0.005), GroupShare("kti", min=0.40)),
+        constraints=(RegionBounds(min_share=0.005, by=_floor_level(data)),
+                     GroupShare("kti", min=0.40)),
         objective=Weighted(jobs=1.0, value_added=0.5),
     )
+
+
+def _floor_level(data: Dataset | None) -> str:
+    """``province`` when the regions are regencies that name their province, else ``region``."""
+    if data is not None and "province" in data.regions.columns:
+        return "province"
+    return "region"

@@ -23,6 +23,7 @@ from ikmopt.data.datasets.derive import (
     indicator_units,
 )
 from ikmopt.data.datasets.planning import example_last_year, example_proposals, read_pots
+from ikmopt.data.datasets.regencies import disaggregate, read_regions
 from ikmopt.data.datasets.synthetic import synthetic
 
 __all__ = ["facts", "list", "load", "pots", "synthetic", "targets"]
@@ -37,7 +38,19 @@ _DESCRIPTIONS = {
         "and stated assumptions elsewhere; the impact coefficients, capacities and "
         "diminishing-returns curves derived from them are ILLUSTRATIVE defaults."
     ),
+    "indonesia-regencies": (
+        "All 514 kabupaten/kota of Indonesia (Kemendagri 2025 and 2022 codes, BPS codes, kind, "
+        "province with its island group and KTI flags, Dukcapil population Dec 2024, BIG area "
+        "Dec 2024, and a BPS poverty rate whose year the source does not state) x the 6 IKM "
+        "programs of indonesia-provinces. The impact coefficients are the province's, the "
+        "capacities the province's split over its regencies (equally for sentra and "
+        "downstream, by population for the others) and the curves the province's shares: "
+        "ILLUSTRATIVE, disaggregated from indonesia-provinces."
+    ),
 }
+
+#: The folder whose program tables (facts, pots, targets) a dataset is derived from.
+_FACTS_OF = {"indonesia-regencies": "indonesia_provinces"}
 
 
 def list() -> pd.DataFrame:
@@ -57,11 +70,18 @@ def _check(name: str) -> str:
     return name.replace("-", "_")
 
 
+def _facts_folder(name: str) -> str:
+    """The package folder of a dataset's program tables (the regencies use the provinces')."""
+    return _FACTS_OF.get(name, _check(name))
+
+
 def facts(name: str = "indonesia-provinces") -> ProgrammeFacts:
     """The program tables a bundled dataset is derived from.
 
     Indicators, unit costs, conversions and capacities, each row with its source and year;
     see :class:`~ikmopt.data.datasets.derive.ProgrammeFacts` and the Data page.
+    ``indonesia-regencies`` is derived from the province tables, so its facts, pots and
+    targets are those of ``indonesia-provinces``.
 
     Examples
     --------
@@ -69,7 +89,7 @@ def facts(name: str = "indonesia-provinces") -> ProgrammeFacts:
     >>> ik.datasets.facts().unit_costs.loc["machines", ["central", "low", "high"]].tolist()
     [110.0, 106.0, 129.0]
     """
-    return ProgrammeFacts.read(_check(name))
+    return ProgrammeFacts.read(_facts_folder(name))
 
 
 def targets(name: str = "indonesia-provinces") -> pd.DataFrame:
@@ -88,7 +108,7 @@ def targets(name: str = "indonesia-provinces") -> pd.DataFrame:
     >>> t.query("year == '2025' and kind == 'needed'")[["metric", "value"]].to_numpy().tolist()
     [['wub', 3906.0], ['certificates', 6000.0], ['firms_restructured', 422.0]]
     """
-    folder = resources.files(__package__) / _check(name)
+    folder = resources.files(__package__) / _facts_folder(name)
     return pd.read_csv(folder / "targets.csv", dtype={"year": str, "metric": str},
                        keep_default_na=False, na_values={"value": [""]})
 
@@ -108,7 +128,7 @@ def pots(name: str = "indonesia-provinces") -> pd.DataFrame:
     >>> ik.datasets.pots()["ceiling"].to_dict()
     {'APBN pusat': 526.95, 'Tugas Pembantuan': 49.05, 'DAK fisik': 395.0}
     """
-    return read_pots(_check(name))
+    return read_pots(_facts_folder(name))
 
 
 def load(name: str = "indonesia-provinces", *, projects: bool = False,
@@ -119,10 +139,12 @@ def load(name: str = "indonesia-provinces", *, projects: bool = False,
     Parameters
     ----------
     name : str, default "indonesia-provinces"
-        See :func:`list`.
+        See :func:`list`. ``"indonesia-regencies"`` is the 514 kabupaten/kota, its program
+        side disaggregated from the provinces (see :mod:`ikmopt.data.datasets.regencies`).
     projects : bool, default False
         Add the ILLUSTRATIVE candidate projects (one new sentra IKM per province, see
         :func:`ikmopt.data.datasets.derive.example_projects`), which makes every plan a MIP.
+        For ``indonesia-provinces`` only.
     uncertainty : bool, default False
         Add the ILLUSTRATIVE uncertainty table (see
         :func:`ikmopt.data.datasets.derive.example_uncertainty`) used by :func:`ikmopt.simulate`.
@@ -142,7 +164,7 @@ def load(name: str = "indonesia-provinces", *, projects: bool = False,
     Raises
     ------
     DataError
-        If no dataset has that name.
+        If no dataset has that name, or ``projects=True`` for ``indonesia-regencies``.
 
     Examples
     --------
@@ -150,18 +172,29 @@ def load(name: str = "indonesia-provinces", *, projects: bool = False,
     >>> data = ik.datasets.load("indonesia-provinces")
     >>> data.regions.shape[0], data.programs.shape[0]
     (38, 6)
+    >>> ik.datasets.load("indonesia-regencies").regions.shape[0]
+    514
     """
-    folder = resources.files(__package__) / _check(name)
-    regions = pd.read_csv(
+    where = _check(name)
+    base = _facts_folder(name)  # the province tables a regency dataset is derived from
+    folder = resources.files(__package__) / base
+    provinces = pd.read_csv(
         folder / "regions.csv", dtype={"region": str, "bps_code": str, "kemendagri_code": str}
     ).set_index("region")
     programs = pd.read_csv(folder / "programs.csv").set_index("program")
-    sources = pd.read_csv(folder / "sources.csv")
-    tables = ProgrammeFacts.read(_check(name)) if facts is None else facts
-    impacts = derive_impacts(regions, programs, tables)
+    sources = pd.read_csv(resources.files(__package__) / where / "sources.csv")
+    tables = ProgrammeFacts.read(base) if facts is None else facts
+    impacts = derive_impacts(provinces, programs, tables)
+    regions = provinces
+    if where != base:
+        if projects:
+            raise DataError(f"load('{name}', projects=True): the example projects are one "
+                            "sentra per province, for indonesia-provinces only")
+        regions = read_regions(where)
+        impacts = disaggregate(impacts, provinces, regions, tables)
     last_year = proposals = None
     if planning:
-        pots = read_pots(_check(name))
+        pots = read_pots(base)
         last_year = example_last_year(impacts, programs, pots)
         proposals = example_proposals(last_year, impacts, programs, pots, regions)
     return Dataset(
