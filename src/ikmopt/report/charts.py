@@ -91,6 +91,24 @@ def _island_colours(result: Result) -> dict[str, str]:
     return {name: f"C{k % 10}" for k, name in enumerate(names)}
 
 
+def map_chart(result: Result, fmt: Formatter) -> Chart | None:
+    """A map of spend per inhabitant by region; ``None`` without Kemendagri codes.
+
+    Drawn from the bundled boundaries when the regions table has a ``kemendagri_code``
+    column (the bundled datasets have one; a dataset of other regions draws no map).
+    """
+    if "kemendagri_code" not in result.data.regions.columns:
+        return None
+    fig = _figure(7.5, 3.6)
+    ax = fig.add_subplot()
+    title = fmt("h_map")
+    plot.map(result, "spend", per_capita=True, ax=ax, title=title, unit=fmt("map_unit"))
+    for text in ax.texts:  # the ILLUSTRATIVE mark, in the reader's language
+        if text.get_text() and "ILLUSTRATIVE" in text.get_text():
+            text.set_text(fmt("map_illustrative"))
+    return _svg(fig, "ikmopt-map", title, fmt)
+
+
 def region_chart(result: Result, fmt: Formatter) -> Chart:
     """Horizontal bars of spend per region, largest on top, coloured by island group."""
     n = len(result.data.regions)

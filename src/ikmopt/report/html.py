@@ -184,6 +184,7 @@ def plan_html(result: Result, fmt: Formatter, title: str, date: dt.date) -> str:
     projects = (None if result.data.projects is None
                 else table_view(projects_table(result, fmt, built_only=True), fmt))
     chart = {"region": charts.region_chart(result, fmt),
+             "map": charts.map_chart(result, fmt),
              "island": charts.island_chart(result, fmt),
              "program": charts.program_chart(result, fmt),
              "lorenz": charts.lorenz_chart(result, fmt)}
