@@ -312,3 +312,26 @@ def test_an_excel_file_with_merged_cells_names_the_sheet_cell(small, tmp_path):
                   "realisation": [1.0, 8.0, 2.0]}).to_excel(file, sheet_name="TW2", index=False)
     with pytest.raises(ik.DataError, match=r"TW2!A3.*merged cell|merged cell.*TW2!A3"):
         ik.monitor(plan, file, data, profile=PROFILE, sheet="TW2")
+
+
+def test_the_disbursement_plan_is_the_profile_times_the_plan(default_plan):
+    table = mon.disbursement_plan(default_plan, by="pot")
+    profile = pd.read_csv(resources.files("ikmopt.data.datasets") / "indonesia_provinces"
+                          / "absorption.csv").set_index("pot")
+    pots = default_plan.pot_allocation().groupby("pot")["spend"].sum()
+    for pot, planned in pots.items():
+        shares = profile.loc[pot, ["q1", "q2", "q3", "q4"]].to_numpy(dtype=float)
+        flows = np.diff(np.concatenate([[0.0], shares])) * planned
+        assert table.loc[pot, ["q1", "q2", "q3", "q4"]].to_numpy() == pytest.approx(flows)
+        assert table.loc[pot, "unspent"] == pytest.approx(planned * (1 - shares[-1]))
+    cumulative = mon.disbursement_plan(default_plan, by="region", cumulative=True)
+    assert cumulative["q4"].sum() == pytest.approx(table[["q1", "q2", "q3", "q4"]].sum().sum())
+    with pytest.raises(ik.PolicyError, match="levels are"):
+        mon.disbursement_plan(default_plan, by="island")
+
+
+def test_a_plan_without_pots_takes_each_programs_pot(small):
+    data, plan, _ = small  # tiny's programs name no pots: the profile's 'all' row
+    table = mon.disbursement_plan(plan, data, PROFILE, by="region")
+    assert table.loc["A", ["q1", "q2", "q3", "q4"]].to_numpy() == pytest.approx(
+        [2.0, 6.0, 6.0, 6.0])

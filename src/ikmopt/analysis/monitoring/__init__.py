@@ -1,6 +1,7 @@
 """Monitoring a plan through the year: absorption, early warnings, projection, re-plan.
 
 * :class:`AbsorptionProfile`: expected cumulative absorption per pot by quarter;
+* :func:`disbursement_plan`: the money of a plan expected to be paid in each quarter;
 * :func:`load_plan`: the saved plan being monitored;
 * :func:`read_realisation`: realisation to date, validated against the plan;
 * :func:`monitor` and :class:`Monitoring`: gaps, warnings, projection, outcomes at risk;
@@ -8,6 +9,7 @@
 * :func:`example_realisation`: an ILLUSTRATIVE realisation file for the bundled data.
 """
 
+from ikmopt.analysis.monitoring.disbursement import disbursement_plan
 from ikmopt.analysis.monitoring.example import example_realisation, region_pace
 from ikmopt.analysis.monitoring.monitor import Monitoring, monitor
 from ikmopt.analysis.monitoring.profile import AbsorptionProfile
@@ -22,6 +24,7 @@ __all__ = [
     "Realisation",
     "SavedPlan",
     "Spent",
+    "disbursement_plan",
     "example_realisation",
     "load_plan",
     "monitor",

@@ -37,7 +37,7 @@ from ikmopt.data.datasets import load as load_dataset
 from ikmopt.model.policy import Policy
 from ikmopt.solving.result import Result
 
-__all__ = ["Monitoring", "monitor"]
+__all__ = ["Monitoring", "monitor", "plan_pieces"]
 
 #: Quantiles of the pace across groups that bound the projection interval.
 INTERVAL = (0.1, 0.9)
@@ -80,13 +80,7 @@ class Monitoring:
     @cached_property
     def _pieces(self) -> pd.DataFrame:
         """The plan's spend by cell and pot, with the pot's expected shares."""
-        levels = list(self.plan.levels)
-        if self.plan.pots is not None:
-            pieces = self.plan.pots[[*levels, "pot", "spend"]].copy()
-        else:
-            pieces = self.plan.allocation[[*levels, "spend"]].copy()
-            pieces["pot"] = _program_pots(self.data, pieces)
-        pieces = pieces[pieces["spend"] > 0].reset_index(drop=True)
+        pieces = plan_pieces(self.plan, self.data)
         pieces["expected"] = pieces["spend"] * self.profile.shares(pieces["pot"], self.t)
         pieces["expected_year"] = pieces["spend"] * self.profile.shares(pieces["pot"], 1.0)
         return pieces
@@ -360,6 +354,22 @@ def monitor(
     real = read_realisation(realisation, saved, cumulative=cumulative, commitments=commitments,
                             sheet=sheet)
     return Monitoring(saved, data, real, profile, float(threshold), float(critical))
+
+
+def plan_pieces(plan: SavedPlan, data: Dataset) -> pd.DataFrame:
+    """The plan's spend by cell and pot (columns: the levels, ``pot``, ``spend`` > 0).
+
+    A plan saved without pots takes each program's one pot from the programs table's
+    ``pots`` column, and ``all`` (the profile's row for any money) where a program has none
+    or several.
+    """
+    levels = list(plan.levels)
+    if plan.pots is not None:
+        pieces = plan.pots[[*levels, "pot", "spend"]].copy()
+    else:
+        pieces = plan.allocation[[*levels, "spend"]].copy()
+        pieces["pot"] = _program_pots(data, pieces)
+    return pieces[pieces["spend"] > 0].reset_index(drop=True)
 
 
 def _program_pots(data: Dataset, pieces: pd.DataFrame) -> np.ndarray:
