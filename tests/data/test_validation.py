@@ -106,7 +106,6 @@ def test_text_in_metric_column_reported_once_per_cell(tables):
 @pytest.mark.parametrize(
     ("which", "drop", "table", "column"),
     [
-        pytest.param(0, "population", "regions", "population", id="population"),
         pytest.param(0, "region", "regions", "region", id="regions-label"),
         pytest.param(1, "program", "programs", "program", id="programs-label"),
         pytest.param(2, "capacity", "impacts", "capacity", id="capacity"),
@@ -273,17 +272,19 @@ def test_several_bad_tables_reported_at_once(tables):
 
 # ---------------------------------------------------------------------- units
 def test_unknown_money_unit(tables):
+    """The error names the argument the user gave (money_unit=), not the impacts table."""
     err = data_error(*tables, money_unit="IDR gazillion")
-    assert_names(err, "'IDR gazillion'", "unknown money unit")
-    assert_cases(err, [("impacts", "unit", None, "unknown money unit")])
+    assert_names(err, "money_unit='IDR gazillion'", "unknown rupiah unit")
+    assert "'impacts'" not in str(err)
+    assert_cases(err, [("-", "money_unit", None, "unknown rupiah unit")])
 
 
 def test_unknown_unit_in_unit_column(tables):
     regions, programs, impacts = tables
-    impacts["unit"] = "USD"
+    impacts["unit"] = "dollars"
     err = data_error(regions, programs, impacts)
-    assert_names(err, "'impacts'", "'unit'", "'USD'")
-    assert_cases(err, [("impacts", "unit", None, "unknown money unit")])
+    assert_names(err, "'impacts'", "'unit'", "'dollars'", "not a money unit")
+    assert_cases(err, [("impacts", "unit", None, "not a money unit")])
 
 
 def test_mixed_units_in_unit_column(tables):

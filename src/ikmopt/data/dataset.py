@@ -19,7 +19,8 @@ import numpy as np
 import pandas as pd
 
 from ikmopt.core.errors import PolicyError
-from ikmopt.core.units import MONEY_UNIT, to_idr_bn_factor
+from ikmopt.core.units import MONEY_UNIT, MoneyUnit
+from ikmopt.core.units import money_unit as read_money_unit
 from ikmopt.core.validation import FailureLog, suggest
 from ikmopt.data import io, metadata
 from ikmopt.data.copies import WhatIfCopies
@@ -40,9 +41,13 @@ class Dataset(WhatIfCopies):
     Parameters
     ----------
     regions : pandas.DataFrame
-        One row per region, labelled by a ``region`` index or column. Required column:
-        ``population`` (persons, > 0). Any other column (``kti``, ``island_group``,
-        ``poverty_rate_pct``, ``province`` ...) can be used by constraints and aggregates.
+        One row per region, labelled by a ``region`` index or column. Optional column
+        ``population`` (persons, > 0 where present): only the rules and measures that are per
+        inhabitant need it (per-capita bounds, ``GiniCap``, ``OutcomeEquity``, ``MaxMin``,
+        ``PovertyWeighted``); without it they raise a ``PolicyError`` naming the rule and
+        the column, and :attr:`ikmopt.Result.equity` is ``NaN``. Any other column (``kti``,
+        ``island_group``, ``poverty_rate_pct``, ``province`` ...) can be used by
+        constraints and aggregates.
     programs : pandas.DataFrame
         One row per program instrument, labelled by a ``program`` index or column. Optional
         columns such as ``name`` and ``channel`` (funding channel) can be used by budgets and
@@ -53,9 +58,15 @@ class Dataset(WhatIfCopies):
         can absorb, in ``money_unit``) is required; every other numeric column is a
         **metric**: its outcome per unit of money spent (for example ``jobs`` per Rp bn).
         An optional ``unit`` column states the money unit row by row; it must be uniform.
-    money_unit : str, default "Rp bn"
-        Unit of capacities and of the "per money" denominators. Converted once to Rp billion;
-        for example "IDR bn", "Rp juta", "IDR million", "Rp miliar" or "IDR".
+    money_unit : str or (str, float), default "Rp bn"
+        Unit of capacities and of the "per money" denominators: a currency and a scale.
+        Rupiah ("Rp bn", "IDR bn", "Rp juta", "IDR million", "Rp miliar", "IDR" ...) is
+        converted once to Rp billion. Any other currency is written as an ISO 4217 code and
+        an optional scale word ("USD thousand", "EUR million", "JPY") or as a pair
+        ``("USD", 1e3)``, and is **not** converted: the dataset's money, the budget, every
+        bound in money and every price are then in that unit (there is no exchange rate in
+        ikmopt), and labels show it. See :func:`ikmopt.core.units.money_unit` and the page
+        "Money in any unit and datasets without population".
     metric_units : mapping, optional
         Unit of each metric's outcome, for display (``{"jobs": "persons"}``). A metric whose
         unit is a money unit (``value_added``) is converted to Rp billion as well.
@@ -121,7 +132,8 @@ class Dataset(WhatIfCopies):
     """
 
     def __init__(self, regions: pd.DataFrame, programs: pd.DataFrame, impacts: pd.DataFrame,
-                 *, money_unit: str = MONEY_UNIT, metric_units: Mapping[str, str] | None = None,
+                 *, money_unit: str | tuple[str, float] | MoneyUnit = MONEY_UNIT,
+                 metric_units: Mapping[str, str] | None = None,
                  name: str = "custom", sources: pd.DataFrame | None = None,
                  description: str = "", curves: pd.DataFrame | None = None,
                  projects: pd.DataFrame | None = None,
@@ -134,7 +146,7 @@ class Dataset(WhatIfCopies):
                                   metric_units=metric_units, name=name, sources=sources,
                                   curves=curves, projects=projects,
                                   signed_metrics=signed_metrics)
-        self._signed_metrics = checked.signed_metrics
+        self._signed_metrics, self._money = checked.signed_metrics, checked.money
         self._regions, self._programs = checked.regions, checked.programs
         self._impacts, self._metrics = checked.impacts, checked.metrics
         self._metric_units, self._sources = checked.metric_units, checked.sources
@@ -145,7 +157,8 @@ class Dataset(WhatIfCopies):
         if uncertainty is not None:
             self._uncertainty = validate_uncertainty(log, uncertainty, self)
             log.raise_if_any(f"dataset '{name}'")
-        factor = to_idr_bn_factor(money_unit) or 1.0  # checked by validate_tables
+        # money_unit was checked by validate_tables; another currency is not converted
+        factor = read_money_unit(money_unit).idr_bn_factor or 1.0
         self._proposals: Proposals | None = None
         self._last_year: PastAllocation | None = None
         if proposals is not None:
@@ -314,8 +327,18 @@ class Dataset(WhatIfCopies):
 
     @property
     def money_unit(self) -> str:
-        """Always ``"Rp bn"``: money is converted to Rp billion at construction."""
-        return MONEY_UNIT
+        """The unit of every amount of money in the model, as labels show it.
+
+        ``"Rp bn"`` for a rupiah dataset (converted to Rp billion at construction, whatever
+        rupiah unit it was given in); the declared unit of a dataset in another currency
+        (``"USD thousand"``), whose money is kept in that unit.
+        """
+        return self._money.label
+
+    @property
+    def money(self) -> MoneyUnit:
+        """The money unit as a :class:`~ikmopt.core.units.MoneyUnit` (currency and scale)."""
+        return self._money
 
     @property
     def cells(self) -> pd.MultiIndex:
@@ -334,7 +357,7 @@ class Dataset(WhatIfCopies):
 
     @cached_property
     def capacity(self) -> np.ndarray:
-        """Capacity of every cell, Rp bn (array in cell order)."""
+        """Capacity of every cell, in :attr:`money_unit` (array in cell order)."""
         return self._impacts["capacity"].to_numpy(dtype=float)
 
     def coefficients(self, metric: str) -> np.ndarray:
@@ -363,8 +386,44 @@ class Dataset(WhatIfCopies):
 
     @cached_property
     def population(self) -> np.ndarray:
-        """Population of every region, in :attr:`regions` order."""
-        return self._regions["population"].to_numpy(dtype=float)
+        """Population of every region, in :attr:`regions` order.
+
+        Raises
+        ------
+        PolicyError
+            If the regions table has no ``population`` column.
+        """
+        return self.region_column("population", "a per-capita rule or measure")
+
+    @property
+    def has_population(self) -> bool:
+        """Whether the regions table has a ``population`` column (it is optional)."""
+        return "population" in self._regions.columns
+
+    def region_column(self, column: str, rule: str) -> np.ndarray:
+        """A numeric regions column (regions-table order) that ``rule`` needs.
+
+        Parameters
+        ----------
+        column : str
+            Name of the regions column, such as ``"population"``.
+        rule : str
+            The rule that needs it, as the error names it (``"GiniCap(of='spend')"``).
+
+        Raises
+        ------
+        PolicyError
+            If the regions table has no such column; the message names the rule, the
+            column and the columns present.
+        """
+        if column not in self._regions.columns:
+            raise PolicyError(
+                f"{rule} needs the regions column '{column}', which dataset '{self.name}' "
+                f"does not have{suggest(column, self._regions.columns)}; columns present: "
+                f"{list(self._regions.columns)}. Add it (data.replace(regions=...)) or drop "
+                "the rule"
+            )
+        return self._regions[column].to_numpy(dtype=float)
 
     def available_levels(self) -> list[str]:
         """Names usable as ``by=`` / group levels: cell levels, region and program columns."""
@@ -450,7 +509,7 @@ class Dataset(WhatIfCopies):
         return (
             f"<ikmopt.Dataset '{self.name}': {dims}; {self.n_cells} cells; "
             + (f"{self.n_projects} projects; " if self.n_projects else "")
-            + f"metrics {list(self.metrics)}; money in {MONEY_UNIT}"
+            + f"metrics {list(self.metrics)}; money in {self.money_unit}"
             + (f"; {metadata.ILLUSTRATIVE_MARK}>" if self.illustrative else ">")
         )
 

@@ -8,6 +8,8 @@ JSON), so that a round trip keeps
   dataset read from a file is named after the file or folder, as one written by hand is);
 * ``metric_units`` (e.g. value added in Rp bn a year: money metrics are written in Rp bn);
 * ``signed_metrics``: the metrics that may be negative (land freed or used);
+* ``money_unit`` of a dataset in another currency than the rupiah (``"USD thousand"``);
+  rupiah datasets are written in Rp bn and have no such key;
 * which columns are **text**: codes such as ``bps_code`` = ``"11"`` or a regency code
   ``"0101"`` look like numbers to a CSV or Excel reader, which would otherwise turn them
   into integers and drop leading zeros.
@@ -46,7 +48,7 @@ FILE = "dataset.json"
 SHEET = "dataset"
 FORMAT = "ikmopt-dataset"
 KEYS = ("format", "version", "name", "description", "metric_units", "signed_metrics",
-        "text_columns")
+        "money_unit", "text_columns")
 
 #: Words (in capitals) that mark a dataset's numbers as not estimates.
 MARKERS = ("ILLUSTRATIVE", "SYNTHETIC")
@@ -108,6 +110,8 @@ def describe(data: Dataset) -> dict[str, Any]:
         "format": FORMAT, "version": 1, "name": data.name, "description": data.description,
         "metric_units": data.metric_units, "signed_metrics": list(data.signed_metrics),
         "text_columns": {t: text_columns(f) for t, f in tables.items()},
+        # rupiah is written in Rp bn, as before; another currency keeps its declared unit
+        **({} if data.money.is_rupiah else {"money_unit": data.money_unit}),
     }
 
 
@@ -157,9 +161,9 @@ def _checked(meta: Any, where: str) -> dict[str, Any]:
 
 
 def keyword_defaults(meta: dict[str, Any] | None, kwargs: dict[str, Any]) -> dict[str, Any]:
-    """``kwargs`` with the description, metric units and signed metrics from ``meta``."""
+    """``kwargs`` with the description, units and signed metrics from ``meta``."""
     if meta:
-        for key in ("description", "metric_units", "signed_metrics"):
+        for key in ("description", "metric_units", "signed_metrics", "money_unit"):
             if meta.get(key) not in (None, "", {}, []):
                 kwargs.setdefault(key, meta[key])
     return kwargs

@@ -3,7 +3,10 @@
 :func:`validate_tables` does the constructor's checks: it brings the regions, programs and
 impacts tables to frames indexed by their labels, records every problem in a
 :class:`~ikmopt.core.validation.FailureLog` (raised together as a
-:class:`~ikmopt.core.errors.DataError`), converts money to Rp bn, orders the cells by the
+:class:`~ikmopt.core.errors.DataError`), reads the money unit (:func:`dataset_money`) and
+converts rupiah to Rp bn (money in another currency stays in its declared unit), makes
+``population`` optional (checked where present, required only by the rules that use it),
+orders the cells by the
 regions and programs tables, and then checks the sources, curves and projects tables that
 depend on the cells. (The uncertainty table selects cells by level, so the constructor checks
 it on the dataset itself.)
@@ -11,6 +14,7 @@ it on the dataset itself.)
 
 from __future__ import annotations
 
+import difflib
 import warnings
 from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
@@ -19,7 +23,8 @@ import numpy as np
 import pandas as pd
 
 from ikmopt.core.errors import DataError, DataWarning
-from ikmopt.core.units import MONEY_UNIT, known_units, to_idr_bn_factor
+from ikmopt.core.units import MoneyUnit
+from ikmopt.core.units import money_unit as read_money_unit
 from ikmopt.core.validation import (
     FailureLog,
     blank_labels,
@@ -43,8 +48,9 @@ __all__ = [
     "checked_projects",
     "checked_signed",
     "convert_money",
+    "dataset_money",
     "labelled",
-    "money_factor",
+    "outcome_factor",
     "sorted_cells",
     "sources_table",
     "validate_impacts",
@@ -60,8 +66,12 @@ RESERVED_IMPACT_COLUMNS = ("capacity", "unit")
 SOURCES_COLUMNS = ("table", "column", "source", "year", "note")
 
 
+#: The unit a rupiah dataset counts money in.
+RP_BN = MoneyUnit("IDR", 1e9)
+
+
 class Tables(NamedTuple):
-    """The tables of a dataset after validation; money in Rp bn."""
+    """The tables of a dataset after validation; money in ``money`` (Rp bn for rupiah)."""
 
     regions: pd.DataFrame
     programs: pd.DataFrame
@@ -72,6 +82,7 @@ class Tables(NamedTuple):
     curves: Curves | None
     projects: Projects | None
     signed_metrics: tuple[str, ...] = ()
+    money: MoneyUnit = RP_BN
 
 
 def validate_tables(
@@ -80,7 +91,7 @@ def validate_tables(
     programs: Any,
     impacts: Any,
     *,
-    money_unit: str,
+    money_unit: Any,
     metric_units: Any,
     name: Any,
     sources: pd.DataFrame | None,
@@ -91,17 +102,23 @@ def validate_tables(
     """Label, check and convert the tables; raise ``DataError`` naming every problem.
 
     Metrics named in ``signed_metrics`` may be negative (land freed, net emissions); every
-    other metric and the capacity must not be.
+    other metric and the capacity must not be. Rupiah money is converted to Rp bn; money in
+    another currency keeps its declared unit (``Tables.money``).
+
+    Raises :class:`~ikmopt.core.errors.DataError` at once for a ``money_unit`` that is not a
+    money unit (naming the argument).
 
     Warns (:class:`~ikmopt.core.errors.DataWarning`) if some cells have curve segments and
     others do not.
     """
+    declared = None if money_unit is None else _argument_unit(money_unit, name)
     regions = labelled(log, "regions", regions, ("region",))
     programs = labelled(log, "programs", programs, ("program",))
     impacts = labelled(log, "impacts", impacts, CELL_LEVELS, required=("region", "program"))
     log.raise_if_any(f"dataset '{name}'")
 
-    factor = money_factor(log, impacts, money_unit)
+    money = dataset_money(log, impacts, declared, money_unit)
+    factor = money.idr_bn_factor or 1.0  # another currency stays in its own unit
     regions = validate_regions(log, regions)
     check_unique(log, "programs", programs.index)
     signed = checked_signed(log, signed_metrics, impacts.columns, name)
@@ -109,8 +126,8 @@ def validate_tables(
     units = checked_metric_units(log, metric_units, metrics, name)
     log.raise_if_any(f"dataset '{name}'")
 
-    outcome_factors = {m: to_idr_bn_factor(u) or 1.0 for m, u in units.items()}
-    impacts = convert_money(impacts, metrics, units, factor)
+    outcome_factors = {m: outcome_factor(u, money) or 1.0 for m, u in units.items()}
+    impacts = convert_money(impacts, metrics, units, factor, money)
     if "unit" in impacts.columns:
         impacts = impacts.drop(columns="unit")
     impacts = sorted_cells(impacts, regions.index, programs.index)
@@ -120,7 +137,17 @@ def validate_tables(
     projects = checked_projects(log, projects, cells, tuple(metrics), factor, outcome_factors,
                                 name, signed)
     return Tables(regions, programs, impacts, tuple(metrics), units, sources, curves, projects,
-                  signed)
+                  signed, money.model)
+
+
+def _argument_unit(money_unit: Any, name: Any) -> MoneyUnit:
+    """The ``money_unit=`` argument read; a ``DataError`` naming the argument if it is none."""
+    try:
+        return read_money_unit(money_unit, "money_unit")
+    except DataError as err:
+        cases = pd.DataFrame({"table": ["-"], "column": ["money_unit"], "label": [None],
+                              "check": [str(err)], "value": [repr(money_unit)]})
+        raise DataError(f"dataset '{name}': {err}", failure_cases=cases) from None
 
 
 def checked_signed(log: FailureLog, signed_metrics: Any, columns: Sequence[str],
@@ -315,49 +342,77 @@ def check_case(log: FailureLog, table: str, column: str, labels: pd.Index,
 
 
 # ---------------------------------------------------------------------- tables
-def money_factor(log: FailureLog, impacts: pd.DataFrame, money_unit: str) -> float:
-    """Rp bn per unit of the impacts' money (``money_unit``, or their ``unit`` column)."""
-    unit = money_unit
-    if "unit" in impacts.columns:
-        units = impacts["unit"].dropna().astype(str).str.strip().unique()
-        if len(units) > 1:
-            log.add("impacts", "unit", f"mixed money units {sorted(units)}; use one unit")
-            return 1.0
-        if len(units) == 1:
-            if money_unit != MONEY_UNIT and to_idr_bn_factor(units[0]) != to_idr_bn_factor(
-                money_unit
-            ):
-                log.add(
-                    "impacts",
-                    "unit",
-                    f"column says '{units[0]}' but money_unit='{money_unit}'",
-                )
-                return 1.0
-            unit = units[0]
-    factor = to_idr_bn_factor(unit)
-    if factor is None:
-        log.add(
-            "impacts",
-            "unit",
-            f"unknown money unit '{unit}'{suggest(str(unit).lower(), known_units())}; "
-            f"known units: {known_units()}",
-        )
-        return 1.0
-    return factor
+def dataset_money(log: FailureLog, impacts: pd.DataFrame, declared: MoneyUnit | None,
+                  written: Any = None) -> MoneyUnit:
+    """The unit of the impacts' money: ``money_unit=`` (``declared``), or their ``unit`` column.
+
+    ``money_unit="Rp bn"`` (the default) gives way to a ``unit`` column; any other
+    ``money_unit=`` (as ``written`` by the user) must agree with the column. A problem of
+    the column is recorded under ``impacts.unit`` and the dataset's unit is then Rp bn.
+    """
+    unit = declared or RP_BN
+    if "unit" not in impacts.columns:
+        return unit
+    units = impacts["unit"].dropna().astype(str).str.strip().unique()
+    if len(units) > 1:
+        log.add("impacts", "unit", f"mixed money units {sorted(units)}; use one unit")
+        return RP_BN
+    if not len(units):
+        return unit
+    try:
+        column = read_money_unit(units[0], "unit")
+    except DataError as err:
+        log.add("impacts", "unit", str(err))
+        return RP_BN
+    stated = declared is not None and declared != RP_BN
+    if stated and column != declared:
+        shown = written if written is not None else declared.label
+        log.add("impacts", "unit", f"column says '{units[0]}' but money_unit={shown!r}; "
+                "drop the column or make them agree")
+        return RP_BN
+    return column
+
+
+def outcome_factor(unit: str | None, money: MoneyUnit) -> float | None:
+    """Model money units (Rp bn, or the dataset's unit) in one ``unit`` of an outcome.
+
+    ``None`` when the outcome is not money of the dataset's currency (jobs, or another
+    currency: there is no exchange rate).
+    """
+    if unit is None:
+        return None
+    try:
+        parsed = read_money_unit(unit)
+    except DataError:
+        return None
+    return parsed.factor_to(money.model)
 
 
 def validate_regions(log: FailureLog, regions: pd.DataFrame) -> pd.DataFrame:
-    """Check the regions table: unique labels and a positive ``population``."""
+    """Check the regions table: unique labels and, where present, a positive ``population``.
+
+    ``population`` is optional: only per-capita rules and measures need it, and they say so
+    (:meth:`ikmopt.Dataset.region_column`). A column spelled almost exactly like it
+    (``populaton``, ``Population``) is refused, so that a typo is not read as "no
+    population"; a column merely like it (``population_density``) is not.
+    """
     check_unique(log, "regions", regions.index)
     if "population" not in regions.columns:
-        log.add(
-            "regions",
-            "population",
-            "required column is missing" + misspelled("population", regions.columns)
-            + f"; columns present: {list(regions.columns)}",
-        )
+        typo = _population_typo(regions.columns)
+        if typo is not None:
+            log.add("regions", "population",
+                    f"column is missing (is '{typo}' a misspelling of 'population'?); "
+                    "population is optional, but a column spelled almost like it is refused "
+                    f"rather than ignored: rename it; columns present: {list(regions.columns)}")
         return regions
     return check_numeric(log, "regions", regions, ["population"], positive=True)
+
+
+def _population_typo(columns: Sequence[Any]) -> str | None:
+    """A column spelled almost exactly like ``population`` (``populaton``, ``Population``)."""
+    folded = {str(c).casefold(): str(c) for c in columns}
+    close = difflib.get_close_matches("population", list(folded), n=1, cutoff=0.85)
+    return folded[close[0]] if close else None
 
 
 def validate_impacts(
@@ -423,13 +478,17 @@ def _warn_uncurved(curves: Curves | None, cells: pd.MultiIndex, capacity: np.nda
 
 
 def convert_money(
-    impacts: pd.DataFrame, metrics: list[str], metric_units: dict[str, str], factor: float
+    impacts: pd.DataFrame, metrics: list[str], metric_units: dict[str, str], factor: float,
+    money: MoneyUnit = RP_BN,
 ) -> pd.DataFrame:
-    """Express capacities in Rp bn and coefficients per Rp bn (money outcomes in Rp bn).
+    """Express capacities in model units and coefficients per model unit.
 
-    A metric whose outcome is money has its unit in ``metric_units`` set to Rp bn.
+    The model unit is Rp bn for a rupiah dataset (``factor`` Rp bn per unit of its money)
+    and the declared unit of any other (``factor`` 1). A metric whose outcome is money of the
+    dataset's currency is converted to the model unit too, and its unit in ``metric_units``
+    set to it.
     """
-    if factor == 1.0 and not any(to_idr_bn_factor(u) not in (None, 1.0)
+    if factor == 1.0 and not any(outcome_factor(u, money) not in (None, 1.0)
                                  for u in metric_units.values()):
         return impacts
     impacts = impacts.copy()
@@ -437,10 +496,10 @@ def convert_money(
     for metric in metrics:
         per_bn = impacts[metric] / factor
         unit = metric_units.get(metric)
-        out_factor = to_idr_bn_factor(unit) if unit is not None else None
-        if out_factor is not None:  # the outcome itself is money: express it in Rp bn too
+        out_factor = outcome_factor(unit, money)
+        if out_factor is not None:  # the outcome itself is money: in the model unit too
             per_bn = per_bn * out_factor
-            metric_units[metric] = MONEY_UNIT
+            metric_units[metric] = money.model.label
         impacts[metric] = per_bn
     return impacts
 

@@ -47,6 +47,7 @@ def replace(data: D, tables: Mapping[str, Any]) -> D:
         "uncertainty": None if data.uncertainty is None else data.uncertainty.table,
         "proposals": None if data.proposals is None else data.proposals.written(),
         "last_year": None if data.last_year is None else data.last_year.written(),
+        "money_unit": data.money,  # Rp bn for rupiah (already converted), else as declared
     }
     unknown = set(tables) - set(base)
     if unknown:
@@ -190,15 +191,22 @@ def _new_regions(data: D, regions: Any, impacts: Any, curves: Any, projects: Any
         raise DataError(f"add_regions: table 'impacts' lacks column(s) {lacking}; the new "
                         f"cells need 'capacity' and every metric of the dataset "
                         f"{list(data.metrics)}")
+    if money_unit == MONEY_UNIT:  # not stated: the dataset's own unit
+        money_unit = data.money
     try:
-        return type(data)(tables["regions"], data.programs, tables["impacts"],
-                          money_unit=money_unit, metric_units=data.metric_units,
-                          signed_metrics=data.signed_metrics,
-                          name=f"{data.name} (added regions)", curves=tables.get("curves"),
-                          projects=tables.get("projects"))
+        added = type(data)(tables["regions"], data.programs, tables["impacts"],
+                           money_unit=money_unit, metric_units=data.metric_units,
+                           signed_metrics=data.signed_metrics,
+                           name=f"{data.name} (added regions)", curves=tables.get("curves"),
+                           projects=tables.get("projects"))
     except DataError as err:
         raise DataError(f"add_regions: {err}", getattr(err, "failure_cases", None)) \
             from None
+    if added.money != data.money:
+        raise DataError(f"add_regions: money_unit={money_unit!r} is in {added.money_unit} but "
+                        f"the dataset's money is in {data.money_unit}; give the new tables in "
+                        "the dataset's unit (only rupiah is converted: there is no exchange rate)")
+    return added
 
 
 def _check_fit(data: Dataset, added: Dataset) -> pd.DataFrame:

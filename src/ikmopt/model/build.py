@@ -88,14 +88,20 @@ class BuildContext:
         except PolicyError as err:
             raise PolicyError(f"{owner}: {err}") from None
 
-    def group_population(self, level: str | tuple[str, ...]) -> np.ndarray:
-        """Population of each group of ``level``: the sum over the distinct regions in it."""
+    def group_population(self, level: str | tuple[str, ...],
+                         owner: str = "a per-capita rule") -> np.ndarray:
+        """Population of each group of ``level``: the sum over the distinct regions in it.
+
+        Raises
+        ------
+        PolicyError
+            If the regions table has no ``population`` column (naming ``owner``).
+        """
+        population = self.data.region_column("population", owner)
         codes, categories = self.data.level_codes(level)
         valid = codes >= 0
         pairs = np.unique(np.stack([codes[valid], self.data.region_codes[valid]]), axis=1)
-        return np.bincount(
-            pairs[0], weights=self.data.population[pairs[1]], minlength=len(categories)
-        )
+        return np.bincount(pairs[0], weights=population[pairs[1]], minlength=len(categories))
 
     def pots(self) -> PotLayout:
         """The pot columns ``y_ck`` and the rows ``x_c - sum_k y_ck = 0`` (created once).

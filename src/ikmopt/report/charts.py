@@ -97,7 +97,7 @@ def map_chart(result: Result, fmt: Formatter) -> Chart | None:
     Drawn from the bundled boundaries when the regions table has a ``kemendagri_code``
     column (the bundled datasets have one; a dataset of other regions draws no map).
     """
-    if "kemendagri_code" not in result.data.regions.columns:
+    if "kemendagri_code" not in result.data.regions.columns or not result.data.has_population:
         return None
     fig = _figure(7.5, 3.6)
     ax = fig.add_subplot()
@@ -176,7 +176,12 @@ def program_chart(result: Result, fmt: Formatter) -> Chart:
 
 
 def lorenz_chart(result: Result, fmt: Formatter) -> Chart | None:
-    """Population-weighted Lorenz curve of spend per capita; None when nothing is spent."""
+    """Population-weighted Lorenz curve of spend per capita; None when nothing is spent.
+
+    ``None`` also for a dataset without population (a Lorenz curve per capita needs it).
+    """
+    if not result.data.has_population:
+        return None
     try:
         population, spend, gini = lorenz_points(result, "spend")
     except DataError:

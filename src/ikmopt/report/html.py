@@ -142,7 +142,7 @@ def _equity_lines(result: Result, fmt: Formatter) -> list[str]:
                  high=fmt.number(equity.get(("spend", "max_per_capita")), 0))]
     regions = result.data.regions
     total = float(result.outcomes["spend"])
-    if "kti" in regions.columns and total > 0:
+    if "kti" in regions.columns and total > 0 and result.data.has_population:
         kti = regions["kti"].astype(str).str.lower().isin(["true", "1", "yes"]).to_numpy()
         spend = result.by("region")["spend"].reindex(regions.index, fill_value=0.0).to_numpy()
         population = regions["population"].to_numpy(dtype=float)

@@ -26,6 +26,7 @@ import copy
 import datetime as dt
 import functools
 import math
+import re
 from collections.abc import Iterator, Mapping
 from decimal import Decimal, localcontext
 from importlib import resources
@@ -167,6 +168,10 @@ def _needed(value: float, most: int) -> int:
     return most
 
 
+#: Indonesian scale words of money units.
+_WORDS_ID = {"thousand": "ribu", "million": "juta", "bn": "miliar", "trillion": "triliun"}
+
+
 class Formatter:
     """The texts of one language, and numbers, shares and dates in its style (with Babel).
 
@@ -207,6 +212,37 @@ class Formatter:
         other = copy.copy(self)
         other.names = MappingProxyType({level: MappingProxyType(dict(mapping))
                                         for level, mapping in names.items()})
+        return other
+
+    def with_money(self, money: Any) -> Formatter:
+        """A copy whose texts give money in ``money``'s unit instead of Rp bn.
+
+        ``money`` is a dataset's :class:`~ikmopt.core.units.MoneyUnit`; for rupiah the
+        formatter is returned as it is. The catalogues write money as ``Rp {n} bn`` (``Rp {n}
+        miliar``), ``Rp bn`` and ``Rp``: each becomes the dataset's currency and scale word,
+        in the report's language (``USD {n} thousand``, ``USD {n} ribu``).
+
+        Examples
+        --------
+        >>> from ikmopt.core.units import money_unit
+        >>> from ikmopt.report import Formatter
+        >>> Formatter("id").with_money(money_unit("USD thousand"))("money", n="2.500")
+        'USD 2.500 ribu'
+        """
+        if getattr(money, "is_rupiah", True):
+            return self
+        word = money.word if self.lang == SOURCE_LANGUAGE else _WORDS_ID.get(money.word,
+                                                                              money.word)
+        symbol = money.symbol
+
+        def relabel(text: str) -> str:
+            text = re.sub(r"Rp ([^\s()]+) (?:bn|miliar)\b",
+                          lambda m: f"{symbol} {m.group(1)} {word}".rstrip(), text)
+            text = re.sub(r"Rp (?:bn|miliar)\b", f"{symbol} {word}".rstrip(), text)
+            return re.sub(r"\bRp\b", symbol, text)
+
+        other = copy.copy(self)
+        other.text = MappingProxyType({k: relabel(v) for k, v in self.text.items()})
         return other
 
     def label(self, level: str, value: object) -> str:

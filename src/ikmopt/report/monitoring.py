@@ -38,8 +38,8 @@ from ikmopt.data.metadata import marked_rows
 from ikmopt.report import charts
 from ikmopt.report.excel import write_workbook
 from ikmopt.report.html import Cell, Row, TableView, render, table_view
-from ikmopt.report.labels import SOURCE_LANGUAGE, Formatter
-from ikmopt.report.plan import caption
+from ikmopt.report.labels import Formatter
+from ikmopt.report.plan import caption, reader_formatter
 from ikmopt.report.tables import Column, Table
 from ikmopt.report.wording import (
     capitalize,
@@ -53,7 +53,6 @@ from ikmopt.report.wording import (
 
 if TYPE_CHECKING:
     from ikmopt.analysis.monitoring import MonitoredReplan, Monitoring
-    from ikmopt.data.dataset import Dataset
 
 __all__ = [
     "MAX_RISK_ROWS",
@@ -111,17 +110,6 @@ def period_text(period: str, t: float, fmt: Formatter) -> str:
 
 def _status(value: str, fmt: Formatter) -> str:
     return fmt(f"mon_status_{value}")
-
-
-def _reader(data: Dataset, fmt: Formatter) -> Formatter:
-    """``fmt`` naming programs in the report's language (the programs table's ``name_<lang>``)."""
-    own = f"name_{fmt.lang}"
-    programs = data.programs
-    if fmt.lang == SOURCE_LANGUAGE or own not in programs.columns:
-        return fmt
-    names = programs[own].dropna().astype(str)
-    return fmt.with_names({**fmt.names, "program": dict(zip(names.index.astype(str), names,
-                                                            strict=True))})
 
 
 def _level_column(level: str, fmt: Formatter) -> Column:
@@ -267,7 +255,7 @@ def summary_table(monitoring: Monitoring, fmt: Formatter) -> Table:
 def monitoring_tables(monitoring: Monitoring, fmt: Formatter,
                       replan: MonitoredReplan | None = None) -> list[Table]:
     """Every table of the report, in the order of the page (the sheets of the workbook)."""
-    fmt = _reader(monitoring.data, fmt)
+    fmt = reader_formatter(monitoring.data, fmt)
     tables = [summary_table(monitoring, fmt), warnings_table(monitoring, fmt),
               *(gap_table(monitoring, level, fmt) for level in _gap_levels(monitoring)),
               risk_table(monitoring, fmt, top=None), profile_table(monitoring, fmt)]
@@ -413,7 +401,7 @@ def _replan_intro(replan: MonitoredReplan, fmt: Formatter) -> str:
 def monitoring_html(monitoring: Monitoring, fmt: Formatter, title: str, date: dt.date,
                     replan: MonitoredReplan | None = None) -> str:
     """The whole HTML page of a monitoring (and of its re-plan, if given)."""
-    fmt = _reader(monitoring.data, fmt)
+    fmt = reader_formatter(monitoring.data, fmt)
     m = monitoring
     low, high = m.pace_interval
     profile = profile_table(m, fmt)

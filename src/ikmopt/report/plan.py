@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from ikmopt.core.version import METHODOLOGY_VERSION, __version__
+from ikmopt.data.dataset import Dataset
 from ikmopt.data.metadata import marked_rows
 from ikmopt.model.constraints.last_year import this_year_total
 from ikmopt.model.objectives import ObjectiveUnit
@@ -63,16 +64,18 @@ def program_names(result: Result, fmt: Formatter) -> pd.Series | None:
     return programs[column].astype(str) if column in programs.columns else None
 
 
-def reader_formatter(result: Result, fmt: Formatter) -> Formatter:
-    """``fmt``, naming programs instead of giving their codes where the data allow.
+def reader_formatter(result: Result | Dataset, fmt: Formatter) -> Formatter:
+    """``fmt``, in the data's money unit, naming programs by name where the data allow.
 
     A program code (``sentra``) is a word of the data, in English for the bundled data; a
     report in another language writes each program by its name in that language (the
     programs table's ``name_id`` column for Bahasa Indonesia) in tables, charts and
     sentences. An English report keeps the codes, with the names beside them.
     """
+    data = result if isinstance(result, Dataset) else result.data
+    fmt = fmt.with_money(data.money)
     own = f"name_{fmt.lang}"
-    programs = result.data.programs
+    programs = data.programs
     if fmt.lang == SOURCE_LANGUAGE or own not in programs.columns:
         return fmt
     names = programs[own].dropna().astype(str)
@@ -158,10 +161,12 @@ def region_table(result: Result, fmt: Formatter) -> Table:
         table.insert(1, "island_group",
                      regions["island_group"].reindex(table["region"]).astype(str).to_numpy())
         columns.append(Column("island_group", fmt("col_island_group")))
-    columns += [Column("spend", fmt("col_spend"), "bn"), Column("share", fmt("col_share"), "share"),
-                Column("population", fmt("col_population"), "int"),
-                Column("spend_rp_per_capita", fmt("col_spend_pc"), "int"),
-                *_metric_columns(result.data.metrics, fmt, units)]
+    columns += [Column("spend", fmt("col_spend"), "bn"), Column("share", fmt("col_share"), "share")]
+    per_capita = result.data.money.per_capita_column
+    if result.data.has_population and per_capita in table.columns:  # population is optional
+        columns += [Column("population", fmt("col_population"), "int"),
+                    Column(per_capita, fmt("col_spend_pc"), "int")]
+    columns += _metric_columns(result.data.metrics, fmt, units)
     return Table(fmt("sheet_by_region"), table, columns)
 
 

@@ -123,8 +123,10 @@ class Evaluation:
         Returns
         -------
         pandas.DataFrame
-            ``spend`` (Rp bn), one column per metric and ``share`` of spend; for a single
-            regions-level grouping also ``population`` and ``spend_rp_per_capita``.
+            ``spend`` (Rp bn, or the dataset's money unit), one column per metric and
+            ``share`` of spend; for a single regions-level grouping of a dataset with a
+            ``population`` column also ``population`` and ``spend_rp_per_capita`` (rupiah
+            per inhabitant; ``spend_usd_per_capita`` in a dataset in USD thousand ...).
         """
         levels = [level] if isinstance(level, str) else list(level)
         keys = []
@@ -140,24 +142,37 @@ class Evaluation:
         total = self._spend.sum()
         table["share"] = table["spend"] / total if total > 0 else np.nan
         regions = self.data.regions
-        if len(levels) == 1 and (levels[0] == "region" or levels[0] in regions.columns):
+        if self.data.has_population and len(levels) == 1 and (
+                levels[0] == "region" or levels[0] in regions.columns):
             group = regions.index if levels[0] == "region" else regions[levels[0]]
             pop = regions["population"].groupby(group.to_numpy(), sort=False).sum()
             table["population"] = pop.reindex(table.index).to_numpy()
-            table["spend_rp_per_capita"] = table["spend"] * 1e9 / table["population"]
+            money = self.data.money
+            table[money.per_capita_column] = table["spend"] * money.scale / table["population"]
         return table
+
+    @property
+    def _population(self) -> np.ndarray:
+        """Region populations, or ``NaN`` for a dataset without them (measures are NaN)."""
+        if self.data.has_population:
+            return self.data.population
+        return np.full(len(self.data.regions), np.nan)
 
     @cached_property
     def per_capita(self) -> pd.DataFrame:
-        """Per region: spend in Rp per inhabitant, metrics per 100,000 inhabitants."""
+        """Per region: spend in Rp per inhabitant, metrics per 100,000 inhabitants.
+
+        Spend is in single currency units per inhabitant (USD per inhabitant in a dataset in
+        USD thousand). ``NaN`` throughout for a dataset without a ``population`` column.
+        """
         by_region = self._cell_outcomes.groupby(
             pd.Categorical.from_codes(self.data.region_codes, categories=self.data.regions.index),
             observed=False,
         ).sum()
         by_region.index.name = "region"
-        pop = self.data.population
+        pop = self._population
         out = pd.DataFrame(index=by_region.index)
-        out["spend"] = by_region["spend"].to_numpy() * 1e9 / pop
+        out["spend"] = by_region["spend"].to_numpy() * self.data.money.scale / pop
         for metric in self.data.metrics:
             out[metric] = by_region[metric].to_numpy() * PER_INHABITANTS / pop
         return out
@@ -168,9 +183,10 @@ class Evaluation:
 
         Index levels ``of`` (``spend`` or a metric) and ``measure`` (``gini``, ``theil``,
         ``cv``, ``min_per_capita``, ``max_per_capita``); weights are region populations.
-        Per-capita units: spend in Rp per inhabitant, metrics per 100,000 inhabitants.
+        Per-capita units: spend in Rp per inhabitant, metrics per 100,000 inhabitants. Every
+        value is ``NaN`` for a dataset without a ``population`` column.
         """
-        pop = self.data.population
+        pop = self._population
         values = {}
         for of in self.per_capita.columns:
             y = self.per_capita[of].to_numpy()

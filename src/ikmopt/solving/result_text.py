@@ -5,7 +5,9 @@ view and the first row of every sheet of :meth:`Result.to_excel
 <ikmopt.solving.result.Result.to_excel>` print, and the units and reader's steps of the rows
 of a program (for :attr:`Result.constraints <ikmopt.solving.result.Result.constraints>`).
 Each of them carries the ILLUSTRATIVE marker when the dataset is illustrative
-(:attr:`Dataset.illustrative <ikmopt.data.dataset.Dataset.illustrative>`).
+(:attr:`Dataset.illustrative <ikmopt.data.dataset.Dataset.illustrative>`), and shows money
+in the dataset's unit (:attr:`Dataset.money_unit <ikmopt.data.dataset.Dataset.money_unit>`:
+Rp bn, or the currency and scale a dataset declares, such as USD thousand).
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from ikmopt.core.errors import DataError
+from ikmopt.core.units import money_unit as read_money_unit
 from ikmopt.data.metadata import ILLUSTRATIVE_MARK, ILLUSTRATIVE_NOTE
 
 if TYPE_CHECKING:
@@ -64,18 +68,23 @@ def summary_text(result: Result, top: int | None = None) -> str:
     by_region = result.by("region").sort_values("spend", ascending=False)
     funded = int((by_region["spend"] > 1e-9).sum())
     shown = len(by_region) if top is None else min(top, len(by_region))
-    lines += ["", f"Regions by spend, Rp bn ({funded} of {len(by_region)} funded"
-              + (f"; top {shown} shown" if shown < len(by_region) else "") + ")"]
+    lines += ["", f"Regions by spend, {result.data.money_unit} ({funded} of {len(by_region)} "
+              "funded" + (f"; top {shown} shown" if shown < len(by_region) else "") + ")"]
     cols = ["spend", *result.data.metrics[:2], "share"]
-    region_cols = [*cols, "spend_rp_per_capita"]
+    per_capita = result.data.money.per_capita_column
+    region_cols = [*cols, *([per_capita] if per_capita in by_region.columns else [])]
     lines.append(_text_table(by_region.head(shown)[region_cols], units))
     lines += ["", "Program split"]
     lines.append(_text_table(result.by("program")[cols], units))
     if result.data.projects is not None:
         lines += ["", _projects_text(result, top)]
     lines += ["", *binding_text(result, top)]
-    gini = result.equity.get(("spend", "gini"), np.nan)
-    lines += ["", f"Gini of spend per capita across regions: {gini:.3f}"]
+    if result.data.has_population:
+        gini = result.equity.get(("spend", "gini"), np.nan)
+        lines += ["", f"Gini of spend per capita across regions: {gini:.3f}"]
+    else:
+        lines += ["", "Gini of spend per capita across regions: not computed (the regions "
+                  "table has no population column)"]
     return "\n".join(lines)
 
 
@@ -123,7 +132,8 @@ def _projects_text(result: Result, top: int | None) -> str:
     table = result.projects
     built = table[table["built"]]
     shown = built if top is None else built.head(top)
-    head = (f"Projects built: {len(built)} of {len(table)}, Rp {built['cost'].sum():,.1f} bn"
+    cost = result.data.money.amount(float(built["cost"].sum()))
+    head = (f"Projects built: {len(built)} of {len(table)}, {cost}"
             + (f"; first {len(shown)} shown" if len(shown) < len(built) else ""))
     if not len(built):
         return head
@@ -138,7 +148,7 @@ def result_repr(result: Result) -> str:
     metrics = ", ".join(f"{m}={out[m]:,.0f}" for m in result.data.metrics)
     mark = f"; {ILLUSTRATIVE_MARK}" if result.data.illustrative else ""
     return (
-        f"<ikmopt.Result {result.status}: spend Rp {out['spend']:,.1f} bn over "
+        f"<ikmopt.Result {result.status}: spend {result.data.money.amount(out['spend'])} over "
         f"{result.lp.n_cells} cells; {metrics}{mark}>"
     )
 
@@ -175,11 +185,11 @@ def row_units(rows: pd.DataFrame, metric_units: dict[str, str],
               money_unit: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Unit, reader's step and the step's name of every row of a program's row table.
 
-    Money rows are in ``money_unit`` (a price per Rp 1 bn); ratio rows per 0.01 of their
-    number (a percentage point of a share); target and goal rows per one unit of their
-    metric; project counts per project.
+    Money rows are in ``money_unit`` (a price per Rp 1 bn, or per USD 1 thousand in a
+    dataset in USD thousand); ratio rows per 0.01 of their number (a percentage point of a
+    share); target and goal rows per one unit of their metric; project counts per project.
     """
-    money = money_unit.replace("IDR", "Rp")
+    money, per_money = _money_texts(money_unit)
     family = rows["family"].astype(str).to_numpy()
     kind = rows["kind"].astype(str).to_numpy()
     label = rows["label"].astype(str).to_numpy()
@@ -188,8 +198,7 @@ def row_units(rows: pd.DataFrame, metric_units: dict[str, str],
     per = np.full(len(rows), "1 unit", dtype=object)
     money_rows = np.isin(family, MONEY_FAMILIES)
     unit[money_rows] = money
-    per[money_rows] = (money.replace("Rp ", "Rp 1 ", 1) if money.startswith("Rp ")
-                       else f"1 {money}")
+    per[money_rows] = per_money
     for name, (u, size, text) in _RATIO_STEPS.items():
         at = kind == name
         unit[at], step[at], per[at] = u, size, text
@@ -201,6 +210,15 @@ def row_units(rows: pd.DataFrame, metric_units: dict[str, str],
     projects = family == "project_count"
     unit[projects], per[projects] = "projects", "1 project"
     return unit, step, per
+
+
+def _money_texts(money_unit: str) -> tuple[str, str]:
+    """A money unit as labels show it, and one of it (``"Rp bn"``, ``"Rp 1 bn"``)."""
+    try:
+        unit = read_money_unit(money_unit)
+    except DataError:  # a label that is no unit text ("USD x 500"): keep it as written
+        return money_unit, f"1 {money_unit}"
+    return unit.label, unit.per_one
 
 
 #: Units whose amounts are counted in whole numbers (jobs, firms, people, projects).

@@ -39,11 +39,15 @@ class RegionBounds(Constraint):
     Parameters
     ----------
     min, max : float or mapping, optional
-        Floor and cap in Rp bn.
+        Floor and cap in Rp bn (in the dataset's money unit for a dataset in another
+        currency, such as USD thousand).
     min_share, max_share : float or mapping, optional
         Floor and cap as a share (0–1) of ``Budget.total``.
     min_rp_per_capita, max_rp_per_capita : float or mapping, optional
         Floor and cap in **rupiah per inhabitant** (``population`` column), converted to Rp bn.
+        They need a ``population`` column and a rupiah dataset: for a dataset in another
+        currency they raise a ``PolicyError`` that shows how to restate them as ``min=`` /
+        ``max=`` mappings in the dataset's unit (ikmopt has no exchange rate).
     regions : list, optional
         Apply scalar bounds only to these regions (default: all).
     by : str or tuple of str, default "region"
@@ -103,8 +107,8 @@ class RegionBounds(Constraint):
         if bad.any():
             i = int(np.flatnonzero(bad)[0])
             raise PolicyError(
-                f"{name}: floor {lower[i]:,.4g} above cap {upper[i]:,.4g} (Rp bn) for "
-                f"'{categories[i]}'; lower min or raise max"
+                f"{name}: floor {lower[i]:,.4g} above cap {upper[i]:,.4g} "
+                f"({ctx.data.money_unit}) for '{categories[i]}'; lower min or raise max"
             )
         rows_for = np.flatnonzero(np.isfinite(lower) | np.isfinite(upper))
         labels = (
@@ -156,4 +160,27 @@ class RegionBounds(Constraint):
                                   "so they need Budget(total=...); give the bounds in Rp bn "
                                   "(min=, max=) instead")
             return np.full(len(ctx.level(self.by, name)[1]), float(budget))
-        return ctx.group_population(self.by) / 1e9
+        return self._per_capita_unit(ctx, name)
+
+    def _per_capita_unit(self, ctx: BuildContext, name: str) -> np.ndarray:
+        """Rp bn per (Rp per inhabitant) of every group: its population / 1e9.
+
+        Raises
+        ------
+        PolicyError
+            Without a ``population`` column (naming the rule and the column), or for a
+            dataset whose money is not rupiah (saying how to restate the bound).
+        """
+        keys = [k for k in ("min_rp_per_capita", "max_rp_per_capita")
+                if getattr(self, k) is not None]
+        rule = f"{name} with {'/'.join(keys)}"
+        money = ctx.data.money
+        if not money.is_rupiah:
+            raise PolicyError(
+                f"{rule}: these bounds are in rupiah per inhabitant, but dataset "
+                f"'{ctx.data.name}' counts money in {money.label} and ikmopt has no exchange "
+                f"rate. Restate them per region in {money.label}, e.g. "
+                f"RegionBounds(min=(data.regions['population'] * per_person / "
+                f"{money.scale:g}).to_dict()) with per_person in {money.per_inhabitant}"
+            )
+        return ctx.group_population(self.by, rule) / 1e9

@@ -74,7 +74,10 @@ def equity_groups(ctx: BuildContext, by: str, per: str, owner: str) -> EquityGro
     regions = ctx.data.regions
     if per not in regions.columns:
         raise PolicyError(
-            f"{owner}: per='{per}' is not a regions column{suggest(per, regions.columns)}"
+            f"{owner} needs the regions column '{per}' (per='{per}'), which dataset "
+            f"'{ctx.data.name}' does not have{suggest(per, regions.columns)}; columns "
+            f"present: {list(regions.columns)}. Add it (data.replace(regions=...)), or give "
+            "per= another positive regions column"
         )
     values = pd.to_numeric(regions[per], errors="coerce").to_numpy(dtype=float)
     if not np.isfinite(values).all() or (values <= 0).any():

@@ -231,7 +231,8 @@ class PovertyWeighted(Objective):
             raise PolicyError(
                 f"PovertyWeighted: column '{self.column}' must be positive for every region"
             )
-        pop = data.population
+        pop = data.region_column("population", "PovertyWeighted (its population-weighted "
+                                 "mean)")
         return (p / (p @ pop / pop.sum())) ** self.strength
 
     def apply(self, ctx: Any, coef: Coefficients, optima: Mapping[str, float] | None) -> None:
