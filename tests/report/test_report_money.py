@@ -46,3 +46,24 @@ def test_a_dataset_without_population_gets_a_report(tmp_path):
     assert "North" in page and "Lorenz" not in page
     assert "per capita" not in page.split("<section id=\"allocation\">")[1].split(
         "</section>")[0]
+
+
+def test_rules_messages_and_prices_say_the_currency():
+    data = ik.Dataset(REGIONS, PROGRAMS, IMPACTS, money_unit=("USD", 1e3))
+    result = ik.optimize(data, ik.Policy(budget=ik.Budget(total=800)))
+    sens = result.sensitivity()
+    text = " ".join([result.summary(), *result.constraints["constraint"],
+                     *result.tables()["policy"]["rule"],
+                     *sens.select_dtypes("object").astype(str).to_numpy().ravel()])
+    assert "USD 800 thousand" in text and not re.search(r"\bRp\b", text)
+    with pytest.raises(ik.InfeasibleError) as err:
+        ik.optimize(data, ik.Policy(budget=ik.Budget(total=800, spend_all=True),
+                                    constraints=[ik.RegionBounds(max=100)]))
+    assert "USD" in str(err.value) and not re.search(r"\bRp\b", str(err.value))
+    with pytest.warns(ik.UnspentBudgetWarning) as caught:
+        # only roads may be funded and North not at all: schools' money stays unspent
+        ik.optimize(data, ik.Policy(budget=ik.Budget(total=800),
+                                    constraints=[ik.RegionBounds(max={"North": 0.0}),
+                                                 ik.ProgramShare(program="roads", min=1.0)]))
+    message = str(caught[0].message)
+    assert "USD" in message and not re.search(r"\bRp\b", message)

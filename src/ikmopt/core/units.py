@@ -143,6 +143,26 @@ class MoneyUnit:
         """Column of spend per inhabitant in a by-region table (``spend_rp_per_capita``)."""
         return f"spend_{self.symbol.lower()}_per_capita"
 
+    def relabel(self, text: str) -> str:
+        """``text`` with the money the library writes in Rp bn given in this unit.
+
+        Rules and messages describe money as ``Rp 971 bn``; for a dataset in another currency
+        they are read in its unit (no number changes: the model counts in that unit).
+        Rupiah text is returned as it is.
+
+        Examples
+        --------
+        >>> from ikmopt.core.units import money_unit
+        >>> money_unit("USD thousand").relabel("Budget(total <= Rp 800 bn); price per Rp 1 bn")
+        'Budget(total <= USD 800 thousand); price per USD 1 thousand'
+        """
+        if self.is_rupiah:
+            return text
+        text = re.sub(r"\bRp ([^\s()]+) bn\b",
+                      lambda m: f"{self.symbol} {m.group(1)} {self.word}".rstrip(), text)
+        text = re.sub(r"\bRp bn\b", self.label, text)
+        return re.sub(r"\bRp\b", self.symbol, text)
+
     def amount(self, value: float, spec: str = ",.1f") -> str:
         """An amount with its unit: ``"Rp 1,234.5 bn"``, ``"USD 12.0 thousand"``."""
         return f"{self.symbol} {value:{spec}} {self.word}".strip()

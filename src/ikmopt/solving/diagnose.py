@@ -291,7 +291,8 @@ def attach(err: InfeasibleError, data: Dataset, policy: Policy,
         return err
     if diagnosis is None:
         return err
-    message = f"{err}\nSmallest relaxation: " + "; ".join(diagnosis.suggestions)
+    message = data.money.relabel(f"{err}\nSmallest relaxation: "
+                                 + "; ".join(diagnosis.suggestions))
     out = InfeasibleError(message, diagnosis)
     return out
 

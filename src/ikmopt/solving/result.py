@@ -229,6 +229,9 @@ class Result:
         return table[keep].reset_index(drop=True)
 
     def _describe(self, position: int) -> str:
+        return self.data.money.relabel(self._described(position))
+
+    def _described(self, position: int) -> str:
         if position == 0:
             return self.policy.budget.describe()
         if position > 0:
@@ -367,7 +370,7 @@ class Result:
             Show only the ``top`` regions by spend (and binding rows); default all regions
             and the ten binding rows with the largest shadow prices.
         """
-        return summary_text(self, top)
+        return self.data.money.relabel(summary_text(self, top))
 
     def __repr__(self) -> str:
         return result_repr(self)
@@ -388,7 +391,8 @@ class Result:
                else {}),
             "constraints": self.constraints,
             "equity": equity,
-            "policy": pd.DataFrame({"rule": self.policy.describe()}),
+            "policy": pd.DataFrame({"rule": [self.data.money.relabel(r)
+                                             for r in self.policy.describe()]}),
             **self._planning_tables(),
         }
 

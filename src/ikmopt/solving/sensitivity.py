@@ -224,11 +224,12 @@ def _step_text(number: Number, result: Result) -> tuple[str, float, str]:
     """(unit, step, the step in words) of a number."""
     money = result.data.money_unit
     units = {"money": money, "share": "share", "gini": "Gini", "ratio": "ratio",
-             "per_capita": "Rp per inhabitant", "projects": "projects",
+             "per_capita": result.data.money.per_inhabitant, "projects": "projects",
              "metric": result.data.metric_units.get(number.metric or "", number.metric or "")}
     step, text = STEPS[number.unit]
-    one = money.replace("Rp ", "Rp 1 ", 1) if money.startswith("Rp ") else f"1 {money}"
-    return units[number.unit], step, text.format(money_one=one, unit=units["metric"])
+    one = result.data.money.per_one
+    return units[number.unit], step, result.data.money.relabel(
+        text.format(money_one=one, unit=units["metric"]))
 
 
 def sensitivity(result: Result) -> pd.DataFrame:

@@ -119,7 +119,7 @@ def find_unspent(data: Dataset, policy: Policy, lp: LinearProgram, solution: Sol
         holding = _priced(policy, lp, solution)
     found = Unspent(rows, spendable, holding)
     if warn:
-        warnings.warn(found.message(), UnspentBudgetWarning, stacklevel=3)
+        warnings.warn(data.money.relabel(found.message()), UnspentBudgetWarning, stacklevel=3)
     return found
 
 
