@@ -22,6 +22,7 @@ from ikmopt.analysis.projection import Projection, project
 from ikmopt.analysis.replan import Replan, replan
 from ikmopt.analysis.simulate import Simulation, simulate
 from ikmopt.analysis.sweep import Sweep, sweep
+from ikmopt.analysis.two_level import TwoLevel, two_level
 from ikmopt.core import equity
 from ikmopt.core.errors import (
     DataError,
@@ -150,6 +151,7 @@ __all__ = [
     "Sweep",
     "Target",
     "Term",
+    "TwoLevel",
     "UnboundedError",
     "UnspentBudgetWarning",
     "ValueOfOptimization",
@@ -181,6 +183,7 @@ __all__ = [
     "simulate",
     "solve",
     "sweep",
+    "two_level",
     "value_of_optimization",
     "versions",
 ]
