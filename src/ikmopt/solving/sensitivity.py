@@ -270,7 +270,8 @@ def sensitivity(result: Result) -> pd.DataFrame:
     for number in policy_numbers(result.policy):
         unit, step, text = _step_text(number, result)
         value = derivative(result, number)
-        records.append({"path": number.path, "rule": result.data.money.relabel(number.rule), "value": number.value,
+        records.append({"path": number.path, "rule": result.data.money.relabel(number.rule),
+                        "value": number.value,
                         "unit": unit, "derivative": value, "per_step": value * step,
                         "step": text})
     return pd.DataFrame(records, columns=["path", "rule", "value", "unit", "derivative",
