@@ -16,6 +16,7 @@ from ikmopt.model.params import get_param, set_param
 from ikmopt.model.policy import Policy
 from ikmopt.solving.optimize import Cold, Warm, solve_policy
 from ikmopt.solving.options import SolveOptions
+from ikmopt.solving.threads import one_blas_thread
 
 
 class SweepsItself(Protocol):
@@ -150,8 +151,15 @@ def sweep_values(
     options = (SolveOptions.of(**solve_options) if solver is None
                else SolveOptions.of(solver, **solve_options))
     runner = Warm(options) if options.solver == "highs" and warm else Cold(options)
+    with one_blas_thread():
+        return _sweep_loop(param, list(values), make, runner, allocation_by)
+
+
+def _sweep_loop(param: str, values: list[float], make: Callable[[float], tuple[Dataset, Policy]],
+                runner: Any, allocation_by: str | tuple[str, ...] | None) -> Sweep:
+    """Solve each value in turn (BLAS limited to one thread by the caller)."""
     rows, allocations, prices = [], [], []
-    for value in list(values):
+    for value in values:
         start = time.perf_counter()
         try:
             data, varied = make(value)

@@ -20,6 +20,7 @@ from ikmopt.solving.result import Result
 from ikmopt.solving.solvers import solve
 from ikmopt.solving.solvers.base import Solution
 from ikmopt.solving.solvers.highs import HeldModel
+from ikmopt.solving.threads import one_blas_thread
 from ikmopt.solving.unspent import find_unspent
 
 __all__ = [
@@ -95,12 +96,13 @@ def optimize(data: Dataset, policy: Policy, solver: str | SolveOptions = "highs"
             "e.g. ik.Policy(budget=ik.Budget(total=2500))"
         )
     options = SolveOptions.of(solver, **solve_options)
-    try:
-        return solve_policy(data, policy, Cold(options))
-    except InfeasibleError as err:
-        if err.diagnosis is not None:
-            raise
-        raise attach(err, data, policy, options) from None
+    with one_blas_thread():
+        try:
+            return solve_policy(data, policy, Cold(options))
+        except InfeasibleError as err:
+            if err.diagnosis is not None:
+                raise
+            raise attach(err, data, policy, options) from None
 
 
 # ---------------------------------------------------------------------- runners
