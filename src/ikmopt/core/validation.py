@@ -135,14 +135,32 @@ def column_letter(position: int) -> str:
     return letters
 
 
-def blank_labels(log: FailureLog, table: str, frame: pd.DataFrame, column: str) -> pd.Series:
+def stripped_text(values: pd.Series) -> pd.Series:
+    """``values.astype(str).str.strip()``, stripping each distinct label once.
+
+    Label columns repeat a few hundred labels over up to millions of rows: the labels are
+    factorized, the distinct ones stripped and taken back (``NaN`` reads ``"nan"``, as
+    ``astype(str)`` writes it).
+    """
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    text = pd.Index(uniques).astype(str).str.strip()
+    if (codes < 0).any():
+        text = text.append(pd.Index(["nan"]))
+        codes = np.where(codes < 0, len(text) - 1, codes)
+    return pd.Series(text.take(codes).to_numpy(dtype=object), index=values.index,
+                     name=values.name)
+
+
+def blank_labels(log: FailureLog, table: str, frame: pd.DataFrame, column: str,
+                 stripped: pd.Series | None = None) -> pd.Series:
     """Record the rows whose label in ``column`` is missing or blank; return the mask.
 
     A workbook names the cells (``impacts!A7``) and explains the usual cause: a merged cell
-    keeps its value only in its first cell, the others read as blank.
+    keeps its value only in its first cell, the others read as blank. ``stripped``: the
+    column as :func:`stripped_text` gives it, if the caller has it already.
     """
     values = frame[column]
-    blank = values.isna() | values.astype(str).str.strip().eq("")
+    blank = values.isna() | (stripped_text(values) if stripped is None else stripped).eq("")
     if blank.any():
         check = "missing label"
         source = frame.attrs.get(SOURCE)

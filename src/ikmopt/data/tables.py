@@ -31,6 +31,7 @@ from ikmopt.core.validation import (
     case_variants,
     check_numeric,
     misspelled,
+    stripped_text,
     suggest,
 )
 from ikmopt.data.curves import Curves, validate_curves
@@ -298,9 +299,10 @@ def _has_columns(log: FailureLog, table: str, frame: pd.DataFrame,
 def _clean_labels(log: FailureLog, table: str, frame: pd.DataFrame, level: str) -> None:
     """Labels of ``level`` as stripped text, or years as integers (in place)."""
     col = frame[level]
-    blank = blank_labels(log, table, frame, level)
-    if level != "year":
-        frame[level] = col.astype(str).str.strip()
+    text = stripped_text(col) if level != "year" else None
+    blank = blank_labels(log, table, frame, level, text)
+    if text is not None:
+        frame[level] = text
         return
     years = pd.to_numeric(col, errors="coerce")
     bad = ~blank & (years.isna() | (years != np.round(years)))

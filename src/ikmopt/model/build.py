@@ -100,8 +100,15 @@ class BuildContext:
         population = self.data.region_column("population", owner)
         codes, categories = self.data.level_codes(level)
         valid = codes >= 0
-        pairs = np.unique(np.stack([codes[valid], self.data.region_codes[valid]]), axis=1)
-        return np.bincount(pairs[0], weights=population[pairs[1]], minlength=len(categories))
+        groups, regions = len(categories), len(population)
+        if groups * regions <= 50_000_000:  # mark (group, region) pairs in O(cells), no sort
+            seen = np.zeros(groups * regions, dtype=bool)
+            seen[codes[valid] * regions + self.data.region_codes[valid]] = True
+            group, region = np.divmod(np.flatnonzero(seen), regions)
+        else:
+            group, region = np.unique(np.stack([codes[valid], self.data.region_codes[valid]]),
+                                      axis=1)
+        return np.bincount(group, weights=population[region], minlength=groups)
 
     def pots(self) -> PotLayout:
         """The pot columns ``y_ck`` and the rows ``x_c - sum_k y_ck = 0`` (created once).
