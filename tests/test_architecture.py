@@ -18,7 +18,8 @@ MODULES = sorted(SRC.rglob("*.py"))
 #: What may be imported inside a function: the faces (from their hooks), the PuLP path and
 #: optional or heavy packages.
 LATE = ("ikmopt.plot", "ikmopt.report", "ikmopt.solving.solvers.pulp", "matplotlib",
-        "openpyxl", "pandera", "cbcbox", "jinja2", "babel", "dask")
+        "openpyxl", "pandera", "cbcbox", "jinja2", "babel", "dask",
+        "scipy.special")  # 50 ms of import time, needed only to draw uncertainty
 
 
 def test_importing_ikmopt_loads_no_heavy_or_optional_package():

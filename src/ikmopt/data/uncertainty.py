@@ -58,7 +58,6 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-from scipy.special import ndtr, ndtri
 
 from ikmopt.core.errors import DataError
 from ikmopt.core.validation import FailureLog, suggest
@@ -249,6 +248,8 @@ def _triangular(z: np.ndarray, p: dict, rows: Any, upper: float) -> np.ndarray:
     With ``w = high - low``: ``low + sqrt(u w (mode - low))`` below the mode's probability
     ``(mode - low) / w``, ``high - sqrt((1 - u) w (high - mode))`` above it.
     """
+    from scipy.special import ndtr  # 50 ms to import: only when a table is drawn
+
     low, mode, high = p["low"][rows], p["mode"][rows], p["high"][rows]
     u = ndtr(z)
     width = high - low
@@ -273,6 +274,8 @@ def _lognormal(z: np.ndarray, p: dict, rows: Any, upper: float) -> np.ndarray:
 def _truncated_normal(z: np.ndarray, p: dict, rows: Any, upper: float
                       ) -> np.ndarray:
     """Inverse CDF of N(mean, mean * spread) truncated to [0, upper] at ``Phi(z)``."""
+    from scipy.special import ndtr, ndtri  # 50 ms to import: only when a table is drawn
+
     mean = p["mean"][rows].astype(float)
     sd = mean * p["spread"][rows]
     safe = np.where(sd > 0, sd, 1.0)
