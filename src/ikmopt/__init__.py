@@ -45,6 +45,7 @@ from ikmopt.model.constraints import (
     Budget,
     CoFunding,
     Constraint,
+    ExpectedAbsorption,
     FundProposals,
     GiniCap,
     GroupShare,
@@ -59,7 +60,6 @@ from ikmopt.model.constraints import (
     Target,
     Term,
 )
-from ikmopt.model.constraints.absorption import ExpectedAbsorption
 from ikmopt.model.defaults import default_policy, default_pots
 from ikmopt.model.lp import LinearProgram
 from ikmopt.model.objectives import (

@@ -56,7 +56,7 @@ def snake(name: str) -> str:
 
 _CONSTRAINTS = (_c.RegionBounds, _c.GroupShare, _c.ProgramShare, _c.Target, _c.Ramp,
                 _c.GiniCap, _c.OutcomeEquity, _c.ProjectCount, _c.FundProposals, _c.LastYear,
-                _c.MinimumAllocation, _c.CoFunding, _c.Relation)
+                _c.MinimumAllocation, _c.CoFunding, _c.Relation, _c.ExpectedAbsorption)
 _OBJECTIVES = (_o.Maximize, _o.Weighted, _o.PovertyWeighted, _o.MaxMin, _o.MinCost,
                _o.Lexicographic, _o.GoalProgram, CVaR, ExpectedValue)
 

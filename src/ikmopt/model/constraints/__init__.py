@@ -17,6 +17,7 @@ planning cycle's :mod:`~ikmopt.model.constraints.proposals`,
 
 from __future__ import annotations
 
+from ikmopt.model.constraints.absorption import ExpectedAbsorption
 from ikmopt.model.constraints.base import Constraint, Value, per_group
 from ikmopt.model.constraints.bounds import RegionBounds
 from ikmopt.model.constraints.budget import Budget
@@ -43,6 +44,7 @@ __all__ = [
     "CoFunding",
     "Constraint",
     "EquityGroups",
+    "ExpectedAbsorption",
     "FundProposals",
     "GiniCap",
     "GroupShare",
