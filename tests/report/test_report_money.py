@@ -54,7 +54,7 @@ def test_rules_messages_and_prices_say_the_currency():
     sens = result.sensitivity()
     text = " ".join([result.summary(), *result.constraints["constraint"],
                      *result.tables()["policy"]["rule"],
-                     *sens.select_dtypes("object").astype(str).to_numpy().ravel()])
+                     *sens[["rule", "unit", "step"]].astype(str).to_numpy().ravel()])
     assert "USD 800 thousand" in text and not re.search(r"\bRp\b", text)
     with pytest.raises(ik.InfeasibleError) as err:
         ik.optimize(data, ik.Policy(budget=ik.Budget(total=800, spend_all=True),
