@@ -9,18 +9,10 @@ import pandas as pd
 import pytest
 
 import ikmopt as ik
+from helpers.cli import run
 from ikmopt import cli
 
 EXAMPLE = Path(__file__).parents[2] / "examples" / "monitoring" / "realisation-q2.csv"
-
-
-def run(capsys, *argv: str) -> tuple[int, str, str]:
-    try:
-        code = cli.main(list(argv))
-    except SystemExit as stop:  # argparse
-        code = stop.code
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture(scope="module")
