@@ -214,3 +214,10 @@ def test_money_never_crosses_pots(solver, instance):
     alloc = result.allocation[result.allocation > 1e-9]
     assert per_cell.reindex(alloc.index).to_numpy() == pytest.approx(alloc.to_numpy())
     assert result.objective == pytest.approx(_pulp_optimum(data, pots), rel=1e-6, abs=1e-6)
+
+
+def test_a_dataset_given_as_the_default_budget_is_a_typed_error_that_says_where_it_goes():
+    data = ik.datasets.load("indonesia-provinces")
+    with pytest.raises(ik.PolicyError, match=r"default_policy\(data=data\)"):
+        ik.default_policy(data)
+    assert ik.default_policy(np.int64(800)).budget.total == 800.0

@@ -234,13 +234,12 @@ def check_numeric(
 
     Text that is not a number is recorded once per cell; the remaining rules (no missing
     value, finite, sign) are a pandera schema validated lazily on the coerced columns so
-    every failure is collected. Labels in the failure cases are the frame's row labels
-    (tuples for a MultiIndex). Returns the frame with the columns as floats.
+    every failure is collected. Clean columns, the usual case, are recognised by one
+    vectorized pass over the values (the same rules), and pandera, whose import costs a
+    quarter of a second, is only imported to report the failures of columns that break a
+    rule. Labels in the failure cases are the frame's row labels (tuples for a MultiIndex).
+    Returns the frame with the columns as floats.
     """
-    # pandera is imported on the first numeric check (it costs a quarter of a second)
-    import pandera.pandas as pa
-    from pandera.errors import SchemaErrors
-
     columns = list(columns)
     if not columns:
         return frame
@@ -266,13 +265,46 @@ def check_numeric(
             values = raw.to_numpy(dtype=float)
             checked[c] = values
         coerced[c] = values
+    free = set(signed)
+    if not _breaks_a_rule(checked, columns, free, positive=positive):
+        return coerced
+    _report_with_pandera(log, table, frame, checked, columns, free, positive=positive)
+    return coerced
+
+
+def _breaks_a_rule(checked: pd.DataFrame, columns: list[str], free: set[str], *,
+                   positive: bool) -> bool:
+    """Whether a value of ``checked`` is missing, infinite or of the wrong sign.
+
+    The rules of the pandera schema of :func:`_report_with_pandera`, on arrays: exactly the
+    columns it would find a failure in (a comparison with NaN is false, so NaN fails both).
+    """
+    for c in columns:
+        values = checked[c].to_numpy(dtype=float)
+        if c in free:
+            ok = ~np.isnan(values) & ~np.isinf(values)
+        else:
+            ok = (values > 0) if positive else (values >= 0)
+            ok &= ~np.isinf(values)
+        if not ok.all():
+            return True
+    return False
+
+
+def _report_with_pandera(log: FailureLog, table: str, frame: pd.DataFrame,
+                         checked: pd.DataFrame, columns: list[str], free: set[str], *,
+                         positive: bool) -> None:
+    """Record every failure of the numeric rules, as pandera's lazy validation reports it."""
+    # pandera is imported only when a column breaks a rule (it costs a quarter of a second)
+    import pandera.pandas as pa
+    from pandera.errors import SchemaErrors
+
     finite = pa.Check(lambda s: ~np.isinf(s), error="must be finite (no inf)")
     sign = (
         pa.Check.gt(0, error="must be greater than 0")
         if positive
         else pa.Check.ge(0, error="must not be negative")
     )
-    free = set(signed)
     schema = pa.DataFrameSchema(
         {c: pa.Column(float, checks=[finite] if c in free else [finite, sign],
                       nullable=False) for c in columns},
@@ -293,7 +325,6 @@ def check_numeric(
             }
         ).drop_duplicates(subset=["column", "check", "label"])
         log.add_frame(out)
-    return coerced
 
 
 def _check_text(check: Any) -> str:

@@ -23,8 +23,10 @@ programs table's ``pots`` column.
 
 from __future__ import annotations
 
+import numbers
 from typing import TYPE_CHECKING
 
+from ikmopt.core.errors import PolicyError
 from ikmopt.data.datasets import pots as bundled_pots
 from ikmopt.model.constraints import Budget, GroupShare, RegionBounds
 from ikmopt.model.objectives import Weighted
@@ -111,6 +113,11 @@ def default_policy(budget: float = DEFAULT_BUDGET, data: Dataset | None = None) 
     >>> ik.default_policy(800).budget.total
     800.0
     """
+    if not isinstance(budget, numbers.Real) or isinstance(budget, bool):
+        hint = (" (the dataset goes second: default_policy(data=data), or "
+                "default_policy(971, data))" if hasattr(budget, "impacts") else "")
+        raise PolicyError(f"default_policy: budget must be a number of Rp bn, got "
+                          f"{type(budget).__name__}{hint}")
     pots = default_pots(budget)
     return Policy(
         budget=Budget(total=budget, pots=pots if data is None or uses_default_pots(data)
