@@ -15,7 +15,7 @@ from ikmopt.core.errors import PolicyError
 from ikmopt.data.dataset import Dataset
 from ikmopt.data.groups import combined_codes
 from ikmopt.model.hygiene import check_scaling
-from ikmopt.model.lp import LinearProgram, ModelBuilder, RowBlock
+from ikmopt.model.lp import LinearProgram, ModelBuilder, RowBlock, unit_terms
 from ikmopt.model.objectives import Objective
 from ikmopt.model.policy import Policy
 from ikmopt.model.pots import PotLayout, pot_layout
@@ -27,7 +27,6 @@ __all__ = [
     "column_cells",
     "objective_coefficients",
     "outcome_cost",
-    "unit_terms",
 ]
 
 
@@ -225,22 +224,6 @@ class BuildContext:
             np.zeros(1),
         )
         return self.builder.shared_column("total_spend", "T", 0.0, np.inf, definition)
-
-
-def unit_terms(meta: Mapping, n_cells: int, outcome: bool = True) -> tuple[
-    np.ndarray, np.ndarray, np.ndarray
-]:
-    """``(unit, col, factor)`` of every outcome term, or of every spend term.
-
-    Units are the cells, then the projects. Outcome factors are the curves' segment factors
-    (1 without curves, and for projects); spend factors are 1 for cells and each project's
-    cost.
-    """
-    key = "outcome_terms" if outcome else "spend_terms"
-    if key not in meta:
-        identity = np.arange(n_cells)
-        return identity, identity, np.ones(n_cells)
-    return meta[key]
 
 
 def outcome_cost(meta: Mapping, n_cols: int, n_cells: int, unit_coef: np.ndarray) -> np.ndarray:

@@ -11,6 +11,7 @@ constraint and objective objects, each block a vectorized COO triplet.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -18,7 +19,8 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-__all__ = ["RATIO_KINDS", "ROW_KINDS", "LinearProgram", "ModelBuilder", "RowBlock", "UserTerms"]
+__all__ = ["RATIO_KINDS", "ROW_KINDS", "LinearProgram", "ModelBuilder", "RowBlock", "UserTerms",
+           "unit_terms"]
 
 #: Kinds of rows (see :class:`RowBlock`).
 ROW_KINDS = ("sum", "share", "gini", "ratio", "definition")
@@ -417,3 +419,19 @@ class ModelBuilder:
         per = sp.csr_matrix((vals, (rows, cols)), shape=(n_rows, self._n_cols))
         per.sum_duplicates()
         return per
+
+
+def unit_terms(meta: Mapping, n_cells: int, outcome: bool = True) -> tuple[
+    np.ndarray, np.ndarray, np.ndarray
+]:
+    """``(unit, col, factor)`` of every outcome term, or of every spend term.
+
+    Units are the cells, then the projects. Outcome factors are the curves' segment factors
+    (1 without curves, and for projects); spend factors are 1 for cells and each project's
+    cost.
+    """
+    key = "outcome_terms" if outcome else "spend_terms"
+    if key not in meta:
+        identity = np.arange(n_cells)
+        return identity, identity, np.ones(n_cells)
+    return meta[key]

@@ -34,9 +34,9 @@ import pandas as pd
 import scipy.sparse as sp
 
 from ikmopt.core.errors import PolicyError
-from ikmopt.model.build import build, unit_terms
+from ikmopt.model.build import build
 from ikmopt.model.constraints import Constraint, Relation, Target
-from ikmopt.model.lp import LinearProgram
+from ikmopt.model.lp import LinearProgram, unit_terms
 from ikmopt.model.params import set_param
 from ikmopt.solving.solvers import cost_scale
 from ikmopt.solving.solvers.highs import ranging as highs_ranging

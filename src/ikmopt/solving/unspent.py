@@ -24,8 +24,8 @@ import pandas as pd
 
 from ikmopt.core.errors import SolverError, UnboundedError, UnspentBudgetWarning
 from ikmopt.data.dataset import Dataset
-from ikmopt.model.build import build, column_cells, unit_terms
-from ikmopt.model.lp import LinearProgram
+from ikmopt.model.build import build, column_cells
+from ikmopt.model.lp import LinearProgram, unit_terms
 from ikmopt.model.policy import Policy
 from ikmopt.solving.options import SolveOptions
 from ikmopt.solving.solvers import solve

@@ -40,8 +40,7 @@ import pandas as pd
 from ikmopt.core.checks import number
 from ikmopt.core.errors import PolicyError
 from ikmopt.data.uncertainty import REALIZATION
-from ikmopt.model.build import unit_terms
-from ikmopt.model.lp import RowBlock
+from ikmopt.model.lp import RowBlock, unit_terms
 from ikmopt.model.objectives.base import Coefficients, Objective
 
 __all__ = ["CVaR", "ExpectedValue"]
