@@ -17,7 +17,7 @@ from ikmopt.model.policy import Policy
 from ikmopt.solving.diagnose import attach
 from ikmopt.solving.options import SolveOptions
 from ikmopt.solving.result import Result
-from ikmopt.solving.solvers import solve
+from ikmopt.solving.solvers import solve, unscaled, with_scaled_costs
 from ikmopt.solving.solvers.base import Solution
 from ikmopt.solving.solvers.highs import HeldModel
 from ikmopt.solving.threads import one_blas_thread
@@ -146,11 +146,12 @@ class Warm:
 
     def run(self, lp: LinearProgram) -> Solution:
         """Make the held model equal to ``lp`` and solve it from the last basis."""
+        scaled, scale = with_scaled_costs(lp)  # as a cold solve scales them
         if self.held is None:
-            self.held, self.warm = HeldModel(lp, self.options), False
+            self.held, self.warm = HeldModel(scaled, self.options), False
         else:
-            self.warm = self.held.update(lp)
-        return self.held.run()
+            self.warm = self.held.update(scaled)
+        return unscaled(self.held.run(), scale)
 
 
 # ---------------------------------------------------------------------- the staged solve

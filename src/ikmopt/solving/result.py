@@ -208,7 +208,10 @@ class Result:
             np.where(np.isfinite(upper), upper, 0)
         )
         binding = slack <= BINDING_TOL * scale * 10
-        described = [self._describe(i) for i in rows["constraint"].to_numpy()]
+        # each rule described once, then spread over its rows
+        positions, row_rule = np.unique(rows["constraint"].to_numpy(), return_inverse=True)
+        described = np.array([self._describe(int(i)) for i in positions],
+                             dtype=object)[row_rule.ravel()] if len(rows) else []
         unit, step, per = row_units(rows, self.data.metric_units, self.data.money_unit)
         table = pd.DataFrame(
             {

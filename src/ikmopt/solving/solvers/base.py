@@ -7,7 +7,7 @@ import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -59,6 +59,9 @@ class Solution:
         Seconds spent in the solver.
     message : str
         The solver's own status text, for the record.
+    iterations : dict of str to int
+        The solver's iteration counts, where it reports them (HiGHS: ``ipm``,
+        ``crossover``, ``simplex`` and ``mip_nodes``); empty otherwise.
     """
 
     status: Status
@@ -70,6 +73,7 @@ class Solution:
     solver: str
     runtime: float
     message: str = ""
+    iterations: dict[str, int] = field(default_factory=dict)
 
 
 def check_status(status: Status, solver: str, message: str, has_point: bool) -> None:

@@ -176,6 +176,10 @@ def read_solution(h: highspy.Highs, lp: LinearProgram, runtime: float, verbose: 
         solver="highs",
         runtime=runtime,
         message=message,
+        iterations={"ipm": int(info.ipm_iteration_count),
+                    "crossover": int(info.crossover_iteration_count),
+                    "simplex": int(info.simplex_iteration_count),
+                    **({"mip_nodes": int(info.mip_node_count)} if lp.is_mip else {})},
     )
 
 
