@@ -80,3 +80,32 @@ def test_sweep_reports_a_dropped_basis(small: ik.Dataset) -> None:
     rows = result.shadow_prices.query("value == 0.1 and family == 'ramp'")["label"]
     assert rows.str.endswith(" growth").any() and rows.str.endswith(" decline").any()
     assert not rows.duplicated().any()
+
+
+@pytest.mark.parametrize("by", ["region", "kti", ("island_group", "program"), None])
+def test_the_lazy_allocation_equals_each_plans_own_table(by) -> None:
+    """Spend by group kept as arrays per point, labelled on access, against Result.by."""
+    data = ik.datasets.load("indonesia-provinces")
+    policy = ik.default_policy(data=data)
+    values = [700.0, 971.0]
+    swept = ik.sweep(data, policy, "budget.total", values, allocation_by=by)
+    for value in values:
+        plan = ik.optimize(data, set_param(policy, "budget.total", value))
+        expected = (plan.allocation.reset_index() if by is None
+                    else plan.by(by)[["spend"]].reset_index())
+        got = swept.allocation[swept.allocation["value"] == value].drop(columns="value")
+        assert list(got.columns) == list(expected.columns)
+        labels = [c for c in expected.columns if c != "spend"]
+        assert (got[labels].astype(str).to_numpy() == expected[labels].astype(str).to_numpy()).all()
+        np.testing.assert_allclose(got["spend"].to_numpy(), expected["spend"].to_numpy(),
+                                   atol=1e-6)
+
+
+def test_a_warm_sweep_of_a_normalized_objective_scales_its_small_costs_like_a_cold_solve():
+    """Costs of about 5e-3 (the default's normalized objective): warm equals cold to 1e-9."""
+    data = ik.datasets.load("indonesia-provinces")
+    policy = ik.default_policy(data=data)
+    values = [600.0, 800.0, 971.0, 1200.0]
+    warm = ik.sweep(data, policy, "budget.total", values)
+    cold = ik.sweep(data, policy, "budget.total", values, warm=False, solver="cbc")
+    np.testing.assert_allclose(warm.table["objective"], cold.table["objective"], rtol=1e-9)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Protocol
 
 import numpy as np
@@ -26,7 +27,16 @@ class SweepsItself(Protocol):
         """Solve at each value of ``param``."""
         ...  # pragma: no cover - a protocol
 
-__all__ = ["Sweep", "sweep", "sweep_values"]
+__all__ = ["PointSpend", "Sweep", "sweep", "sweep_values"]
+
+
+@dataclass(frozen=True)
+class PointSpend:
+    """One sweep point's spend by group, kept as arrays until the table is asked for."""
+
+    value: float
+    spend: np.ndarray
+    groups: pd.Index
 
 
 @dataclass(frozen=True)
@@ -42,15 +52,26 @@ class Sweep:
         (whether the solve started from the previous basis), ``solve_s`` and ``error``
         (the message when that value could not be solved; its outcomes are NaN).
     allocation : pandas.DataFrame
-        Long table: ``value``, the grouping level(s), ``spend``.
+        Long table: ``value``, the grouping level(s), ``spend``. Built when first read,
+        from the spend by group each point kept as an array.
     shadow_prices : pandas.DataFrame
         Long table: ``value``, ``family``, ``label``, ``shadow_price``, ``binding``.
     """
 
     param: str
     table: pd.DataFrame
-    allocation: pd.DataFrame
+    points: tuple[PointSpend, ...] = field(repr=False)
     shadow_prices: pd.DataFrame
+
+    @cached_property
+    def allocation(self) -> pd.DataFrame:
+        """Long table: ``value``, the grouping level(s), ``spend`` (see the class)."""
+        if not self.points:
+            return pd.DataFrame(columns=["value", "spend"])
+        frames = [pd.DataFrame({"spend": p.spend}, index=p.groups).reset_index()
+                  .assign(value=p.value) for p in self.points]
+        allocation = pd.concat(frames, ignore_index=True)
+        return allocation[["value"] + [c for c in allocation.columns if c != "value"]]
 
     def plot(self, y: str = "objective", ax: Any = None) -> Any:
         """Line chart of one ``table`` column against the swept value (needs matplotlib)."""
@@ -158,7 +179,8 @@ def sweep_values(
 def _sweep_loop(param: str, values: list[float], make: Callable[[float], tuple[Dataset, Policy]],
                 runner: Any, allocation_by: str | tuple[str, ...] | None) -> Sweep:
     """Solve each value in turn (BLAS limited to one thread by the caller)."""
-    rows, allocations, prices = [], [], []
+    rows, points, prices = [], [], []
+    groups = SpendGroups(allocation_by)
     for value in values:
         start = time.perf_counter()
         try:
@@ -181,21 +203,48 @@ def _sweep_loop(param: str, values: list[float], make: Callable[[float], tuple[D
                 "error": "",
             }
         )
-        if allocation_by is None:
-            alloc = result.allocation.reset_index()
-        else:
-            alloc = result.by(allocation_by)[["spend"]].reset_index()
-        allocations.append(alloc.assign(value=value))
+        points.append(groups.point(value, data, result.allocation.to_numpy()))
         table = result.constraints[["family", "label", "shadow_price", "binding"]]
         prices.append(table.assign(value=value))
     first = ["value"]
-    allocation = (pd.concat(allocations, ignore_index=True) if allocations
-                  else pd.DataFrame(columns=["value", "spend"]))
     shadow = (pd.concat(prices, ignore_index=True) if prices
               else pd.DataFrame(columns=["value", "family", "label", "shadow_price", "binding"]))
     return Sweep(
         param=param,
         table=pd.DataFrame(rows),
-        allocation=allocation[first + [c for c in allocation.columns if c != "value"]],
+        points=tuple(points),
         shadow_prices=shadow[first + [c for c in shadow.columns if c != "value"]],
     )
+
+
+class SpendGroups:
+    """Spend by the groups of ``allocation_by`` (``None``: every cell), on arrays.
+
+    The groups are those :meth:`ikmopt.Result.by` shows: the combinations that occur, in
+    order; they are found once per dataset (a sweep over data overrides may change them).
+    """
+
+    def __init__(self, allocation_by: str | tuple[str, ...] | list[str] | None) -> None:
+        self.levels = (None if allocation_by is None else
+                       allocation_by if isinstance(allocation_by, str) else tuple(allocation_by))
+        self.data: Dataset | None = None
+        self.codes = np.empty(0, dtype=np.int64)
+        self.groups: pd.Index = pd.Index([])
+        self.observed = np.empty(0, dtype=bool)
+        self.known = np.empty(0, dtype=bool)
+
+    def point(self, value: float, data: Dataset, spend: np.ndarray) -> PointSpend:
+        """The spend by group of one point (``spend``: per cell)."""
+        if self.levels is None:
+            return PointSpend(value, spend, data.cells)
+        if data is not self.data:
+            codes, categories = data.level_codes(self.levels)
+            if isinstance(self.levels, str):
+                categories = categories.rename(self.levels)
+            known = codes >= 0
+            self.data, self.codes = data, codes
+            self.observed = np.bincount(codes[known], minlength=len(categories)) > 0
+            self.groups, self.known = categories[self.observed], known
+        sums = np.bincount(self.codes[self.known], weights=spend[self.known],
+                           minlength=len(self.observed))
+        return PointSpend(value, sums[self.observed], self.groups)
