@@ -109,3 +109,19 @@ def test_a_warm_sweep_of_a_normalized_objective_scales_its_small_costs_like_a_co
     warm = ik.sweep(data, policy, "budget.total", values)
     cold = ik.sweep(data, policy, "budget.total", values, warm=False, solver="cbc")
     np.testing.assert_allclose(warm.table["objective"], cold.table["objective"], rtol=1e-9)
+
+
+def test_the_lazy_shadow_prices_equal_each_plans_constraints_table() -> None:
+    data = ik.datasets.load("indonesia-provinces")
+    policy = ik.default_policy(data=data)
+    values = [700.0, 971.0]
+    swept = ik.sweep(data, policy, "budget.total", values)
+    for value in values:
+        plan = ik.optimize(data, set_param(policy, "budget.total", value))
+        expected = plan.constraints[["family", "label", "shadow_price", "binding"]]
+        got = swept.shadow_prices[swept.shadow_prices["value"] == value].drop(columns="value")
+        assert got["family"].tolist() == expected["family"].tolist()
+        assert got["label"].tolist() == expected["label"].tolist()
+        assert got["binding"].tolist() == expected["binding"].tolist()
+        np.testing.assert_allclose(got["shadow_price"], expected["shadow_price"], rtol=1e-7,
+                                   atol=1e-9)

@@ -27,7 +27,7 @@ class SweepsItself(Protocol):
         """Solve at each value of ``param``."""
         ...  # pragma: no cover - a protocol
 
-__all__ = ["PointSpend", "Sweep", "sweep", "sweep_values"]
+__all__ = ["PointPrices", "PointSpend", "Sweep", "sweep", "sweep_values"]
 
 
 @dataclass(frozen=True)
@@ -37,6 +37,19 @@ class PointSpend:
     value: float
     spend: np.ndarray
     groups: pd.Index
+
+
+@dataclass(frozen=True)
+class PointPrices:
+    """One sweep point's row prices, kept as arrays until the table is asked for.
+
+    ``rows``: the program's row table (shared by the points whose rows are the same).
+    """
+
+    value: float
+    rows: pd.DataFrame
+    shadow_price: np.ndarray
+    binding: np.ndarray
 
 
 @dataclass(frozen=True)
@@ -61,7 +74,23 @@ class Sweep:
     param: str
     table: pd.DataFrame
     points: tuple[PointSpend, ...] = field(repr=False)
-    shadow_prices: pd.DataFrame
+    prices: tuple[PointPrices, ...] = field(repr=False)
+
+    @cached_property
+    def shadow_prices(self) -> pd.DataFrame:
+        """Long table: ``value``, ``family``, ``label``, ``shadow_price``, ``binding``."""
+        columns = ["value", "family", "label", "shadow_price", "binding"]
+        frames = []
+        for p in self.prices:
+            keep = (p.rows["kind"] != "definition").to_numpy()
+            frames.append(pd.DataFrame({
+                "value": p.value,
+                "family": p.rows["family"].astype(str).to_numpy()[keep],
+                "label": p.rows["label"].to_numpy()[keep],
+                "shadow_price": p.shadow_price[keep],
+                "binding": p.binding[keep],
+            }))
+        return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
 
     @cached_property
     def allocation(self) -> pd.DataFrame:
@@ -204,17 +233,11 @@ def _sweep_loop(param: str, values: list[float], make: Callable[[float], tuple[D
             }
         )
         points.append(groups.point(value, data, result.allocation.to_numpy()))
-        table = result.constraints[["family", "label", "shadow_price", "binding"]]
-        prices.append(table.assign(value=value))
-    first = ["value"]
-    shadow = (pd.concat(prices, ignore_index=True) if prices
-              else pd.DataFrame(columns=["value", "family", "label", "shadow_price", "binding"]))
-    return Sweep(
-        param=param,
-        table=pd.DataFrame(rows),
-        points=tuple(points),
-        shadow_prices=shadow[first + [c for c in shadow.columns if c != "value"]],
-    )
+        row_prices = result.row_prices()
+        prices.append(PointPrices(value, result.lp.rows, row_prices.shadow_price,
+                                  row_prices.binding))
+    return Sweep(param=param, table=pd.DataFrame(rows), points=tuple(points),
+                 prices=tuple(prices))
 
 
 class SpendGroups:

@@ -331,6 +331,7 @@ def build(
     *,
     objective: Objective | None = None,
     fixed: Sequence[Callable[[BuildContext], RowBlock]] = (),
+    like: LinearProgram | None = None,
 ) -> LinearProgram:
     """Return the linear program of ``policy`` on ``data``.
 
@@ -347,6 +348,10 @@ def build(
     fixed : sequence of callables
         Each returns rows that keep an earlier stage of a multi-stage objective near its
         optimum (see :func:`ikmopt.optimize`).
+    like : LinearProgram, optional
+        A program built before, whose sparse matrix is reused when the rows differ from
+        its rows only in their bounds (a sweep of a budget; see
+        :meth:`~ikmopt.model.lp.ModelBuilder.build`). The result is the same either way.
 
     Raises
     ------
@@ -376,6 +381,6 @@ def build(
     needed = objective.needs_optima()
     if not needed or (optima is not None and all(m in optima for m in needed)):
         objective.apply(ctx, objective_coefficients(data, policy), optima)
-    lp = builder.build()
+    lp = builder.build(like=like)
     check_scaling(lp, f"dataset '{data.name}'")
     return lp

@@ -20,7 +20,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 __all__ = ["RATIO_KINDS", "ROW_KINDS", "LinearProgram", "ModelBuilder", "RowBlock", "UserTerms",
-           "unit_terms"]
+           "same_terms", "unit_terms"]
 
 #: Kinds of rows (see :class:`RowBlock`).
 ROW_KINDS = ("sum", "share", "gini", "ratio", "definition")
@@ -133,6 +133,9 @@ class LinearProgram:
     per: sp.csr_matrix | None = None
     objective_offset: float = 0.0
     meta: dict[str, Any] = field(default_factory=dict)
+    #: The row blocks ``A``, ``rows`` and ``per`` were assembled from, and that ``A`` (see
+    #: :meth:`ModelBuilder.build`'s ``like``); empty for a program assembled otherwise.
+    assembled: tuple[Any, ...] = field(default=(), repr=False, compare=False)
 
     @property
     def n_cells(self) -> int:
@@ -348,14 +351,36 @@ class ModelBuilder:
         if block.n_rows:
             self._blocks.append((block, constraint))
 
-    def build(self, integrality: np.ndarray | None = None) -> LinearProgram:
+    def build(self, integrality: np.ndarray | None = None,
+              like: LinearProgram | None = None) -> LinearProgram:
         """Assemble the program (one sparse conversion, no per-row Python work).
 
         Columns added with ``integer=True`` are integer; ``integrality`` marks more.
+        ``like``: a program built before (the previous point of a sweep). When every row
+        block equals the one it was assembled from in all but its bounds (same rule, labels,
+        kind, coefficients and ratio terms) and the columns are as many, its matrix, row
+        table and ratio terms are reused as they are: the program is the one a full
+        assembly gives, without the sparse conversion.
         """
         offsets = np.cumsum([0] + [b.n_rows for b, _ in self._blocks])
         n_rows = int(offsets[-1])
         blocks = [b for b, _ in self._blocks]
+        if like is not None and self._same_rows(like):
+            return LinearProgram(
+                cells=self.cells,
+                aux=pd.DataFrame({"family": self._aux_family, "label": self._aux_label}),
+                cost=self.cost.copy(),
+                col_lower=np.concatenate(self._lower),
+                col_upper=np.concatenate(self._upper),
+                A=like.A,
+                row_lower=np.concatenate([b.lower for b in blocks]).astype(float),
+                row_upper=np.concatenate([b.upper for b in blocks]).astype(float),
+                rows=like.rows,
+                integrality=self._integrality(integrality),
+                per=like.per,
+                meta=dict(self.meta),
+                assembled=(tuple(self._blocks), like.A),
+            )
 
         def joined(part: Any, dtype: Any = None) -> np.ndarray:
             arrays = [part(b) for b in blocks]
@@ -393,7 +418,17 @@ class ModelBuilder:
             integrality=self._integrality(integrality),
             per=self._per_matrix(offsets, n_rows) if blocks else None,
             meta=dict(self.meta),
+            assembled=(tuple(self._blocks), A),
         )
+
+    def _same_rows(self, like: LinearProgram) -> bool:
+        """Whether ``like`` was assembled from these row blocks, bounds apart."""
+        if len(like.assembled) != 2 or like.assembled[1] is not like.A or not self._blocks:
+            return False
+        before = like.assembled[0]
+        return (like.A.shape[1] == self._n_cols and len(before) == len(self._blocks)
+                and all(c == c0 and same_terms(b, b0)
+                        for (b, c), (b0, c0) in zip(self._blocks, before, strict=True)))
 
     def _integrality(self, given: np.ndarray | None) -> np.ndarray | None:
         """Integer flags of every column: those added as integer, and ``given`` ones."""
@@ -435,3 +470,20 @@ def unit_terms(meta: Mapping, n_cells: int, outcome: bool = True) -> tuple[
         identity = np.arange(n_cells)
         return identity, identity, np.ones(n_cells)
     return meta[key]
+
+
+def same_terms(a: RowBlock, b: RowBlock) -> bool:
+    """Whether two row blocks are equal in everything but their bounds."""
+    if a is b:
+        return True
+
+    def same(x: Any, y: Any) -> bool:
+        if x is None or y is None:
+            return x is y
+        return np.array_equal(np.asarray(x), np.asarray(y), equal_nan=True)
+
+    return (a.family == b.family and a.kind == b.kind and a.labels.equals(b.labels)
+            and same(a.rows, b.rows) and same(a.cols, b.cols) and same(a.vals, b.vals)
+            and same(a.param, b.param)
+            and (a.per is None) == (b.per is None)
+            and (a.per is None or all(same(p, q) for p, q in zip(a.per, b.per, strict=True))))

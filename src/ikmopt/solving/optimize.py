@@ -111,6 +111,7 @@ class Runner(Protocol):
 
     options: SolveOptions
     warm: bool
+    last: LinearProgram | None  # the program run last (its matrix may be reused)
 
     def run(self, lp: LinearProgram) -> Solution:
         """Solve ``lp``."""
@@ -123,9 +124,11 @@ class Cold:
     def __init__(self, options: SolveOptions) -> None:
         self.options = options
         self.warm = False
+        self.last: LinearProgram | None = None
 
     def run(self, lp: LinearProgram) -> Solution:
         """Solve ``lp`` anew."""
+        self.last = lp
         return solve(lp, self.options)
 
 
@@ -143,9 +146,11 @@ class Warm:
         self.options = options
         self.held: HeldModel | None = None
         self.warm = False
+        self.last: LinearProgram | None = None
 
     def run(self, lp: LinearProgram) -> Solution:
         """Make the held model equal to ``lp`` and solve it from the last basis."""
+        self.last = lp
         scaled, scale = with_scaled_costs(lp)  # as a cold solve scales them
         if self.held is None:
             self.held, self.warm = HeldModel(scaled, self.options), False
@@ -167,7 +172,7 @@ def solve_policy(data: Dataset, policy: Policy, runner: Runner) -> Result:
     tolerance = policy.objective.tolerance
     for k, stage in enumerate(stages):
         optima = _optima(data, policy, stage, fixed, runner)
-        lp = build(data, policy, optima=optima, objective=stage, fixed=fixed)
+        lp = build(data, policy, optima=optima, objective=stage, fixed=fixed, like=runner.last)
         lp, solution = in_order(lp, runner.run(lp), runner)
         verify(lp, solution)
         if k < len(stages) - 1:

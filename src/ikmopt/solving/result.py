@@ -6,7 +6,7 @@ import datetime
 from collections.abc import Callable, Sequence
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -34,7 +34,18 @@ if TYPE_CHECKING:
     from ikmopt.solving.sensitivity import Ranging
     from ikmopt.solving.unspent import Unspent
 
-__all__ = ["Result"]
+__all__ = ["Result", "RowPrices"]
+
+
+class RowPrices(NamedTuple):
+    """Per row of a program: what :attr:`Result.constraints` shows, as arrays."""
+
+    activity: np.ndarray
+    lower: np.ndarray
+    upper: np.ndarray
+    slack: np.ndarray
+    shadow_price: np.ndarray
+    binding: np.ndarray
 
 #: Relative tolerance for calling a constraint binding.
 BINDING_TOL = 1e-7
@@ -193,21 +204,11 @@ class Result:
         achieved, the bound is the number as written and ``shadow_price`` is per 1.0 of it
         (100 percentage points), so ``price`` is per 0.01.
         """
-        lp, sol = self.lp, self.solution
-        rows = lp.rows
+        rows = self.lp.rows
         keep = (rows["kind"] != "definition").to_numpy()
-        terms = lp.user_terms(sol.x, sol.row_activity)
-        dual = self.sense * (
-            sol.row_dual.copy() if sol.row_dual is not None else np.full(lp.n_rows, np.nan)
-        )
-        ratio = lp.ratio_rows()
-        dual[ratio] = dual[ratio] * terms.denominator[ratio]
-        activity, lower, upper = terms.activity, terms.lower, terms.upper
-        slack = np.minimum(activity - lower, upper - activity)
-        scale = 1.0 + np.abs(np.where(np.isfinite(lower), lower, 0)) + np.abs(
-            np.where(np.isfinite(upper), upper, 0)
-        )
-        binding = slack <= BINDING_TOL * scale * 10
+        prices = self.row_prices()
+        dual, binding, slack = prices.shadow_price, prices.binding, prices.slack
+        activity, lower, upper = prices.activity, prices.lower, prices.upper
         # each rule described once, then spread over its rows
         positions, row_rule = np.unique(rows["constraint"].to_numpy(), return_inverse=True)
         described = np.array([self._describe(int(i)) for i in positions],
@@ -230,6 +231,28 @@ class Result:
             }
         )
         return table[keep].reset_index(drop=True)
+
+    def row_prices(self) -> RowPrices:
+        """Every row's activity, bounds, slack, shadow price and binding flag, as arrays.
+
+        The numbers of :attr:`constraints` (ratio rows as ratios, prices per 1.0 of the
+        ratio), for every row of ``lp`` in order, definition rows included; what a sweep
+        keeps per point before it labels a table.
+        """
+        lp, sol = self.lp, self.solution
+        terms = lp.user_terms(sol.x, sol.row_activity)
+        dual = self.sense * (
+            sol.row_dual.copy() if sol.row_dual is not None else np.full(lp.n_rows, np.nan)
+        )
+        ratio = lp.ratio_rows()
+        dual[ratio] = dual[ratio] * terms.denominator[ratio]
+        activity, lower, upper = terms.activity, terms.lower, terms.upper
+        slack = np.minimum(activity - lower, upper - activity)
+        scale = 1.0 + np.abs(np.where(np.isfinite(lower), lower, 0)) + np.abs(
+            np.where(np.isfinite(upper), upper, 0)
+        )
+        return RowPrices(activity, lower, upper, slack, dual + 0.0,
+                         slack <= BINDING_TOL * scale * 10)
 
     def _describe(self, position: int) -> str:
         return self.data.money.relabel(self._described(position))

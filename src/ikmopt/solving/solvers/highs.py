@@ -211,7 +211,7 @@ class HeldModel:
         """Make the held model equal to ``lp``; return whether the basis was kept."""
         old, h = self.lp, self.h
         same_shape = lp.A.shape == old.A.shape and lp.is_mip == old.is_mip
-        same_pattern = (
+        same_pattern = (lp.A is old.A and lp.is_mip == old.is_mip) or (
             same_shape
             and np.array_equal(lp.A.indptr, old.A.indptr)
             and np.array_equal(lp.A.indices, old.A.indices)
@@ -237,7 +237,8 @@ class HeldModel:
             h.changeColsCost(len(cost), cost.astype(np.int32), lp.cost[cost])
         if lp.objective_offset != old.objective_offset:
             h.changeObjectiveOffset(lp.objective_offset)
-        changed = np.flatnonzero(lp.A.data != old.A.data)
+        changed = np.empty(0, dtype=np.int64) if lp.A is old.A else np.flatnonzero(
+            lp.A.data != old.A.data)
         if len(changed):
             row_of = np.repeat(np.arange(lp.n_rows), np.diff(lp.A.indptr))
             for k in changed:

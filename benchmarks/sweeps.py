@@ -1,0 +1,172 @@
+"""Sweep speed: ikmopt's warm sweep against a persistent HiGHS model, raw and through linopy.
+
+    python benchmarks/sweeps.py [--size 41k] [--points 50] [--repeat 3]
+
+The budget sweep an analyst runs to see what more money buys: the policy of the peer
+benchmark (``benchmarks/peer_models.py``: total and per-year budgets, a floor per region,
+KTI >= 40 % of spend, maximize jobs; a single-metric objective) on the SYNTHETIC data of
+``--size``, with the total budget at ``--points`` values from Rp 8,000 bn to 27,000 bn.
+Each contender returns, per point, the objective, the spend and the budget row's price:
+
+* ``ikmopt``: ``ik.sweep(data, policy, "budget.total", values)`` (warm: one HiGHS model
+  held, only what changed pushed to it; every point verified, the unspent-money check run,
+  the result tables kept);
+* ``highspy``: the program ikmopt built, passed once to a ``highspy.Highs``; per point
+  ``changeRowBounds`` on the budget row, ``run`` and the solution and duals read back (the
+  floor: HiGHS's own time plus reading its answer);
+* ``linopy``: a linopy model with a persistent solver (``track_updates=True``), per point
+  ``Constraint.update(rhs=...)`` and ``solve(model=...)`` (needs the ``bench`` extra).
+
+HiGHS runs on one thread everywhere, the first point with IPM (and crossover, which gives
+a basis) and every later one with dual simplex from the previous basis, as ikmopt's held
+model does. The contenders
+are interleaved, ``--repeat`` times; per contender the median seconds per point, its
+ratio to ikmopt and to raw highspy (ikmopt's overhead over HiGHS), and the largest
+relative gap of its objectives to ikmopt's, which must stay below 1e-6.
+
+Writes ``benchmarks/results/sweeps-<UTC timestamp>.json`` and prints a Markdown table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import statistics
+import sys
+import time
+from collections.abc import Callable
+
+import highspy
+import numpy as np
+from peers import SIZES, Numbers  # benchmarks/ is the script's folder
+from results_file import machine, write
+
+import ikmopt as ik
+from ikmopt.solving.solvers.highs import to_highs
+
+OPTIONS = {"output_flag": False, "threads": 1, "solver": "ipm", "random_seed": 0}
+TOLERANCE = 1e-6
+
+
+def case(size: str) -> tuple[ik.Dataset, ik.Policy, Numbers]:
+    data = ik.datasets.synthetic(**SIZES[size])
+    p = Numbers.for_regions(len(data.regions))
+    _, years = data.level_codes("year")
+    policy = ik.Policy(
+        budget=ik.Budget(total=p.total, by={"year": dict.fromkeys(map(int, years), p.per_year)}),
+        constraints=[ik.RegionBounds(min=p.floor), ik.GroupShare("kti", min=p.kti_share)],
+        objective=ik.Maximize("jobs"))
+    return data, policy, p
+
+
+def run_ikmopt(data: ik.Dataset, policy: ik.Policy, p: Numbers,
+               values: np.ndarray) -> list[tuple[float, float, float]]:
+    s = ik.sweep(data, policy, "budget.total", values)
+    prices = s.shadow_prices
+    budget = prices[(prices["family"] == "budget") & (prices["label"] == "total")]
+    return list(zip(s.table["objective"], s.table["spend"], budget["shadow_price"], strict=True))
+
+
+def run_highspy(data: ik.Dataset, policy: ik.Policy, p: Numbers,
+                values: np.ndarray) -> list[tuple[float, float, float]]:
+    lp = ik.build(data, policy)
+    row = int(np.flatnonzero((lp.rows["family"] == "budget").to_numpy()
+                             & (lp.rows["label"] == "total").to_numpy())[0])
+    h = highspy.Highs()
+    for key, value in OPTIONS.items():
+        h.setOptionValue(key, value)
+    h.passModel(to_highs(lp))
+    out = []
+    for v in values:
+        h.changeRowBounds(row, -np.inf, float(v))
+        h.run()
+        h.setOptionValue("solver", "simplex")  # warm from the first point's basis
+        sol = h.getSolution()
+        x = np.asarray(sol.col_value)
+        out.append((h.getInfo().objective_function_value, float(x[:lp.n_cells].sum()),
+                    float(np.asarray(sol.row_dual)[row])))
+    return out
+
+
+def run_linopy(data: ik.Dataset, policy: ik.Policy, p: Numbers,
+               values: np.ndarray) -> list[tuple[float, float, float]]:
+    import linopy
+    import xarray as xr
+
+    table = data.impacts[["jobs", "capacity"]].to_xarray()
+    kti = xr.DataArray(data.regions["kti"].astype(float).rename_axis("region"))
+    m = linopy.Model()
+    x = m.add_variables(lower=0, upper=table["capacity"], name="x")
+    m.add_constraints(x.sum() <= p.total, name="budget")
+    m.add_constraints(x.sum([d for d in x.dims if d != "year"]) <= p.per_year, name="year")
+    m.add_constraints(x.sum([d for d in x.dims if d != "region"]) >= p.floor, name="floor")
+    m.add_constraints(((kti - p.kti_share) * x).sum() >= 0, name="kti")
+    m.add_objective((table["jobs"] * x).sum(), sense="max")
+    solver = linopy.solvers.Solver.from_name(
+        "highs", model=m, io_api="direct", track_updates=True,
+        options={k: v for k, v in OPTIONS.items() if k != "random_seed"})
+    out = []
+    for v in values:
+        m.constraints["budget"].update(rhs=float(v))
+        result = solver.solve(model=m)
+        solver.solver_model.setOptionValue("solver", "simplex")  # warm from now on
+        primal = np.asarray(result.solution.primal)
+        dual = result.solution.dual
+        out.append((float(result.solution.objective), float(np.nansum(primal)),
+                    float(np.asarray(dual)[0])))
+    return out
+
+
+CONTENDERS: dict[str, Callable[..., list]] = {"ikmopt": run_ikmopt, "highspy": run_highspy,
+                                              "linopy": run_linopy}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", default="41k", choices=list(SIZES))
+    parser.add_argument("--points", type=int, default=50)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    data, policy, p = case(args.size)
+    scale = len(data.regions) / 514
+    values = np.linspace(8_000 * scale, 27_000 * scale, args.points)
+    names = [n for n in CONTENDERS if n != "linopy" or importlib.util.find_spec("linopy")]
+    for name in names:  # untimed: imports, first builds
+        CONTENDERS[name](data, policy, p, values[:2])
+    seconds: dict[str, list[float]] = {n: [] for n in names}
+    answers: dict[str, list] = {}
+    for rep in range(args.repeat):
+        for name in names[rep % len(names):] + names[:rep % len(names)]:
+            start = time.perf_counter()
+            answers[name] = CONTENDERS[name](data, policy, p, values)
+            seconds[name].append((time.perf_counter() - start) / len(values))
+            print(f"{name}: {seconds[name][-1] * 1000:.1f} ms per point", file=sys.stderr)
+    reference = np.array(answers["ikmopt"])
+    per_point = {n: statistics.median(s) for n, s in seconds.items()}
+    rows = []
+    for name in names:
+        got = np.array(answers[name])
+        gap = float(np.max(np.abs(got[:, 0] - reference[:, 0])
+                           / np.maximum(np.abs(reference[:, 0]), 1.0)))
+        rows.append({"contender": name, "cells": data.n_cells, "points": len(values),
+                     "ms_per_point": 1000 * per_point[name],
+                     "ratio_to_ikmopt": per_point[name] / per_point["ikmopt"],
+                     "ikmopt_over_this": per_point["ikmopt"] / per_point[name],
+                     "objective_gap": gap,
+                     "spend_gap": float(np.max(np.abs(got[:, 1] - reference[:, 1]))),
+                     "price_gap": float(np.max(np.abs(got[:, 2] - reference[:, 2]))),
+                     "all_runs_ms": [1000 * s for s in seconds[name]]})
+    lines = [f"| contender ({data.n_cells:,} cells, {len(values)} points) | ms per point "
+             "| ikmopt / contender | objective gap | price gap |", "|---|---:|---:|---:|---:|"]
+    lines += [f"| {r['contender']} | {r['ms_per_point']:.1f} | {r['ikmopt_over_this']:.2f} "
+              f"| {r['objective_gap']:.0e} | {r['price_gap']:.0e} |" for r in rows]
+    table = "\n".join(lines)
+    print(table)
+    write("sweeps-", {"rows": rows, "markdown": table, "size": args.size,
+                      "meta": machine(highspy=importlib.metadata.version("highspy"))})
+    if any(r["objective_gap"] > TOLERANCE for r in rows):
+        sys.exit("objectives disagree beyond 1e-6")
+
+
+if __name__ == "__main__":
+    main()
