@@ -31,6 +31,7 @@ from ikmopt.scenarios.scenario import Scenario
 from ikmopt.scenarios.workers import (
     InProcessExecutor,
     local_pool,
+    sigint_deferred,
     sigint_ignored,
     stop_workers,
     submitter,
@@ -243,9 +244,10 @@ def _solve_all(pending: list[Scenario], executor: Executor | Any | None,
             res = future.result()
         except Exception as err:  # a worker crash or an unexpected error: record it
             res = failed_result(scenario.name, err, scenario.source)
-        if folder is not None:
-            res.write(folder)
-        results[scenario.name] = res
+        with sigint_deferred():  # written and counted together
+            if folder is not None:
+                res.write(folder)
+            results[scenario.name] = res
         bar.update(1)
 
     try:
@@ -258,10 +260,15 @@ def _solve_all(pending: list[Scenario], executor: Executor | Any | None,
         for future in as_completed(list(futures)):
             collect(future)
     except BaseException as err:
-        for future in futures:
-            future.cancel()
-        if own_pool:  # do not wait for the scenarios being solved
+        if own_pool:
+            # the pool's own thread cancels the waiting scenarios (a future cancelled from
+            # here could be failed again by that thread when the workers stop, an error
+            # Python 3.11 prints from the thread); the scenarios being solved are abandoned
+            pool.shutdown(wait=False, cancel_futures=True)
             stop_workers(pool)
+        else:
+            for future in futures:
+                future.cancel()
         if isinstance(err, KeyboardInterrupt) and not isinstance(err, BatchInterrupted):
             total = len(pending) + len(done) + n_failed
             raise BatchInterrupted(len(results) + n_failed, total,

@@ -86,15 +86,51 @@ def sigint_ignored(active: bool) -> Iterator[None]:
         signal.signal(signal.SIGINT, previous)
 
 
+@contextlib.contextmanager
+def sigint_deferred() -> Iterator[None]:
+    """Hold a Ctrl-C back until the block ends, then deliver it.
+
+    For the few milliseconds in which a finished scenario is written and counted: an
+    interrupt between the two would leave a whole folder on disk that the batch's message
+    does not count. Only in the main thread, and only over a handler set from Python; the
+    held signal goes to that handler (Python's raises ``KeyboardInterrupt``).
+    """
+    previous = signal.getsignal(signal.SIGINT)
+    if threading.current_thread() is not threading.main_thread() or previous is None:
+        yield
+        return
+    held: list[int] = []
+    signal.signal(signal.SIGINT, lambda number, frame: held.append(number))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        if held and callable(previous):
+            previous(signal.SIGINT, None)
+
+
 def stop_workers(pool: ProcessPoolExecutor) -> None:
     """Stop the pool's worker processes now, abandoning the scenarios they are solving."""
     terminate = getattr(pool, "terminate_workers", None)  # Python 3.14
     if terminate is not None:
         terminate()
         return
-    for process in list((getattr(pool, "_processes", None) or {}).values()):
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    for process in processes:
         with contextlib.suppress(OSError, ValueError):  # already gone
             process.terminate()
+    for process in processes:
+        with contextlib.suppress(OSError, ValueError, AssertionError):
+            process.join(timeout=5)
+    # A worker stopped while sending its result leaves half a message in the result pipe,
+    # and the pool's manager thread would wait for the rest forever (and shutdown, or the
+    # interpreter's exit, with it). Closing the parent's own write end of that pipe, the
+    # last one open once the workers are gone, ends the wait: the manager reads end of file
+    # and stops the pool as broken.
+    writer = getattr(getattr(pool, "_result_queue", None), "_writer", None)
+    if writer is not None:
+        with contextlib.suppress(OSError):
+            writer.close()
 
 
 def submitter(executor: Any):
