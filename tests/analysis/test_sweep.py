@@ -125,3 +125,24 @@ def test_the_lazy_shadow_prices_equal_each_plans_constraints_table() -> None:
         assert got["binding"].tolist() == expected["binding"].tolist()
         np.testing.assert_allclose(got["shadow_price"], expected["shadow_price"], rtol=1e-7,
                                    atol=1e-9)
+
+
+def test_a_program_built_like_the_last_equals_a_full_build_and_shares_its_matrix() -> None:
+    from ikmopt.model.build import build
+
+    data = ik.datasets.load("indonesia-provinces")
+    policy = ik.Policy(budget=ik.Budget(total=971),
+                       constraints=[ik.RegionBounds(min=2.0), ik.GroupShare("kti", min=0.4)],
+                       objective=ik.Maximize("jobs"))
+    first = build(data, policy, like=None)  # the first program of a sequence
+    moved = set_param(policy, "budget.total", 800.0)
+    again = build(data, moved, like=first)
+    full = build(data, moved)
+    assert again.A is first.A  # only bounds changed: the matrix is reused
+    assert (again.A != full.A).nnz == 0
+    for name in ("row_lower", "row_upper", "col_lower", "col_upper", "cost"):
+        np.testing.assert_array_equal(getattr(again, name), getattr(full, name))
+    assert again.rows.equals(full.rows)
+    assert full.assembled == ()  # a single program keeps no second copy of its terms
+    share = set_param(policy, "constraints[1].min", 0.3)  # a share moves matrix values
+    assert build(data, share, like=again).A is not again.A

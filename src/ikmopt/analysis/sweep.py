@@ -200,7 +200,7 @@ def sweep_values(
     """
     options = (SolveOptions.of(**solve_options) if solver is None
                else SolveOptions.of(solver, **solve_options))
-    runner = Warm(options) if options.solver == "highs" and warm else Cold(options)
+    runner = Warm(options) if options.solver == "highs" and warm else Cold(options, reuse=True)
     with one_blas_thread():
         return _sweep_loop(param, list(values), make, runner, allocation_by)
 

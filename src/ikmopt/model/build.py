@@ -331,7 +331,7 @@ def build(
     *,
     objective: Objective | None = None,
     fixed: Sequence[Callable[[BuildContext], RowBlock]] = (),
-    like: LinearProgram | None = None,
+    like: LinearProgram | bool | None = False,
 ) -> LinearProgram:
     """Return the linear program of ``policy`` on ``data``.
 
@@ -348,10 +348,13 @@ def build(
     fixed : sequence of callables
         Each returns rows that keep an earlier stage of a multi-stage objective near its
         optimum (see :func:`ikmopt.optimize`).
-    like : LinearProgram, optional
-        A program built before, whose sparse matrix is reused when the rows differ from
-        its rows only in their bounds (a sweep of a budget; see
-        :meth:`~ikmopt.model.lp.ModelBuilder.build`). The result is the same either way.
+    like : LinearProgram, None or False, default False
+        For a sequence of programs (a sweep): a program built before, whose sparse matrix
+        is reused when the rows differ from its rows only in their bounds (see
+        :meth:`~ikmopt.model.lp.ModelBuilder.build`), or ``None`` for the first of them.
+        Either way the program keeps its row blocks for the next; with ``False`` (a single
+        program) it does not, and takes no more memory than its matrix. The program is the
+        same in every case.
 
     Raises
     ------
@@ -381,6 +384,6 @@ def build(
     needed = objective.needs_optima()
     if not needed or (optima is not None and all(m in optima for m in needed)):
         objective.apply(ctx, objective_coefficients(data, policy), optima)
-    lp = builder.build(like=like)
+    lp = builder.build(like=like or None, keep_rows=like is not False)
     check_scaling(lp, f"dataset '{data.name}'")
     return lp

@@ -352,7 +352,7 @@ class ModelBuilder:
             self._blocks.append((block, constraint))
 
     def build(self, integrality: np.ndarray | None = None,
-              like: LinearProgram | None = None) -> LinearProgram:
+              like: LinearProgram | None = None, keep_rows: bool = False) -> LinearProgram:
         """Assemble the program (one sparse conversion, no per-row Python work).
 
         Columns added with ``integer=True`` are integer; ``integrality`` marks more.
@@ -360,7 +360,9 @@ class ModelBuilder:
         block equals the one it was assembled from in all but its bounds (same rule, labels,
         kind, coefficients and ratio terms) and the columns are as many, its matrix, row
         table and ratio terms are reused as they are: the program is the one a full
-        assembly gives, without the sparse conversion.
+        assembly gives, without the sparse conversion. ``keep_rows``: keep the row blocks
+        in the program (``assembled``) so that a later build can be ``like`` it; they hold
+        the matrix's terms a second time, so a single program does not keep them.
         """
         offsets = np.cumsum([0] + [b.n_rows for b, _ in self._blocks])
         n_rows = int(offsets[-1])
@@ -379,7 +381,7 @@ class ModelBuilder:
                 integrality=self._integrality(integrality),
                 per=like.per,
                 meta=dict(self.meta),
-                assembled=(tuple(self._blocks), like.A),
+                assembled=(tuple(self._blocks), like.A) if keep_rows else (),
             )
 
         def joined(part: Any, dtype: Any = None) -> np.ndarray:
@@ -418,7 +420,7 @@ class ModelBuilder:
             integrality=self._integrality(integrality),
             per=self._per_matrix(offsets, n_rows) if blocks else None,
             meta=dict(self.meta),
-            assembled=(tuple(self._blocks), A),
+            assembled=(tuple(self._blocks), A) if keep_rows else (),
         )
 
     def _same_rows(self, like: LinearProgram) -> bool:

@@ -111,7 +111,8 @@ class Runner(Protocol):
 
     options: SolveOptions
     warm: bool
-    last: LinearProgram | None  # the program run last (its matrix may be reused)
+    reuse: bool  # whether programs keep their row blocks, so the next may reuse the matrix
+    last: LinearProgram | None  # the program run last
 
     def run(self, lp: LinearProgram) -> Solution:
         """Solve ``lp``."""
@@ -121,9 +122,10 @@ class Runner(Protocol):
 class Cold:
     """Each program solved from scratch (any solver path)."""
 
-    def __init__(self, options: SolveOptions) -> None:
+    def __init__(self, options: SolveOptions, reuse: bool = False) -> None:
         self.options = options
         self.warm = False
+        self.reuse = reuse
         self.last: LinearProgram | None = None
 
     def run(self, lp: LinearProgram) -> Solution:
@@ -146,6 +148,7 @@ class Warm:
         self.options = options
         self.held: HeldModel | None = None
         self.warm = False
+        self.reuse = True
         self.last: LinearProgram | None = None
 
     def run(self, lp: LinearProgram) -> Solution:
@@ -172,7 +175,8 @@ def solve_policy(data: Dataset, policy: Policy, runner: Runner) -> Result:
     tolerance = policy.objective.tolerance
     for k, stage in enumerate(stages):
         optima = _optima(data, policy, stage, fixed, runner)
-        lp = build(data, policy, optima=optima, objective=stage, fixed=fixed, like=runner.last)
+        lp = build(data, policy, optima=optima, objective=stage, fixed=fixed,
+                   like=runner.last if runner.reuse else False)
         lp, solution = in_order(lp, runner.run(lp), runner)
         verify(lp, solution)
         if k < len(stages) - 1:
