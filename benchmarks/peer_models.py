@@ -153,9 +153,8 @@ def solve_cvxpy(
     return problem.value, pd.Series(x.value, index=impacts.index)
 
 
-def solve_linopy(
-    regions: Any, programs: Any, impacts: Any, p: Numbers, algorithm: str
-) -> tuple[float, Any]:
+def linopy_model(regions: Any, impacts: Any, p: Numbers) -> Any:
+    """The LP as a linopy ``Model`` (the budget row named ``budget``, the spend ``x``)."""
     import linopy
     import xarray as xr
 
@@ -168,10 +167,17 @@ def solve_linopy(
     m.add_constraints(x.sum([d for d in x.dims if d != "region"]) >= p.floor, name="floor")
     m.add_constraints(((kti - p.kti_share) * x).sum() >= 0, name="kti")
     m.add_objective((table["jobs"] * x).sum(), sense="max")
+    return m
+
+
+def solve_linopy(
+    regions: Any, programs: Any, impacts: Any, p: Numbers, algorithm: str
+) -> tuple[float, Any]:
+    m = linopy_model(regions, impacts, p)
     status, _ = m.solve(solver_name="highs", io_api="direct", progress=False,
                         output_flag=False, threads=1, solver=algorithm)
     assert status == "ok"
-    return m.objective.value, x.solution.to_series()
+    return m.objective.value, m.variables["x"].solution.to_series()
 
 
 def solve_pyomo(

@@ -56,6 +56,18 @@ WORKER = Path(__file__).resolve().parent / "peer_models.py"
 TOLERANCE = 1e-6
 
 
+def case(size: str) -> tuple[ik.Dataset, ik.Policy, Numbers]:
+    """A size's SYNTHETIC data, the benchmark's policy on it (maximize jobs), its numbers."""
+    data = ik.datasets.synthetic(**SIZES[size])
+    p = Numbers.for_regions(len(data.regions))
+    _, years = data.level_codes("year")
+    policy = ik.Policy(
+        budget=ik.Budget(total=p.total, by={"year": dict.fromkeys(map(int, years), p.per_year)}),
+        constraints=[ik.RegionBounds(min=p.floor), ik.GroupShare("kti", min=p.kti_share)],
+        objective=ik.Maximize("jobs"))
+    return data, policy, p
+
+
 def write_tables(size: str, folder: Path) -> tuple[int, Numbers]:
     """Pickle the three tables and the policy's numbers of a size for the workers."""
     data = ik.datasets.synthetic(**SIZES[size])

@@ -33,7 +33,7 @@ from typing import Any
 
 import numpy as np
 from peers import SIZES as PEER_SIZES  # benchmarks/ is the script's folder
-from peers import Numbers
+from peers import case
 from results_file import machine, write
 
 import ikmopt as ik
@@ -55,13 +55,7 @@ def factor(rule: str, cost: np.ndarray) -> float:
 
 
 def peer_program(size: str) -> LinearProgram:
-    data = ik.datasets.synthetic(**PEER_SIZES[size])
-    p = Numbers.for_regions(len(data.regions))
-    _, years = data.level_codes("year")
-    policy = ik.Policy(
-        budget=ik.Budget(total=p.total, by={"year": dict.fromkeys(map(int, years), p.per_year)}),
-        constraints=[ik.RegionBounds(min=p.floor), ik.GroupShare("kti", min=p.kti_share)],
-        objective=ik.Maximize("jobs"))
+    data, policy, _ = case(size)
     return ik.build(data, policy)
 
 

@@ -38,7 +38,8 @@ from collections.abc import Callable
 
 import highspy
 import numpy as np
-from peers import SIZES, Numbers  # benchmarks/ is the script's folder
+from peer_models import Numbers, linopy_model  # benchmarks/ is the script's folder
+from peers import SIZES, case
 from results_file import machine, write
 
 import ikmopt as ik
@@ -46,17 +47,6 @@ from ikmopt.solving.solvers.highs import to_highs
 
 OPTIONS = {"output_flag": False, "threads": 1, "solver": "ipm", "random_seed": 0}
 TOLERANCE = 1e-6
-
-
-def case(size: str) -> tuple[ik.Dataset, ik.Policy, Numbers]:
-    data = ik.datasets.synthetic(**SIZES[size])
-    p = Numbers.for_regions(len(data.regions))
-    _, years = data.level_codes("year")
-    policy = ik.Policy(
-        budget=ik.Budget(total=p.total, by={"year": dict.fromkeys(map(int, years), p.per_year)}),
-        constraints=[ik.RegionBounds(min=p.floor), ik.GroupShare("kti", min=p.kti_share)],
-        objective=ik.Maximize("jobs"))
-    return data, policy, p
 
 
 def run_ikmopt(data: ik.Dataset, policy: ik.Policy, p: Numbers,
@@ -91,17 +81,8 @@ def run_highspy(data: ik.Dataset, policy: ik.Policy, p: Numbers,
 def run_linopy(data: ik.Dataset, policy: ik.Policy, p: Numbers,
                values: np.ndarray) -> list[tuple[float, float, float]]:
     import linopy
-    import xarray as xr
 
-    table = data.impacts[["jobs", "capacity"]].to_xarray()
-    kti = xr.DataArray(data.regions["kti"].astype(float).rename_axis("region"))
-    m = linopy.Model()
-    x = m.add_variables(lower=0, upper=table["capacity"], name="x")
-    m.add_constraints(x.sum() <= p.total, name="budget")
-    m.add_constraints(x.sum([d for d in x.dims if d != "year"]) <= p.per_year, name="year")
-    m.add_constraints(x.sum([d for d in x.dims if d != "region"]) >= p.floor, name="floor")
-    m.add_constraints(((kti - p.kti_share) * x).sum() >= 0, name="kti")
-    m.add_objective((table["jobs"] * x).sum(), sense="max")
+    m = linopy_model(data.regions.reset_index(), data.impacts, p)
     solver = linopy.solvers.Solver.from_name(
         "highs", model=m, io_api="direct", track_updates=True,
         options={k: v for k, v in OPTIONS.items() if k != "random_seed"})

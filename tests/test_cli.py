@@ -16,18 +16,9 @@ import pandas as pd
 import pytest
 
 import ikmopt as ik
+from helpers.cli import run
 from ikmopt import cli
 from ikmopt.cli import main
-
-
-def run(capsys, *argv: str) -> tuple[int, str, str]:
-    """Run ``ikmopt`` in-process; return (exit status, stdout, stderr)."""
-    try:
-        code = cli.main(list(argv))
-    except SystemExit as stop:  # argparse
-        code = stop.code
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def assert_user_error(code: int, out: str, err: str, *words: str) -> None:

@@ -368,45 +368,10 @@ class ModelBuilder:
         n_rows = int(offsets[-1])
         blocks = [b for b, _ in self._blocks]
         if like is not None and self._same_rows(like):
-            return LinearProgram(
-                cells=self.cells,
-                aux=pd.DataFrame({"family": self._aux_family, "label": self._aux_label}),
-                cost=self.cost.copy(),
-                col_lower=np.concatenate(self._lower),
-                col_upper=np.concatenate(self._upper),
-                A=like.A,
-                row_lower=np.concatenate([b.lower for b in blocks]).astype(float),
-                row_upper=np.concatenate([b.upper for b in blocks]).astype(float),
-                rows=like.rows,
-                integrality=self._integrality(integrality),
-                per=like.per,
-                meta=dict(self.meta),
-                assembled=(tuple(self._blocks), like.A) if keep_rows else (),
-            )
-
-        def joined(part: Any, dtype: Any = None) -> np.ndarray:
-            arrays = [part(b) for b in blocks]
-            return (np.concatenate(arrays).astype(dtype) if arrays
-                    else np.zeros(0, dtype=dtype or float))
-
-        rows = joined(lambda b: b.rows.astype(np.int64), np.int64) + np.repeat(
-            offsets[:-1], [len(b.rows) for b in blocks]).astype(np.int64)
-        A = sp.csr_matrix((joined(lambda b: b.vals, float),
-                           (rows, joined(lambda b: b.cols, np.int64))),
-                          shape=(n_rows, self._n_cols))
-        A.sum_duplicates()
-        A.eliminate_zeros()
-        row_table = pd.DataFrame({
-            "family": pd.Categorical(joined(lambda b: np.full(b.n_rows, b.family, dtype=object),
-                                            object)),
-            "label": joined(lambda b: np.asarray(b.labels.astype(str), dtype=object), object),
-            "constraint": np.concatenate([np.full(b.n_rows, c, dtype=np.int64)
-                                          for b, c in self._blocks] or [np.zeros(0, np.int64)]),
-            "kind": pd.Categorical(joined(lambda b: np.full(b.n_rows, b.kind, dtype=object),
-                                          object), categories=list(ROW_KINDS)),
-            "param": joined(lambda b: np.full(b.n_rows, np.nan) if b.param is None else b.param,
-                            float),
-        })
+            # the rows are the last program's, bounds apart: its assembled parts stand
+            A, row_table, per = like.A, like.rows, like.per
+        else:
+            A, row_table, per = self._assemble(blocks, offsets, n_rows)
         return LinearProgram(
             cells=self.cells,
             aux=pd.DataFrame({"family": self._aux_family, "label": self._aux_label}),
@@ -414,14 +379,39 @@ class ModelBuilder:
             col_lower=np.concatenate(self._lower),
             col_upper=np.concatenate(self._upper),
             A=A,
-            row_lower=joined(lambda b: b.lower, float),
-            row_upper=joined(lambda b: b.upper, float),
+            row_lower=_joined(blocks, lambda b: b.lower, float),
+            row_upper=_joined(blocks, lambda b: b.upper, float),
             rows=row_table,
             integrality=self._integrality(integrality),
-            per=self._per_matrix(offsets, n_rows) if blocks else None,
+            per=per,
             meta=dict(self.meta),
             assembled=(tuple(self._blocks), A) if keep_rows else (),
         )
+
+    def _assemble(self, blocks: list[RowBlock], offsets: np.ndarray, n_rows: int
+                  ) -> tuple[sp.csr_matrix, pd.DataFrame, sp.csr_matrix | None]:
+        """The matrix, the row table and the ratio terms of the row blocks."""
+        rows = _joined(blocks, lambda b: b.rows.astype(np.int64), np.int64) + np.repeat(
+            offsets[:-1], [len(b.rows) for b in blocks]).astype(np.int64)
+        A = sp.csr_matrix((_joined(blocks, lambda b: b.vals, float),
+                           (rows, _joined(blocks, lambda b: b.cols, np.int64))),
+                          shape=(n_rows, self._n_cols))
+        A.sum_duplicates()
+        A.eliminate_zeros()
+        row_table = pd.DataFrame({
+            "family": pd.Categorical(_joined(
+                blocks, lambda b: np.full(b.n_rows, b.family, dtype=object), object)),
+            "label": _joined(blocks, lambda b: np.asarray(b.labels.astype(str), dtype=object),
+                             object),
+            "constraint": np.concatenate([np.full(b.n_rows, c, dtype=np.int64)
+                                          for b, c in self._blocks] or [np.zeros(0, np.int64)]),
+            "kind": pd.Categorical(_joined(
+                blocks, lambda b: np.full(b.n_rows, b.kind, dtype=object), object),
+                categories=list(ROW_KINDS)),
+            "param": _joined(blocks, lambda b: np.full(b.n_rows, np.nan) if b.param is None
+                             else b.param, float),
+        })
+        return A, row_table, self._per_matrix(offsets, n_rows) if blocks else None
 
     def _same_rows(self, like: LinearProgram) -> bool:
         """Whether ``like`` was assembled from these row blocks, bounds apart."""
@@ -472,6 +462,13 @@ def unit_terms(meta: Mapping, n_cells: int, outcome: bool = True) -> tuple[
         identity = np.arange(n_cells)
         return identity, identity, np.ones(n_cells)
     return meta[key]
+
+
+def _joined(blocks: list[RowBlock], part: Any, dtype: Any = None) -> np.ndarray:
+    """``part`` of every block, end to end (an empty array of ``dtype`` for no blocks)."""
+    arrays = [part(b) for b in blocks]
+    return (np.concatenate(arrays).astype(dtype) if arrays
+            else np.zeros(0, dtype=dtype or float))
 
 
 def same_terms(a: RowBlock, b: RowBlock) -> bool:
