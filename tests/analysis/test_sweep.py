@@ -143,6 +143,6 @@ def test_a_program_built_like_the_last_equals_a_full_build_and_shares_its_matrix
     for name in ("row_lower", "row_upper", "col_lower", "col_upper", "cost"):
         np.testing.assert_array_equal(getattr(again, name), getattr(full, name))
     assert again.rows.equals(full.rows)
-    assert full.assembled == ()  # a single program keeps no second copy of its terms
+    assert full.assembled is None  # a single program keeps no second copy of its terms
     share = set_param(policy, "constraints[1].min", 0.3)  # a share moves matrix values
     assert build(data, share, like=again).A is not again.A

@@ -764,3 +764,23 @@ def test_tiny_costs_give_the_same_optimum_as_the_same_plan_in_ordinary_units(alg
     ordinary = ik.solve(lp, algorithm=algorithm).objective
     tiny = ik.solve(lp.with_cost(lp.cost * factor), algorithm=algorithm).objective
     assert tiny == pytest.approx(ordinary * factor, rel=1e-9)
+
+
+def test_reduced_costs_read_late_belong_to_their_own_solve() -> None:
+    """HiGHS's reduced costs are read when first asked for, after the held model moved on."""
+    from ikmopt.solving.solvers.highs import HeldModel
+
+    lp = packing_lp()
+    held = HeldModel(lp)
+    first = held.run()
+    moved = dataclasses.replace(lp, row_upper=lp.row_upper / 2)
+    held.update(moved)
+    second = held.run()
+    # reduced costs are c - A^T y of each solve's own prices (the definition, not HiGHS)
+    np.testing.assert_allclose(first.col_dual, lp.cost - lp.A.T @ first.row_dual, atol=1e-9)
+    np.testing.assert_allclose(second.col_dual, lp.cost - lp.A.T @ second.row_dual, atol=1e-9)
+    assert not np.allclose(first.col_dual, second.col_dual)
+    third = held.run()
+    again = pickle.loads(pickle.dumps(third))  # pickled before its reduced costs were read
+    np.testing.assert_array_equal(again.col_dual, third.col_dual)
+    assert dataclasses.replace(third, objective=0.0).col_dual is third.col_dual

@@ -254,7 +254,7 @@ class SpendGroups:
         self.codes = np.empty(0, dtype=np.int64)
         self.groups: pd.Index = pd.Index([])
         self.observed = np.empty(0, dtype=bool)
-        self.known = np.empty(0, dtype=bool)
+        self.known: np.ndarray | None = None  # cells in a group (None: all)
 
     def point(self, value: float, data: Dataset, spend: np.ndarray) -> PointSpend:
         """The spend by group of one point (``spend``: per cell)."""
@@ -265,9 +265,10 @@ class SpendGroups:
             if isinstance(self.levels, str):
                 categories = categories.rename(self.levels)
             known = codes >= 0
-            self.data, self.codes = data, codes
-            self.observed = np.bincount(codes[known], minlength=len(categories)) > 0
-            self.groups, self.known = categories[self.observed], known
-        sums = np.bincount(self.codes[self.known], weights=spend[self.known],
+            self.data, self.codes = data, codes[known]
+            self.observed = np.bincount(self.codes, minlength=len(categories)) > 0
+            self.groups = categories[self.observed]
+            self.known = None if known.all() else known
+        sums = np.bincount(self.codes, weights=spend if self.known is None else spend[self.known],
                            minlength=len(self.observed))
         return PointSpend(value, sums[self.observed], self.groups)

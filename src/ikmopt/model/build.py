@@ -6,7 +6,10 @@ integer codes of the cell index; the builder concatenates them once into a CSR m
 
 from __future__ import annotations
 
+import pickle
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -31,12 +34,38 @@ __all__ = [
 
 
 class BuildContext:
-    """What a constraint sees while emitting rows: data, policy and the builder."""
+    """What a constraint sees while emitting rows: data, policy and the builder.
 
-    def __init__(self, data: Dataset, policy: Policy, builder: ModelBuilder) -> None:
+    The context notes whether a rule read the policy (beyond itself: e.g. the budget's
+    total) while emitting, and the builder's ``meta`` which of its entries were read, so
+    that the next program of a sweep knows which rules' rows it can take over unchanged
+    (see :func:`build`).
+    """
+
+    def __init__(self, data: Dataset, policy: Policy, builder: ModelBuilder,
+                 carried: dict[str, Any] | None = None) -> None:
         self.data = data
-        self.policy = policy
+        self._policy = policy
         self.builder = builder
+        self.read_policy = False
+        builder.meta = _ReadMeta(builder.meta)
+        self.carried = {} if carried is None else carried
+
+    def from_data(self, name: str, make: Callable[[], Any]) -> Any:
+        """``make()``, which depends on the dataset alone, computed once per sequence.
+
+        The programs of a sweep on one dataset share what it returns (the definition of
+        total spend, say), so a later program's rows are the same objects as the last's.
+        """
+        if name not in self.carried:
+            self.carried[name] = make()
+        return self.carried[name]
+
+    @property
+    def policy(self) -> Policy:
+        """The policy being built (reading it is noted, see the class docstring)."""
+        self.read_policy = True
+        return self._policy
 
     def level(self, level: str, owner: str) -> tuple[np.ndarray, pd.Index]:
         """Cell codes and groups of a level, with a PolicyError naming ``owner``."""
@@ -77,8 +106,8 @@ class BuildContext:
     def set_spend_cost(self, sign: float = -1.0) -> None:
         """Set the objective to ``sign`` times total spend (projects included)."""
         _, col, factor = unit_terms(self.builder.meta, self.data.n_cells, outcome=False)
-        self.builder.cost[:] = 0.0
-        np.add.at(self.builder.cost, col, sign * factor)
+        self.builder.cost[:] = np.bincount(col, weights=sign * factor,
+                                           minlength=len(self.builder.cost))
 
     def coefficients(self, metric: str, owner: str) -> np.ndarray:
         """A metric's coefficients per unit (cells, then projects), naming ``owner``."""
@@ -117,10 +146,10 @@ class BuildContext:
         PolicyError
             Without ``Budget(pots=...)``, or for a program no pot funds.
         """
+        pots = self.policy.budget.pots  # read even when laid out: the layout comes from it
         layout = self.builder.meta.get("pots")
         if layout is not None:
             return layout
-        pots = self.policy.budget.pots
         if not pots:
             raise PolicyError("this rule is about pots: give the budget its pots, "
                               "Budget(pots=[ik.Pot(...), ...])")
@@ -212,26 +241,26 @@ class BuildContext:
 
     def total_spend_column(self) -> int:
         """Column ``T`` with the row ``sum_c x_c + sum_p F_p z_p - T = 0`` (created once)."""
-        _, col, val = self.terms("spend", "total spend")
-        n = len(col)
-        definition = RowBlock(
-            "definition",
-            pd.Index(["total spend"]),
-            np.zeros(n + 1, dtype=np.int64),
-            np.concatenate([col, [-1]]),
-            np.concatenate([val, [-1.0]]),
-            np.zeros(1),
-            np.zeros(1),
-        )
-        return self.builder.shared_column("total_spend", "T", 0.0, np.inf, definition)
+
+        def definition(t: int) -> RowBlock:
+            _, col, val = self.terms("spend", "total spend")
+            n = len(col)
+            return RowBlock("definition", pd.Index(["total spend"]),
+                            np.zeros(n + 1, dtype=np.int64), np.concatenate([col, [t]]),
+                            np.concatenate([val, [-1.0]]), np.zeros(1), np.zeros(1),
+                            kind="definition")
+
+        return self.builder.shared_column(
+            "total_spend", "T", 0.0, np.inf,
+            lambda t: self.from_data(f"total spend definition on column {t}",
+                                     lambda: definition(t)))
 
 
 def outcome_cost(meta: Mapping, n_cols: int, n_cells: int, unit_coef: np.ndarray) -> np.ndarray:
     """A cost vector over all columns that values each unit's outcome at ``unit_coef``."""
     unit, col, factor = unit_terms(meta, n_cells)
-    cost = np.zeros(n_cols)
-    np.add.at(cost, col, np.asarray(unit_coef, dtype=float)[unit] * factor)
-    return cost
+    return np.bincount(col, weights=np.asarray(unit_coef, dtype=float)[unit] * factor,
+                       minlength=n_cols)
 
 
 def column_cells(lp: LinearProgram, project_cells: np.ndarray | None) -> np.ndarray:
@@ -369,12 +398,19 @@ def build(
     builder = ModelBuilder(data.cells, data.capacity)
     _add_segments(data, builder)
     _add_projects(data, builder)
-    ctx = BuildContext(data, policy, builder)
-    for block in policy.budget.emit(ctx):
-        builder.add_rows(block, constraint=0)
-    for i, constraint in enumerate(policy.constraints, start=1):
-        for block in constraint.emit(ctx):
-            builder.add_rows(block, constraint=i)
+    previous = like.assembled if isinstance(like, LinearProgram) else None
+    carried = {"data": data}
+    if previous is not None and previous.carried.get("data") is data:
+        carried = previous.carried
+    ctx = BuildContext(data, policy, builder, carried)
+    before = () if previous is None else previous.emits
+    parts = [(number, part) for number, rule in enumerate((policy.budget, *policy.constraints))
+             for part in rule.parts()]
+    emits = tuple(
+        _emit(ctx, part, number, before[k] if k < len(before) else None,
+              record=like is not False)
+        for k, (number, part) in enumerate(parts)
+    )
     for make in fixed:
         builder.add_rows(make(ctx), constraint=-1)
     objective = policy.objective if objective is None else objective
@@ -384,6 +420,103 @@ def build(
     needed = objective.needs_optima()
     if not needed or (optima is not None and all(m in optima for m in needed)):
         objective.apply(ctx, objective_coefficients(data, policy), optima)
-    lp = builder.build(like=like or None, keep_rows=like is not False)
-    check_scaling(lp, f"dataset '{data.name}'")
+    lp = builder.build(like=like or None, keep_rows=like is not False,
+                       emits=emits if like is not False else (), carried=carried)
+    check_scaling(lp, f"dataset '{data.name}'",
+                  matrix_checked=bool(like) and lp.A is like.A)  # type: ignore[union-attr]
     return lp
+
+
+@dataclass(frozen=True)
+class Emitted:
+    """What one rule emitted in a build of a sequence, and from what.
+
+    ``key`` is the rule pickled (``None`` when its rows must not be taken over: it read the
+    policy or builder state other rules leave, added columns or rows of its own, or does
+    not pickle); ``state`` the builder's columns and entries when it emitted; ``data`` the
+    dataset.
+    """
+
+    key: bytes | None
+    state: tuple
+    data: Dataset
+    blocks: tuple[RowBlock, ...]
+
+
+class _ReadMeta(dict):
+    """``ModelBuilder.meta`` noting which of its keys are read."""
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self.read: set[str] = set()
+
+    def __getitem__(self, key: str) -> Any:
+        self.read.add(key)
+        return super().__getitem__(key)
+
+    def __contains__(self, key: object) -> bool:
+        self.read.add(key)  # type: ignore[arg-type]
+        return super().__contains__(key)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        self.read.add(key)
+        return super().get(key, default)
+
+    def setdefault(self, key: str, default: Any = None) -> Any:
+        self.read.add(key)
+        return super().setdefault(key, default)
+
+
+#: Entries of ``builder.meta`` that come from the data alone (curves and projects).
+_DATA_META = frozenset({"segment_columns", "segment_cells", "outcome_terms", "spend_terms",
+                        "project_columns"})
+
+
+def _emit(ctx: BuildContext, rule: Any, number: int, before: Emitted | None,
+          record: bool) -> Emitted | None:
+    """Add the rows of ``rule``, a part of rule number ``number`` of the policy.
+
+    The budget is rule 0; parts: see :meth:`~ikmopt.model.constraints.base.Constraint.parts`.
+    With ``record`` (a program of a sequence), return what it emitted. A part equal to the
+    one ``before`` (compared pickled, so a rule changed in place is not taken for the old
+    one), on the same dataset and builder state, whose emit read nothing but itself, the
+    data and the columns the builder had, gives the same rows: they are taken over without
+    emitting again (in a sweep over the total budget, every part but the total's row).
+    """
+    builder = ctx.builder
+    if not record:
+        for block in rule.emit(ctx):
+            builder.add_rows(block, constraint=number)
+        return None
+    key = _pickled(rule)
+    state = _builder_state(builder)
+    if (before is not None and key is not None and before.key == key
+            and before.data is ctx.data and before.state == state):
+        blocks = before.blocks
+    else:
+        meta: _ReadMeta = builder.meta  # type: ignore[assignment]
+        meta.read.clear()
+        ctx.read_policy = False
+        entries = dict(meta)
+        blocks = tuple(rule.emit(ctx))
+        pure = (not ctx.read_policy and meta.read <= _DATA_META
+                and _builder_state(builder) == state
+                and all(dict.get(meta, k) is v for k, v in entries.items()))
+        key = key if pure else None
+    for block in blocks:
+        builder.add_rows(block, constraint=number)
+    return Emitted(key, state, ctx.data, blocks)
+
+
+def _builder_state(builder: ModelBuilder) -> tuple:
+    """The builder's columns, shared columns, entries and row blocks (their counts and keys)."""
+    return (builder.n_cols, tuple(builder.shared_columns.items()), tuple(builder.meta),
+            builder.n_blocks)
+
+
+def _pickled(rule: Any) -> bytes | None:
+    """``rule`` pickled, or ``None`` if it does not pickle (a rule holding a function)."""
+    try:
+        return pickle.dumps(rule, protocol=pickle.HIGHEST_PROTOCOL)
+    except Exception:  # any failure just means "emit again"
+        return None

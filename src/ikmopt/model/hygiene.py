@@ -40,27 +40,39 @@ BOUND_FLOOR = 1e-6
 MONEY_LIMIT = 1e7
 
 
-def coefficient_ranges(lp: LinearProgram) -> dict[str, tuple[float, float]]:
-    """Smallest and largest nonzero magnitude of the matrix, costs, bounds and capacities."""
+def coefficient_ranges(lp: LinearProgram, matrix: bool = True
+                       ) -> dict[str, tuple[float, float]]:
+    """Smallest and largest nonzero magnitude of the matrix, costs, bounds and capacities.
 
-    def span(values: np.ndarray) -> tuple[float, float]:
-        v = np.abs(values[np.isfinite(values) & (values != 0)])
-        return (float(v.min()), float(v.max())) if len(v) else (np.nan, np.nan)
-
+    With ``matrix=False`` the matrix's span is not computed (``NaN``).
+    """
     return {
-        "matrix": span(lp.A.data),
-        "cost": span(lp.cost),
-        "row bounds": span(np.concatenate([lp.row_lower, lp.row_upper])),
-        "capacity": span(lp.col_upper[: lp.n_cells]),
+        "matrix": _span(lp.A.data) if matrix else (np.nan, np.nan),
+        "cost": _span(lp.cost),
+        "row bounds": _span(np.concatenate([lp.row_lower, lp.row_upper])),
+        "capacity": _span(lp.col_upper[: lp.n_cells]),
     }
 
 
-def check_scaling(lp: LinearProgram, where: str = "the program") -> list[str]:
+def _span(values: np.ndarray) -> tuple[float, float]:
+    """Smallest and largest finite nonzero magnitude (``NaN`` for none)."""
+    v = np.abs(values)
+    ok = (v > 0) & (v < np.inf)  # NaN fails both
+    if not ok.any():
+        return (np.nan, np.nan)
+    return float(v.min(where=ok, initial=np.inf)), float(v.max(where=ok, initial=0.0))
+
+
+def check_scaling(lp: LinearProgram, where: str = "the program",
+                  matrix_checked: bool = False) -> list[str]:
     """Warn (:class:`~ikmopt.core.errors.ScalingWarning`) about badly scaled numbers.
+
+    ``matrix_checked``: the matrix is one checked before (a sweep's next program reusing
+    the last one's), so only costs and bounds are looked at.
 
     Returns the messages (empty when the program is well scaled).
     """
-    ranges = coefficient_ranges(lp)
+    ranges = coefficient_ranges(lp, matrix=not matrix_checked)
     messages = []
     capacity = ranges["capacity"][1]
     if np.isfinite(capacity) and capacity > MONEY_LIMIT:
@@ -84,7 +96,7 @@ def check_scaling(lp: LinearProgram, where: str = "the program") -> list[str]:
             "value added in Rp bn, not rupiah; jobs per Rp bn, not per rupiah)"
         )
     messages += _cost_messages(lp, ranges["cost"], where)
-    messages += _bound_messages(lp, where)
+    messages += _bound_messages(lp, ranges, where)
     for message in messages:
         warnings.warn(message, ScalingWarning, stacklevel=3)
     return messages
@@ -115,13 +127,13 @@ def _cost_messages(lp: LinearProgram, span: tuple[float, float], where: str) -> 
     ]
 
 
-def _bound_messages(lp: LinearProgram, where: str) -> list[str]:
+def _bound_messages(lp: LinearProgram, ranges: dict[str, tuple[float, float]], where: str
+                    ) -> list[str]:
     """Nonzero bounds so small that the solver cannot tell them from zero."""
-    bounds = np.concatenate([lp.row_lower, lp.row_upper, lp.col_upper[: lp.n_cells]])
-    values = np.abs(bounds[np.isfinite(bounds) & (bounds != 0)])
-    tiny = values[values < BOUND_FLOOR]
-    if not len(tiny):
-        return []
+    if not any(ranges[name][0] < BOUND_FLOOR for name in ("row bounds", "capacity")):
+        return []  # the common case, without copies
+    values = np.abs(np.concatenate([lp.row_lower, lp.row_upper, lp.col_upper[: lp.n_cells]]))
+    tiny = values[(values > 0) & (values < BOUND_FLOOR)]
     return [
         f"{where}: {len(tiny)} bound(s) (capacities, budget, floors, caps, targets) are as "
         f"small as {float(tiny.min()):.3g}, below {BOUND_FLOOR:.0e}: the solver cannot tell "

@@ -11,16 +11,17 @@ constraint and objective objects, each block a vectorized COO triplet.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
+from types import MappingProxyType
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-__all__ = ["RATIO_KINDS", "ROW_KINDS", "LinearProgram", "ModelBuilder", "RowBlock", "UserTerms",
-           "same_terms", "unit_terms"]
+__all__ = ["RATIO_KINDS", "ROW_KINDS", "Assembly", "LinearProgram", "ModelBuilder", "RowBlock",
+           "UserTerms", "same_terms", "unit_terms"]
 
 #: Kinds of rows (see :class:`RowBlock`).
 ROW_KINDS = ("sum", "share", "gini", "ratio", "definition")
@@ -133,9 +134,9 @@ class LinearProgram:
     per: sp.csr_matrix | None = None
     objective_offset: float = 0.0
     meta: dict[str, Any] = field(default_factory=dict)
-    #: The row blocks ``A``, ``rows`` and ``per`` were assembled from, and that ``A`` (see
-    #: :meth:`ModelBuilder.build`'s ``like``); empty for a program assembled otherwise.
-    assembled: tuple[Any, ...] = field(default=(), repr=False, compare=False)
+    #: How the program was put together, for the next program of a sequence to reuse (see
+    #: :meth:`ModelBuilder.build`'s ``like``); ``None`` for a single program.
+    assembled: Assembly | None = field(default=None, repr=False, compare=False)
 
     @property
     def n_cells(self) -> int:
@@ -222,9 +223,27 @@ class LinearProgram:
                         row_upper=row_upper, cost=np.asarray(cost, dtype=float),
                         objective_offset=0.0)
 
+    def derived(self, name: str, make: Callable[[LinearProgram], Any]) -> Any:
+        """``make(self)``, which reads only ``A``, ``rows`` and ``per``, kept with them.
+
+        The programs of a sweep that share their matrix and row table (see
+        :meth:`ModelBuilder.build`'s ``like``) compute it once; others compute it each time.
+        The value is shared: do not change it.
+        """
+        if self.assembled is None:
+            return make(self)
+        derived = self.assembled.derived
+        if name not in derived:
+            derived[name] = make(self)
+        return derived[name]
+
+    def abs_matrix(self) -> sp.csr_matrix:
+        """``|A|`` (computed once for the programs of a sweep that share ``A``)."""
+        return self.derived("abs", lambda lp: abs(lp.A))
+
     def ratio_rows(self) -> np.ndarray:
         """Whether each row is a ratio row (see :class:`RowBlock`)."""
-        return self.rows["kind"].isin(RATIO_KINDS).to_numpy()
+        return self.derived("ratio", lambda lp: lp.rows["kind"].isin(RATIO_KINDS).to_numpy())
 
     def user_terms(self, x: np.ndarray, activity: np.ndarray | None = None,
                    rows: np.ndarray | None = None) -> UserTerms:
@@ -243,15 +262,17 @@ class LinearProgram:
         rows : numpy.ndarray, optional
             Positions of the rows wanted (default all).
         """
+        every = rows is None
         rows = np.arange(self.n_rows) if rows is None else np.asarray(rows)
         if activity is None:
-            activity = self.A[rows] @ x
+            activity = self.A @ x if every else self.A[rows] @ x
         activity = np.asarray(activity, dtype=float).copy()
         lower, upper = self.row_lower[rows].copy(), self.row_upper[rows].copy()
         denominator = np.full(len(rows), np.nan)
         ratio = self.ratio_rows()[rows]
         if ratio.any():
-            u = self.per[rows[ratio]] @ x
+            # all rows at once when all are wanted: picking rows of a sparse matrix costs more
+            u = (self.per @ x)[ratio] if every else self.per[rows[ratio]] @ x
             theta = self.rows["param"].to_numpy()[rows[ratio]]
             with np.errstate(divide="ignore", invalid="ignore"):
                 activity[ratio] = np.where(u > 0, activity[ratio] / u + theta, np.nan)
@@ -269,6 +290,43 @@ class LinearProgram:
 
 def _replace(lp: LinearProgram, **changes: Any) -> LinearProgram:
     return replace(lp, **changes)
+
+
+@dataclass(frozen=True)
+class Assembly:
+    """What a program of a sequence (a sweep) was put together from, for the next one.
+
+    Attributes
+    ----------
+    blocks : tuple of (RowBlock, int)
+        The row blocks, each with the number of the rule that emitted it.
+    A : scipy.sparse.csr_matrix
+        The matrix assembled from them (a later program reuses it while its blocks equal
+        these in all but their bounds).
+    emits : tuple
+        What each rule of the policy emitted and from what (see
+        :func:`ikmopt.model.build.build`), so that an unchanged rule need not emit again.
+    aux : tuple
+        The auxiliary columns' families and labels.
+    derived : dict
+        What is computed from ``A`` alone (see :meth:`LinearProgram.abs_matrix`), shared by the
+        programs that share ``A``.
+    carried : dict
+        What the builds of the sequence computed from the dataset alone (see
+        :meth:`ikmopt.model.build.BuildContext.from_data`).
+    """
+
+    blocks: tuple[tuple[RowBlock, int], ...]
+    A: sp.csr_matrix
+    emits: tuple[Any, ...] = ()
+    #: The auxiliary columns' families and labels (a later program with the same keeps
+    #: the table of them).
+    aux: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
+    #: What is computed from ``A`` alone (``|A|``), shared by the programs that share it.
+    derived: dict[str, Any] = field(default_factory=dict)
+    #: What the builds of the sequence computed from the dataset alone (under ``"data"``,
+    #: the dataset), shared by all of them.
+    carried: dict[str, Any] = field(default_factory=dict)
 
 
 class ModelBuilder:
@@ -301,6 +359,21 @@ class ModelBuilder:
         """Number of cell columns."""
         return len(self.cells)
 
+    @property
+    def n_cols(self) -> int:
+        """Number of columns so far."""
+        return self._n_cols
+
+    @property
+    def n_blocks(self) -> int:
+        """Number of row blocks so far."""
+        return len(self._blocks)
+
+    @property
+    def shared_columns(self) -> Mapping[tuple[str, str], int]:
+        """Position of each named auxiliary column (see :meth:`shared_column`)."""
+        return MappingProxyType(self._aux_key)
+
     def add_columns(
         self, family: str, labels: list[str], lower: np.ndarray, upper: np.ndarray,
         integer: bool = False,
@@ -319,17 +392,20 @@ class ModelBuilder:
         return np.arange(start, start + k)
 
     def shared_column(self, family: str, label: str, lower: float, upper: float,
-                      definition: RowBlock | None = None) -> int:
+                      definition: RowBlock | Callable[[int], RowBlock] | None = None) -> int:
         """Return the position of a named auxiliary column, creating it once.
 
-        ``definition`` (a block with columns ``-1`` standing for the new column) is added the
-        first time, e.g. the row ``sum(x) - T = 0`` that defines total spend ``T``.
+        ``definition`` is added the first time, e.g. the row ``sum(x) - T = 0`` that defines
+        total spend ``T``: a block with columns ``-1`` standing for the new column, or a
+        function that returns the rows (of kind ``"definition"``) given its position.
         """
         key = (family, label)
         if key not in self._aux_key:
             col = int(self.add_columns(family, [label], np.array([lower]), np.array([upper]))[0])
             self._aux_key[key] = col
-            if definition is not None:
+            if callable(definition):
+                self.add_rows(definition(col), constraint=-1)
+            elif definition is not None:
                 cols = np.where(definition.cols < 0, col, definition.cols)
                 self.add_rows(
                     RowBlock(
@@ -352,7 +428,9 @@ class ModelBuilder:
             self._blocks.append((block, constraint))
 
     def build(self, integrality: np.ndarray | None = None,
-              like: LinearProgram | None = None, keep_rows: bool = False) -> LinearProgram:
+              like: LinearProgram | None = None, keep_rows: bool = False,
+              emits: tuple[Any, ...] = (), carried: dict[str, Any] | None = None
+              ) -> LinearProgram:
         """Assemble the program (one sparse conversion, no per-row Python work).
 
         Columns added with ``integer=True`` are integer; ``integrality`` marks more.
@@ -361,20 +439,33 @@ class ModelBuilder:
         kind, coefficients and ratio terms) and the columns are as many, its matrix, row
         table and ratio terms are reused as they are: the program is the one a full
         assembly gives, without the sparse conversion. ``keep_rows``: keep the row blocks
-        in the program (``assembled``) so that a later build can be ``like`` it; they hold
-        the matrix's terms a second time, so a single program does not keep them.
+        in the program (``assembled``, with ``emits``: what each rule emitted, and
+        ``carried``: what was computed from the dataset) so that a later build can be
+        ``like`` it; they hold the matrix's terms a second time, so a single program does
+        not keep them.
         """
         offsets = np.cumsum([0] + [b.n_rows for b, _ in self._blocks])
         n_rows = int(offsets[-1])
         blocks = [b for b, _ in self._blocks]
-        if like is not None and self._same_rows(like):
+        reused = like is not None and self._same_rows(like)
+        if reused:
             # the rows are the last program's, bounds apart: its assembled parts stand
-            A, row_table, per = like.A, like.rows, like.per
+            A, row_table, per = like.A, like.rows, like.per  # type: ignore[union-attr]
         else:
             A, row_table, per = self._assemble(blocks, offsets, n_rows)
+        aux_key = (tuple(self._aux_family), tuple(self._aux_label))
+        if like is not None and like.assembled is not None and like.assembled.aux == aux_key:
+            aux = like.aux
+        else:
+            aux = pd.DataFrame({"family": self._aux_family, "label": self._aux_label})
+        assembled = None
+        if keep_rows:
+            derived = like.assembled.derived if reused else {}  # type: ignore[union-attr]
+            assembled = Assembly(tuple(self._blocks), A, emits, aux_key, derived,
+                                 {} if carried is None else carried)
         return LinearProgram(
             cells=self.cells,
-            aux=pd.DataFrame({"family": self._aux_family, "label": self._aux_label}),
+            aux=aux,
             cost=self.cost.copy(),
             col_lower=np.concatenate(self._lower),
             col_upper=np.concatenate(self._upper),
@@ -385,7 +476,7 @@ class ModelBuilder:
             integrality=self._integrality(integrality),
             per=per,
             meta=dict(self.meta),
-            assembled=(tuple(self._blocks), A) if keep_rows else (),
+            assembled=assembled,
         )
 
     def _assemble(self, blocks: list[RowBlock], offsets: np.ndarray, n_rows: int
@@ -415,9 +506,9 @@ class ModelBuilder:
 
     def _same_rows(self, like: LinearProgram) -> bool:
         """Whether ``like`` was assembled from these row blocks, bounds apart."""
-        if len(like.assembled) != 2 or like.assembled[1] is not like.A or not self._blocks:
+        if like.assembled is None or like.assembled.A is not like.A or not self._blocks:
             return False
-        before = like.assembled[0]
+        before = like.assembled.blocks
         return (like.A.shape[1] == self._n_cols and len(before) == len(self._blocks)
                 and all(c == c0 and same_terms(b, b0)
                         for (b, c), (b0, c0) in zip(self._blocks, before, strict=True)))

@@ -257,14 +257,20 @@ def _cell_cost(lp: LinearProgram, cell_coef: np.ndarray) -> np.ndarray:
 
 
 def violation(lp: LinearProgram, x: np.ndarray) -> tuple[float, str]:
-    """The largest violation of a row or column bound (relative to its scale), and where."""
+    """The largest violation of a row or column bound (relative to its scale), and where.
+
+    The rows' activity is computed here, not taken from the solver. Where is named only
+    for a violation beyond ``VERIFY_TOL`` (else ``"nowhere"``).
+    """
     activity = lp.A @ x
-    row_scale = 1.0 + abs(lp.A) @ np.abs(x)
+    row_scale = 1.0 + lp.abs_matrix() @ np.abs(x)
     row_excess = np.maximum(lp.row_lower - activity, activity - lp.row_upper) / row_scale
     col_scale = 1.0 + np.abs(x)
     col_excess = np.maximum(lp.col_lower - x, x - lp.col_upper) / col_scale
     worst_row = float(row_excess.max(initial=-np.inf))
     worst_col = float(col_excess.max(initial=-np.inf))
+    if max(worst_row, worst_col) <= VERIFY_TOL:
+        return max(worst_row, worst_col), "nowhere"
     if worst_row >= worst_col:
         i = int(np.argmax(row_excess)) if len(row_excess) else 0
         where = (f"row {lp.rows['family'].iloc[i]}({lp.rows['label'].iloc[i]})"

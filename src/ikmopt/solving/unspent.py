@@ -107,7 +107,7 @@ def find_unspent(data: Dataset, policy: Policy, lp: LinearProgram, solution: Sol
         Raise an :class:`~ikmopt.core.errors.UnspentBudgetWarning` when money is unspent.
     """
     x = solution.x
-    rows = _unspent_rows(data, policy, lp, x)
+    rows = _unspent_rows(data, policy, lp, x, solution.row_activity)
     if rows is None:
         return None
     options = options or SolveOptions()
@@ -150,17 +150,15 @@ def _earning_room(data: Dataset, policy: Policy, lp: LinearProgram,
     return np.bincount(unit[earning], weights=room[earning], minlength=data.n_cells)
 
 
-def _unspent_rows(data: Dataset, policy: Policy, lp: LinearProgram,
-                  x: np.ndarray) -> pd.DataFrame | None:
+def _unspent_rows(data: Dataset, policy: Policy, lp: LinearProgram, x: np.ndarray,
+                  row_activity: np.ndarray) -> pd.DataFrame | None:
     """Budget rows with money left and earning room in their cells."""
-    family = lp.rows["family"].to_numpy()
-    budget = np.flatnonzero((family == "budget") & (lp.rows["constraint"] == 0).to_numpy())
-    total = budget[(lp.rows["label"].to_numpy()[budget] == "total")]
-    # the money is the total (by= limits only cap parts); without a total row, each pot's
-    budget = total if len(total) else np.concatenate([budget, np.flatnonzero(family == "pot")])
-    if not len(budget) or policy.objective.sense < 0:
+    if policy.objective.sense < 0:
         return None
-    activity = lp.A[budget] @ x
+    budget = lp.derived("money rows", _money_rows)
+    if not len(budget):
+        return None
+    activity = row_activity[budget]
     limit = lp.row_upper[budget]
     slack = limit - activity
     open_rows = np.isfinite(limit) & (slack > np.array([_tol(v) for v in limit]))
@@ -170,6 +168,7 @@ def _unspent_rows(data: Dataset, policy: Policy, lp: LinearProgram,
     if not (room > 0).any():
         return None
     records = []
+    family = lp.rows["family"].to_numpy()
     total_col = _total_spend_columns(lp)
     cell_of = column_cells(lp, None if data.projects is None else data.projects.cell)
     for r, s in zip(budget[open_rows], slack[open_rows], strict=True):
@@ -183,6 +182,17 @@ def _unspent_rows(data: Dataset, policy: Policy, lp: LinearProgram,
                             "limit": float(lp.row_upper[r]), "spent": float(lp.row_upper[r] - s),
                             "unspent": float(s), "room": cell_room})
     return pd.DataFrame(records) if records else None
+
+
+def _money_rows(lp: LinearProgram) -> np.ndarray:
+    """The rows that hold the money.
+
+    The total (``by=`` limits only cap parts) or, without a total row, each pot's ceiling.
+    """
+    family = lp.rows["family"].to_numpy()
+    budget = np.flatnonzero((family == "budget") & (lp.rows["constraint"] == 0).to_numpy())
+    total = budget[(lp.rows["label"].to_numpy()[budget] == "total")]
+    return total if len(total) else np.concatenate([budget, np.flatnonzero(family == "pot")])
 
 
 def _total_spend_columns(lp: LinearProgram) -> np.ndarray:

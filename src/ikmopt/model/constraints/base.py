@@ -150,6 +150,15 @@ class Constraint(ABC):
     def emit(self, ctx: BuildContext) -> list[RowBlock]:
         """Return the rows of this constraint for the dataset in ``ctx``."""
 
+    def parts(self) -> list[Any]:
+        """The rule as parts that emit their rows separately (itself, for most rules).
+
+        Each part has ``emit(ctx)``, pickles, and its rows follow from its own fields, the
+        data and what it reads of the context; the parts' rows together are the rule's. A
+        sweep re-emits only the parts that changed (see :func:`ikmopt.model.build.build`).
+        """
+        return [self]
+
     def describe(self) -> str:
         """One-line human description, e.g. ``GroupShare(kti) min 40 %``."""
         fields = ", ".join(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 import pandas as pd
@@ -91,56 +91,23 @@ class Budget(Constraint):
             return False
         return self.total >= sum(p.ceiling for p in self.pots) * (1 - 1e-12)
 
-    def emit(self, ctx: BuildContext) -> list[RowBlock]:
-        """Total row and one row per limited group."""
-        blocks = []
-        if self.total is not None and not self.pots_cover_total():
-            # on the total-spend column T (sum x - T = 0): the matrix keeps a single dense
-            # row however many rules refer to total spend
-            lower = self.total if self.spend_all else -np.inf
-            blocks.append(
-                RowBlock(
-                    "budget",
-                    pd.Index(["total"]),
-                    np.zeros(1, dtype=np.int64),
-                    np.array([ctx.total_spend_column()]),
-                    np.ones(1),
-                    np.array([lower]),
-                    np.array([self.total]),
-                )
-            )
-        if self.pots is not None:
-            blocks.append(self._pot_rows(ctx))
-        for level, limits in (self.by or {}).items():
-            codes, categories = ctx.level(level, "Budget")
-            keys = list(limits)
-            at = positions("Budget", f"by['{level}']", categories, keys)
-            upper = np.full(len(categories), np.inf)
-            upper[at] = [limits[k] for k in keys]
-            labels = pd.Index([group_label(level, categories[p]) for p in at])
-            blocks.append(
-                group_block(
-                    "budget", codes, categories, at, ctx.terms("spend", "Budget"),
-                    np.full(len(categories), -np.inf), upper, labels,
-                )
-            )
-        return blocks
+    def parts(self) -> list[Any]:
+        """The total's row, the pots' ceilings and each level's limits, as separate parts.
 
-    def _pot_rows(self, ctx: BuildContext) -> RowBlock:
-        """One ceiling row per pot over what it gives cells and pays for projects."""
-        layout = ctx.pots()
-        cells = np.concatenate([layout.pot, layout.project_pot[layout.project_pot >= 0]])
-        project = np.flatnonzero(layout.project_pot >= 0)
-        z = ctx.builder.meta.get("project_columns", np.zeros(0, dtype=np.int64))
-        cost = np.zeros(0) if ctx.data.projects is None else ctx.data.projects.cost
-        ceiling = np.array([p.ceiling for p in self.pots])
-        equal = self.spend_all and (self.total is None or self.pots_cover_total())
-        return RowBlock(
-            "pot", pd.Index(layout.names), cells,
-            np.concatenate([layout.col, np.asarray(z)[project]]),
-            np.concatenate([np.ones(len(layout.col)), np.asarray(cost)[project]]),
-            ceiling if equal else np.full(len(ceiling), -np.inf), ceiling,
-        )
+        A sweep over the total re-emits only the total's row.
+        """
+        parts: list[Any] = []
+        if self.total is not None and not self.pots_cover_total():
+            parts.append(_Total(self.total, self.spend_all))
+        if self.pots is not None:
+            equal = self.spend_all and (self.total is None or self.pots_cover_total())
+            parts.append(_PotCeilings(self.pots, equal))
+        parts += [_Limits(level, dict(limits)) for level, limits in (self.by or {}).items()]
+        return parts
+
+    def emit(self, ctx: BuildContext) -> list[RowBlock]:
+        """Total row, one row per pot and one row per limited group."""
+        return [block for part in self.parts() for block in part.emit(ctx)]
 
     def describe(self) -> str:
         """Human description."""
@@ -150,3 +117,61 @@ class Budget(Constraint):
         for level, limits in (self.by or {}).items():
             parts += [f"{level}={k} <= Rp {v:,.0f} bn" for k, v in limits.items()]
         return "Budget(" + "; ".join(parts) + ")"
+
+
+@dataclass(frozen=True)
+class _Total:
+    """The total's row, on the total-spend column ``T`` (``sum x - T = 0``).
+
+    The matrix keeps a single dense row however many rules refer to total spend.
+    """
+
+    total: float
+    spend_all: bool
+
+    def emit(self, ctx: BuildContext) -> list[RowBlock]:
+        lower = self.total if self.spend_all else -np.inf
+        return [RowBlock("budget", pd.Index(["total"]), np.zeros(1, dtype=np.int64),
+                         np.array([ctx.total_spend_column()]), np.ones(1), np.array([lower]),
+                         np.array([self.total]))]
+
+
+@dataclass(frozen=True)
+class _PotCeilings:
+    """One ceiling row per pot over what it gives cells and pays for projects."""
+
+    pots: tuple[Pot, ...]
+    equal: bool  # spend every pot in full
+
+    def emit(self, ctx: BuildContext) -> list[RowBlock]:
+        layout = ctx.pots()
+        cells = np.concatenate([layout.pot, layout.project_pot[layout.project_pot >= 0]])
+        project = np.flatnonzero(layout.project_pot >= 0)
+        z = ctx.builder.meta.get("project_columns", np.zeros(0, dtype=np.int64))
+        cost = np.zeros(0) if ctx.data.projects is None else ctx.data.projects.cost
+        ceiling = np.array([p.ceiling for p in self.pots])
+        return [RowBlock(
+            "pot", pd.Index(layout.names), cells,
+            np.concatenate([layout.col, np.asarray(z)[project]]),
+            np.concatenate([np.ones(len(layout.col)), np.asarray(cost)[project]]),
+            ceiling if self.equal else np.full(len(ceiling), -np.inf), ceiling,
+        )]
+
+
+@dataclass(frozen=True)
+class _Limits:
+    """One row per limited group of a level: its spend at most its limit."""
+
+    level: str | tuple[str, ...]
+    limits: dict[Hashable, float]
+
+    def emit(self, ctx: BuildContext) -> list[RowBlock]:
+        level, limits = self.level, self.limits
+        codes, categories = ctx.level(level, "Budget")
+        keys = list(limits)
+        at = positions("Budget", f"by['{level}']", categories, keys)
+        upper = np.full(len(categories), np.inf)
+        upper[at] = [limits[k] for k in keys]
+        labels = pd.Index([group_label(level, categories[p]) for p in at])
+        return [group_block("budget", codes, categories, at, ctx.terms("spend", "Budget"),
+                            np.full(len(categories), -np.inf), upper, labels)]

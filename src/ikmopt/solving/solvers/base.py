@@ -8,6 +8,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -35,6 +36,28 @@ class Status(enum.StrEnum):
         return self.value
 
 
+class _ReadOnFirstUse:
+    """A dataclass field that may be given as a function, called when first read.
+
+    What a solver can hand over only by copying (HiGHS's reduced costs, a Python list as
+    long as the columns) is copied when someone reads it, not for every solve of a sweep.
+    """
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.slot = "_" + name
+
+    def __get__(self, obj: Any, owner: type | None = None) -> Any:
+        if obj is None:
+            raise AttributeError  # no default: the field stays required
+        value = obj.__dict__[self.slot]
+        if callable(value):
+            value = obj.__dict__[self.slot] = value()
+        return value
+
+    def __set__(self, obj: Any, value: Any) -> None:
+        obj.__dict__[self.slot] = value
+
+
 @dataclass(frozen=True, eq=False)
 class Solution:
     """A solver's answer on a :class:`~ikmopt.model.lp.LinearProgram`, in one convention.
@@ -52,7 +75,8 @@ class Solution:
         Change of the objective per unit increase of each row's binding bound (``NaN`` for
         a MIP, where duals are not defined).
     col_dual : numpy.ndarray or None
-        The same for each column's binding bound (reduced costs).
+        The same for each column's binding bound (reduced costs). A solver may give a
+        function instead, which is called when the field is first read.
     solver : str
         Backend name (``"highs"``, ``"cbc"``, ``"pulp-highs"``).
     runtime : float
@@ -69,11 +93,16 @@ class Solution:
     objective: float
     row_activity: np.ndarray
     row_dual: np.ndarray | None
-    col_dual: np.ndarray | None
+    col_dual: np.ndarray | None = _ReadOnFirstUse()  # type: ignore[assignment]
     solver: str
     runtime: float
     message: str = ""
     iterations: dict[str, int] = field(default_factory=dict)
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled with every field read (a function given for one may not pickle)."""
+        _ = self.col_dual
+        return self.__dict__
 
 
 def check_status(status: Status, solver: str, message: str, has_point: bool) -> None:

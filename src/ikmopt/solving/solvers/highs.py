@@ -151,8 +151,8 @@ def read_solution(h: highspy.Highs, lp: LinearProgram, runtime: float, verbose: 
     info = h.getInfo()
     has_point = info.primal_solution_status == 2  # kSolutionStatusFeasible
     check_status(status, "highs", message, has_point)
-    sol = h.getSolution()
-    x = np.asarray(sol.col_value, dtype=float)
+    sol = h.getSolution()  # a copy: HiGHS's next run does not change it
+    x = np.array(sol.col_value, dtype=float)
     if len(x) != lp.n_cols:  # no primal values at all (e.g. empty model)
         x = np.zeros(lp.n_cols)
     x = clean_point(lp, x)
@@ -164,8 +164,8 @@ def read_solution(h: highspy.Highs, lp: LinearProgram, runtime: float, verbose: 
         row_dual = np.full(lp.n_rows, np.nan)
         col_dual = np.full(lp.n_cols, np.nan)
     else:
-        row_dual = np.asarray(sol.row_dual, dtype=float)
-        col_dual = np.asarray(sol.col_dual, dtype=float)
+        row_dual = np.array(sol.row_dual, dtype=float)
+        col_dual = lambda: np.array(sol.col_dual, dtype=float)  # noqa: E731 - read on first use
     return Solution(
         status=status,
         x=x,
