@@ -41,6 +41,23 @@ def test_sweep_matches_independent_cold_solves(medium: ik.Dataset) -> None:
         )
 
 
+def test_a_staged_sweep_keeps_each_stage_warm_and_matches_cold_solves(small: ik.Dataset
+                                                                     ) -> None:
+    policy = ik.Policy(
+        ik.Budget(total=150), [ik.GroupShare("kti", min=0.3)],
+        ik.Lexicographic([ik.Maximize("jobs"), ik.Maximize("value_added")]),
+    )
+    values = [120.0, 150.0, 180.0, 90.0]
+    result = ik.sweep(small, policy, "budget.total", values)
+    # each stage updates its own held model from the last point's (before: one model for
+    # both, reloaded at every stage without a basis)
+    assert result.table["warm"].iloc[1:].all()
+    for value, row in zip(values, result.table.itertuples(), strict=True):
+        cold = ik.optimize(small, set_param(policy, "budget.total", value), solver="cbc")
+        assert row.objective == pytest.approx(cold.objective, rel=1e-6)
+        assert row.jobs == pytest.approx(cold.outcomes["jobs"], rel=1e-6)
+
+
 def test_sweep_of_a_share_and_a_weight_with_normalization(small: ik.Dataset) -> None:
     policy = ik.Policy(
         ik.Budget(total=150), [ik.GroupShare("kti", min=0.3)],

@@ -107,14 +107,19 @@ def optimize(data: Dataset, policy: Policy, solver: str | SolveOptions = "highs"
 
 # ---------------------------------------------------------------------- runners
 class Runner(Protocol):
-    """Solves one program after another: anew each time, or warm on a held model."""
+    """Solves one program after another: anew each time, or warm on a held model.
+
+    A program comes with a ``slot``: the stage of a staged objective it belongs to. The
+    programs of one slot follow each other in a sweep (stage 2 of one point after stage 2
+    of the last), so each slot keeps its last program and, warm, its own held model.
+    """
 
     options: SolveOptions
     warm: bool
     reuse: bool  # whether programs keep their row blocks, so the next may reuse the matrix
-    last: LinearProgram | None  # the program run last
+    last: dict[int, LinearProgram]  # the program run last in each slot
 
-    def run(self, lp: LinearProgram) -> Solution:
+    def run(self, lp: LinearProgram, slot: int = 0) -> Solution:
         """Solve ``lp``."""
         ...  # pragma: no cover - a protocol
 
@@ -126,40 +131,43 @@ class Cold:
         self.options = options
         self.warm = False
         self.reuse = reuse
-        self.last: LinearProgram | None = None
+        self.last: dict[int, LinearProgram] = {}
 
-    def run(self, lp: LinearProgram) -> Solution:
+    def run(self, lp: LinearProgram, slot: int = 0) -> Solution:
         """Solve ``lp`` anew."""
-        self.last = lp
+        if self.reuse:
+            self.last[slot] = lp
         return solve(lp, self.options)
 
 
 class Warm:
-    """One HiGHS model held between programs; each solve starts from the last basis.
+    """A HiGHS model held between programs per slot; each solve starts from the last basis.
 
-    For sweeps: only what changed between two programs is pushed to HiGHS (see
+    For sweeps: only what changed between two programs of a slot is pushed to HiGHS (see
     :class:`~ikmopt.solving.solvers.highs.HeldModel`); ``warm`` says whether the last
-    solve kept the basis.
+    solve kept the basis. Each stage of a staged objective has its own slot, so its
+    program (with rows holding the earlier stages) is updated from the last point's.
     """
 
     def __init__(self, options: SolveOptions) -> None:
         if options.solver != "highs":
             raise PolicyError(f"warm re-solves need solver='highs', not {options.solver!r}")
         self.options = options
-        self.held: HeldModel | None = None
+        self.held: dict[int, HeldModel] = {}
         self.warm = False
         self.reuse = True
-        self.last: LinearProgram | None = None
+        self.last: dict[int, LinearProgram] = {}
 
-    def run(self, lp: LinearProgram) -> Solution:
-        """Make the held model equal to ``lp`` and solve it from the last basis."""
-        self.last = lp
+    def run(self, lp: LinearProgram, slot: int = 0) -> Solution:
+        """Make the slot's held model equal to ``lp`` and solve it from the last basis."""
+        self.last[slot] = lp
         scaled, scale = with_scaled_costs(lp)  # as a cold solve scales them
-        if self.held is None:
-            self.held, self.warm = HeldModel(scaled, self.options), False
+        held = self.held.get(slot)
+        if held is None:
+            self.held[slot], self.warm = HeldModel(scaled, self.options), False
         else:
-            self.warm = self.held.update(scaled)
-        return unscaled(self.held.run(), scale)
+            self.warm = held.update(scaled)
+        return unscaled(self.held[slot].run(), scale)
 
 
 # ---------------------------------------------------------------------- the staged solve
@@ -174,10 +182,10 @@ def solve_policy(data: Dataset, policy: Policy, runner: Runner) -> Result:
     fixed: list = []
     tolerance = policy.objective.tolerance
     for k, stage in enumerate(stages):
-        optima = _optima(data, policy, stage, fixed, runner)
+        optima = _optima(data, policy, stage, fixed, runner, k)
         lp = build(data, policy, optima=optima, objective=stage, fixed=fixed,
-                   like=runner.last if runner.reuse else False)
-        lp, solution = in_order(lp, runner.run(lp), runner)
+                   like=runner.last.get(k) if runner.reuse else False)
+        lp, solution = in_order(lp, runner.run(lp, k), runner, k)
         verify(lp, solution)
         if k < len(stages) - 1:
             value = solution.objective
@@ -225,7 +233,7 @@ def prefer(lp: LinearProgram, solution: Solution, options: SolveOptions,
 
 
 def _optima(data: Dataset, policy: Policy, stage: Objective, fixed: list,
-            runner: Runner) -> dict[str, float] | None:
+            runner: Runner, slot: int = 0) -> dict[str, float] | None:
     """Single-metric optima under the same constraints, for normalized objectives."""
     metrics = stage.needs_optima()
     if not metrics:
@@ -235,7 +243,7 @@ def _optima(data: Dataset, policy: Policy, stage: Objective, fixed: list,
     optima = {}
     for metric in metrics:
         lp = base.with_cost(_cell_cost(base, coef(metric)))
-        optima[metric] = clean_optimum(runner.run(lp).objective, lp)
+        optima[metric] = clean_optimum(runner.run(lp, slot).objective, lp)
     return optima
 
 
@@ -296,7 +304,7 @@ def verify(lp: LinearProgram, solution: Solution, tol: float = VERIFY_TOL) -> No
         )
 
 
-def in_order(lp: LinearProgram, solution: Solution, runner: Runner
+def in_order(lp: LinearProgram, solution: Solution, runner: Runner, slot: int = 0
              ) -> tuple[LinearProgram, Solution]:
     """The solution with every curve filled in order (see :mod:`ikmopt.model.ordering`).
 
@@ -315,7 +323,7 @@ def in_order(lp: LinearProgram, solution: Solution, runner: Runner
     ordered = disordered
     while True:
         mip = with_order(lp, ordered)
-        solution = runner.run(mip)
+        solution = runner.run(mip, slot)
         disordered = out_of_order(mip, solution.x)
         if not len(disordered):
             return mip, solution
