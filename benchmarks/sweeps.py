@@ -43,15 +43,33 @@ from peers import SIZES, case
 from results_file import machine, write
 
 import ikmopt as ik
+import ikmopt.solving.solvers.highs as highs_backend
 from ikmopt.solving.solvers.highs import to_highs
 
 OPTIONS = {"output_flag": False, "threads": 1, "solver": "ipm", "random_seed": 0}
 TOLERANCE = 1e-6
 
 
+#: Seconds each contender spent in ``Highs.run`` during its last sweep (where measured).
+IN_HIGHS: dict[str, float] = {}
+
+
 def run_ikmopt(data: ik.Dataset, policy: ik.Policy, p: Numbers,
                values: np.ndarray) -> list[tuple[float, float, float]]:
-    s = ik.sweep(data, policy, "budget.total", values)
+    real = highs_backend.run
+    spent = [0.0]
+
+    def timed(h: highspy.Highs) -> None:  # ikmopt's one call of Highs.run
+        start = time.perf_counter()
+        real(h)
+        spent[0] += time.perf_counter() - start
+
+    highs_backend.run = timed
+    try:
+        s = ik.sweep(data, policy, "budget.total", values)
+    finally:
+        highs_backend.run = real
+    IN_HIGHS["ikmopt"] = spent[0]
     prices = s.shadow_prices
     budget = prices[(prices["family"] == "budget") & (prices["label"] == "total")]
     return list(zip(s.table["objective"], s.table["spend"], budget["shadow_price"], strict=True))
@@ -67,14 +85,18 @@ def run_highspy(data: ik.Dataset, policy: ik.Policy, p: Numbers,
         h.setOptionValue(key, value)
     h.passModel(to_highs(lp))
     out = []
+    spent = 0.0
     for v in values:
         h.changeRowBounds(row, -np.inf, float(v))
+        start = time.perf_counter()
         h.run()
+        spent += time.perf_counter() - start
         h.setOptionValue("solver", "simplex")  # warm from the first point's basis
         sol = h.getSolution()
         x = np.asarray(sol.col_value)
         out.append((h.getInfo().objective_function_value, float(x[:lp.n_cells].sum()),
                     float(np.asarray(sol.row_dual)[row])))
+    IN_HIGHS["highspy"] = spent
     return out
 
 
@@ -115,12 +137,16 @@ def main() -> None:
     for name in names:  # untimed: imports, first builds
         CONTENDERS[name](data, policy, p, values[:2])
     seconds: dict[str, list[float]] = {n: [] for n in names}
+    in_highs: dict[str, list[float]] = {n: [] for n in names}
     answers: dict[str, list] = {}
     for rep in range(args.repeat):
         for name in names[rep % len(names):] + names[:rep % len(names)]:
+            IN_HIGHS.pop(name, None)
             start = time.perf_counter()
             answers[name] = CONTENDERS[name](data, policy, p, values)
             seconds[name].append((time.perf_counter() - start) / len(values))
+            if name in IN_HIGHS:
+                in_highs[name].append(IN_HIGHS[name] / len(values))
             print(f"{name}: {seconds[name][-1] * 1000:.1f} ms per point", file=sys.stderr)
     reference = np.array(answers["ikmopt"])
     per_point = {n: statistics.median(s) for n, s in seconds.items()}
@@ -129,17 +155,30 @@ def main() -> None:
         got = np.array(answers[name])
         gap = float(np.max(np.abs(got[:, 0] - reference[:, 0])
                            / np.maximum(np.abs(reference[:, 0]), 1.0)))
+        # the run with the median time, and the share of it spent outside Highs.run
+        runs = seconds[name]
+        median_run = sorted(range(len(runs)), key=runs.__getitem__)[len(runs) // 2]
+        highs_ms = 1000 * in_highs[name][median_run] if in_highs[name] else None
         rows.append({"contender": name, "cells": data.n_cells, "points": len(values),
                      "ms_per_point": 1000 * per_point[name],
+                     "highs_ms_per_point": highs_ms,
+                     "overhead_over_highs": (None if highs_ms is None
+                                             else 1000 * runs[median_run] / highs_ms - 1),
                      "ratio_to_ikmopt": per_point[name] / per_point["ikmopt"],
                      "ikmopt_over_this": per_point["ikmopt"] / per_point[name],
                      "objective_gap": gap,
                      "spend_gap": float(np.max(np.abs(got[:, 1] - reference[:, 1]))),
                      "price_gap": float(np.max(np.abs(got[:, 2] - reference[:, 2]))),
-                     "all_runs_ms": [1000 * s for s in seconds[name]]})
+                     "all_runs_ms": [1000 * s for s in runs]})
     lines = [f"| contender ({data.n_cells:,} cells, {len(values)} points) | ms per point "
-             "| ikmopt / contender | objective gap | price gap |", "|---|---:|---:|---:|---:|"]
-    lines += [f"| {r['contender']} | {r['ms_per_point']:.1f} | {r['ikmopt_over_this']:.2f} "
+             "| in Highs.run | overhead over HiGHS | ikmopt / contender | objective gap "
+             "| price gap |", "|---|---:|---:|---:|---:|---:|---:|"]
+    lines += [f"| {r['contender']} | {r['ms_per_point']:.1f} | "
+              + ("—" if r["highs_ms_per_point"] is None else f"{r['highs_ms_per_point']:.1f}")
+              + " | "
+              + ("—" if r["overhead_over_highs"] is None
+                 else f"{100 * r['overhead_over_highs']:.0f} %")
+              + f" | {r['ikmopt_over_this']:.2f} "
               f"| {r['objective_gap']:.0e} | {r['price_gap']:.0e} |" for r in rows]
     table = "\n".join(lines)
     print(table)

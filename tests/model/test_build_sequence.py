@@ -179,13 +179,16 @@ def test_what_is_derived_from_the_matrix_is_shared_and_right(data: ik.Dataset) -
     policy = ik.default_policy(data=data)
     first = build(data, policy, like=None)
     second = build(data, set_param(policy, "budget.pots[2].ceiling", 300.0), like=first)
-    assert second.A is first.A
-    assert second.abs_matrix() is first.abs_matrix()
-    assert (second.abs_matrix() != abs(second.A)).nnz == 0
+    assert second.A is first.A and second.rows is first.rows
+    assert second.ratio_rows() is first.ratio_rows()  # computed once for both
+    expected = second.rows["kind"].isin(["share", "gini", "ratio"]).to_numpy()
+    np.testing.assert_array_equal(second.ratio_rows(), expected)
+    assert expected.any()
+    third = build(data, set_param(policy, "constraints[1].min", 0.3), like=second)
+    assert third.A is not second.A  # a share moved matrix values: nothing derived is shared
+    assert third.ratio_rows() is not second.ratio_rows()
     single = build(data, policy)
-    assert (single.abs_matrix() != abs(single.A)).nnz == 0
-    np.testing.assert_array_equal(
-        second.ratio_rows(), second.rows["kind"].isin(["share", "gini", "ratio"]).to_numpy())
+    np.testing.assert_array_equal(single.ratio_rows(), expected)
 
 
 def test_user_terms_of_every_row_equal_those_of_the_rows_asked_for(data: ik.Dataset) -> None:

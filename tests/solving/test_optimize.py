@@ -131,3 +131,45 @@ def test_a_plan_that_breaks_a_row_is_not_returned(data, monkeypatch):
     monkeypatch.setattr(highs, "read_solution", corrupted)
     with pytest.raises(ik.SolverError, match="violates"):
         ik.optimize(data, ik.default_policy())
+
+
+def _two_cells(upper: float, cell_upper: float = np.inf):
+    """``x0 + x1 <= upper`` on two cells (a program built by hand)."""
+    import pandas as pd
+
+    from ikmopt.model.lp import ModelBuilder, RowBlock
+
+    cells = pd.MultiIndex.from_tuples([("a", "p"), ("b", "p")], names=["region", "program"])
+    builder = ModelBuilder(cells, np.full(2, cell_upper))
+    builder.add_rows(RowBlock("cap", pd.Index(["both"]), np.zeros(2, dtype=np.int64),
+                              np.arange(2), np.ones(2), np.array([-np.inf]),
+                              np.array([upper])), constraint=1)
+    return builder.build()
+
+
+@pytest.mark.parametrize(
+    ("upper", "x", "cell_upper", "expected"),
+    [
+        (1.0, [1.5, 0.0], np.inf, 0.5 / 2.5),            # a row 0.5 over, scale 1 + 1.5
+        (1e9, [1e9, 2.0], np.inf, None),                # 2 over on a scale of 1e9: fine
+        (10.0, [3.0, 0.0], 1.0, 2.0 / 4.0),             # a column 2 over its bound of 1
+        (10.0, [1.0, 1.0 + 5e-8], 1.0, None),           # within the tolerance
+    ],
+)
+def test_violation_is_relative_to_each_rows_scale(upper, x, cell_upper, expected) -> None:
+    from ikmopt.solving.optimize import VERIFY_TOL, violation
+
+    lp = _two_cells(upper, cell_upper)
+    worst, where = violation(lp, np.array(x))
+    if expected is None:  # the relative violation, worked out by hand, is within tolerance
+        assert worst <= VERIFY_TOL and where == "nowhere"
+    else:
+        assert worst == pytest.approx(expected, rel=1e-12)
+        assert ("row cap(both)" if upper < 10 else "column 0") == where
+
+
+def test_a_plan_with_a_missing_value_is_infinitely_wrong() -> None:
+    from ikmopt.solving.optimize import violation
+
+    worst, where = violation(_two_cells(1.0), np.array([0.5, np.nan]))
+    assert worst == np.inf and "column 1" in where

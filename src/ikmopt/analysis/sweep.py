@@ -6,6 +6,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
+from itertools import groupby
 from typing import Any, Protocol
 
 import numpy as np
@@ -80,27 +81,39 @@ class Sweep:
     def shadow_prices(self) -> pd.DataFrame:
         """Long table: ``value``, ``family``, ``label``, ``shadow_price``, ``binding``."""
         columns = ["value", "family", "label", "shadow_price", "binding"]
-        frames = []
-        for p in self.prices:
-            keep = (p.rows["kind"] != "definition").to_numpy()
-            frames.append(pd.DataFrame({
-                "value": p.value,
-                "family": p.rows["family"].astype(str).to_numpy()[keep],
-                "label": p.rows["label"].to_numpy()[keep],
-                "shadow_price": p.shadow_price[keep],
-                "binding": p.binding[keep],
-            }))
-        return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
+        if not self.prices:
+            return pd.DataFrame(columns=columns)
+        parts: dict[str, list[np.ndarray]] = {c: [] for c in columns}
+        named: dict[int, tuple[pd.DataFrame, np.ndarray, np.ndarray, np.ndarray]] = {}
+        for p in self.prices:  # rows labelled once per row table the points share
+            rows, keep, family, label = named.get(id(p.rows)) or (None, None, None, None)
+            if rows is not p.rows:
+                keep = (p.rows["kind"] != "definition").to_numpy()
+                family = p.rows["family"].astype(str).to_numpy()[keep]
+                label = p.rows["label"].to_numpy()[keep]
+                named[id(p.rows)] = (p.rows, keep, family, label)
+            parts["value"].append(np.full(len(family), p.value))
+            parts["family"].append(family)
+            parts["label"].append(label)
+            parts["shadow_price"].append(p.shadow_price[keep])
+            parts["binding"].append(p.binding[keep])
+        return pd.DataFrame({c: np.concatenate(v) for c, v in parts.items()})
 
     @cached_property
     def allocation(self) -> pd.DataFrame:
         """Long table: ``value``, the grouping level(s), ``spend`` (see the class)."""
         if not self.points:
             return pd.DataFrame(columns=["value", "spend"])
-        frames = [pd.DataFrame({"spend": p.spend}, index=p.groups).reset_index()
-                  .assign(value=p.value) for p in self.points]
-        allocation = pd.concat(frames, ignore_index=True)
-        return allocation[["value"] + [c for c in allocation.columns if c != "value"]]
+        frames = []
+        for _, same in groupby(self.points, key=lambda p: id(p.groups)):  # runs of one index
+            run = list(same)
+            n = len(run[0].groups)
+            labels = pd.DataFrame(index=run[0].groups).reset_index()  # the levels, once
+            frame = labels.iloc[np.tile(np.arange(n), len(run))].reset_index(drop=True)
+            frame.insert(0, "value", np.repeat([p.value for p in run], n))
+            frame["spend"] = np.concatenate([p.spend for p in run])
+            frames.append(frame)
+        return frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
 
     def plot(self, y: str = "objective", ax: Any = None) -> Any:
         """Line chart of one ``table`` column against the swept value (needs matplotlib)."""

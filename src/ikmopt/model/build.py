@@ -6,9 +6,7 @@ integer codes of the cell index; the builder concatenates them once into a CSR m
 
 from __future__ import annotations
 
-import pickle
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -22,6 +20,7 @@ from ikmopt.model.lp import LinearProgram, ModelBuilder, RowBlock, unit_terms
 from ikmopt.model.objectives import Objective
 from ikmopt.model.policy import Policy
 from ikmopt.model.pots import PotLayout, pot_layout
+from ikmopt.model.reuse import ReadMeta, apply_objective, emit_part
 
 __all__ = [
     "BuildContext",
@@ -48,7 +47,7 @@ class BuildContext:
         self._policy = policy
         self.builder = builder
         self.read_policy = False
-        builder.meta = _ReadMeta(builder.meta)
+        builder.meta = ReadMeta(builder.meta)
         self.carried = {} if carried is None else carried
 
     def from_data(self, name: str, make: Callable[[], Any]) -> Any:
@@ -406,11 +405,9 @@ def build(
     before = () if previous is None else previous.emits
     parts = [(number, part) for number, rule in enumerate((policy.budget, *policy.constraints))
              for part in rule.parts()]
-    emits = tuple(
-        _emit(ctx, part, number, before[k] if k < len(before) else None,
-              record=like is not False)
-        for k, (number, part) in enumerate(parts)
-    )
+    record = like is not False
+    emits = [emit_part(ctx, part, number, before[k] if k < len(before) else None, record)
+             for k, (number, part) in enumerate(parts)]
     for make in fixed:
         builder.add_rows(make(ctx), constraint=-1)
     objective = policy.objective if objective is None else objective
@@ -419,104 +416,12 @@ def build(
             ctx.coefficients(metric, objective.describe())
     needed = objective.needs_optima()
     if not needed or (optima is not None and all(m in optima for m in needed)):
-        objective.apply(ctx, objective_coefficients(data, policy), optima)
-    lp = builder.build(like=like or None, keep_rows=like is not False,
-                       emits=emits if like is not False else (), carried=carried)
-    check_scaling(lp, f"dataset '{data.name}'",
-                  matrix_checked=bool(like) and lp.A is like.A)  # type: ignore[union-attr]
+        k = len(parts)
+        emits.append(apply_objective(ctx, objective, optima, objective_coefficients(data, policy),
+                                     policy.accrual, before[k] if k < len(before) else None,
+                                     record))
+    last = like if isinstance(like, LinearProgram) else None
+    lp = builder.build(like=last, keep_rows=record, emits=tuple(emits) if record else (),
+                       carried=carried)
+    check_scaling(lp, f"dataset '{data.name}'", like=last)
     return lp
-
-
-@dataclass(frozen=True)
-class Emitted:
-    """What one rule emitted in a build of a sequence, and from what.
-
-    ``key`` is the rule pickled (``None`` when its rows must not be taken over: it read the
-    policy or builder state other rules leave, added columns or rows of its own, or does
-    not pickle); ``state`` the builder's columns and entries when it emitted; ``data`` the
-    dataset.
-    """
-
-    key: bytes | None
-    state: tuple
-    data: Dataset
-    blocks: tuple[RowBlock, ...]
-
-
-class _ReadMeta(dict):
-    """``ModelBuilder.meta`` noting which of its keys are read."""
-
-    def __init__(self, *args: Any) -> None:
-        super().__init__(*args)
-        self.read: set[str] = set()
-
-    def __getitem__(self, key: str) -> Any:
-        self.read.add(key)
-        return super().__getitem__(key)
-
-    def __contains__(self, key: object) -> bool:
-        self.read.add(key)  # type: ignore[arg-type]
-        return super().__contains__(key)
-
-    def get(self, key: str, default: Any = None) -> Any:
-        self.read.add(key)
-        return super().get(key, default)
-
-    def setdefault(self, key: str, default: Any = None) -> Any:
-        self.read.add(key)
-        return super().setdefault(key, default)
-
-
-#: Entries of ``builder.meta`` that come from the data alone (curves and projects).
-_DATA_META = frozenset({"segment_columns", "segment_cells", "outcome_terms", "spend_terms",
-                        "project_columns"})
-
-
-def _emit(ctx: BuildContext, rule: Any, number: int, before: Emitted | None,
-          record: bool) -> Emitted | None:
-    """Add the rows of ``rule``, a part of rule number ``number`` of the policy.
-
-    The budget is rule 0; parts: see :meth:`~ikmopt.model.constraints.base.Constraint.parts`.
-    With ``record`` (a program of a sequence), return what it emitted. A part equal to the
-    one ``before`` (compared pickled, so a rule changed in place is not taken for the old
-    one), on the same dataset and builder state, whose emit read nothing but itself, the
-    data and the columns the builder had, gives the same rows: they are taken over without
-    emitting again (in a sweep over the total budget, every part but the total's row).
-    """
-    builder = ctx.builder
-    if not record:
-        for block in rule.emit(ctx):
-            builder.add_rows(block, constraint=number)
-        return None
-    key = _pickled(rule)
-    state = _builder_state(builder)
-    if (before is not None and key is not None and before.key == key
-            and before.data is ctx.data and before.state == state):
-        blocks = before.blocks
-    else:
-        meta: _ReadMeta = builder.meta  # type: ignore[assignment]
-        meta.read.clear()
-        ctx.read_policy = False
-        entries = dict(meta)
-        blocks = tuple(rule.emit(ctx))
-        pure = (not ctx.read_policy and meta.read <= _DATA_META
-                and _builder_state(builder) == state
-                and all(dict.get(meta, k) is v for k, v in entries.items()))
-        key = key if pure else None
-    for block in blocks:
-        builder.add_rows(block, constraint=number)
-    return Emitted(key, state, ctx.data, blocks)
-
-
-def _builder_state(builder: ModelBuilder) -> tuple:
-    """The builder's columns, shared columns, entries and row blocks (their counts and keys)."""
-    return (builder.n_cols, tuple(builder.shared_columns.items()), tuple(builder.meta),
-            builder.n_blocks)
-
-
-def _pickled(rule: Any) -> bytes | None:
-    """``rule`` pickled, or ``None`` if it does not pickle (a rule holding a function)."""
-    try:
-        return pickle.dumps(rule, protocol=pickle.HIGHEST_PROTOCOL)
-    except Exception:  # any failure just means "emit again"
-        return None

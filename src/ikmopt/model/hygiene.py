@@ -40,17 +40,24 @@ BOUND_FLOOR = 1e-6
 MONEY_LIMIT = 1e7
 
 
-def coefficient_ranges(lp: LinearProgram, matrix: bool = True
+def coefficient_ranges(lp: LinearProgram, like: LinearProgram | None = None
                        ) -> dict[str, tuple[float, float]]:
     """Smallest and largest nonzero magnitude of the matrix, costs, bounds and capacities.
 
-    With ``matrix=False`` the matrix's span is not computed (``NaN``).
+    ``like``: a program checked before (the last of a sweep); what ``lp`` shares with it
+    (the same array) is not looked at again (``NaN``).
     """
+
+    def span(part: str, values: np.ndarray) -> tuple[float, float]:
+        if like is not None and getattr(lp, part) is getattr(like, part):
+            return (np.nan, np.nan)
+        return _span(values)
+
     return {
-        "matrix": _span(lp.A.data) if matrix else (np.nan, np.nan),
-        "cost": _span(lp.cost),
+        "matrix": span("A", lp.A.data),
+        "cost": span("cost", lp.cost),
         "row bounds": _span(np.concatenate([lp.row_lower, lp.row_upper])),
-        "capacity": _span(lp.col_upper[: lp.n_cells]),
+        "capacity": span("col_upper", lp.col_upper[: lp.n_cells]),
     }
 
 
@@ -64,15 +71,15 @@ def _span(values: np.ndarray) -> tuple[float, float]:
 
 
 def check_scaling(lp: LinearProgram, where: str = "the program",
-                  matrix_checked: bool = False) -> list[str]:
+                  like: LinearProgram | None = None) -> list[str]:
     """Warn (:class:`~ikmopt.core.errors.ScalingWarning`) about badly scaled numbers.
 
-    ``matrix_checked``: the matrix is one checked before (a sweep's next program reusing
-    the last one's), so only costs and bounds are looked at.
+    ``like``: a program checked before (the last of a sweep): the matrix, costs and
+    capacities ``lp`` shares with it were checked then, and are not again.
 
     Returns the messages (empty when the program is well scaled).
     """
-    ranges = coefficient_ranges(lp, matrix=not matrix_checked)
+    ranges = coefficient_ranges(lp, like)
     messages = []
     capacity = ranges["capacity"][1]
     if np.isfinite(capacity) and capacity > MONEY_LIMIT:

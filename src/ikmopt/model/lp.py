@@ -237,10 +237,6 @@ class LinearProgram:
             derived[name] = make(self)
         return derived[name]
 
-    def abs_matrix(self) -> sp.csr_matrix:
-        """``|A|`` (computed once for the programs of a sweep that share ``A``)."""
-        return self.derived("abs", lambda lp: abs(lp.A))
-
     def ratio_rows(self) -> np.ndarray:
         """Whether each row is a ratio row (see :class:`RowBlock`)."""
         return self.derived("ratio", lambda lp: lp.rows["kind"].isin(RATIO_KINDS).to_numpy())
@@ -309,8 +305,8 @@ class Assembly:
     aux : tuple
         The auxiliary columns' families and labels.
     derived : dict
-        What is computed from ``A`` alone (see :meth:`LinearProgram.abs_matrix`), shared by the
-        programs that share ``A``.
+        What is computed from ``A`` and the row table alone (see
+        :meth:`LinearProgram.derived`), shared by the programs that share them.
     carried : dict
         What the builds of the sequence computed from the dataset alone (see
         :meth:`ikmopt.model.build.BuildContext.from_data`).
@@ -322,7 +318,8 @@ class Assembly:
     #: The auxiliary columns' families and labels (a later program with the same keeps
     #: the table of them).
     aux: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
-    #: What is computed from ``A`` alone (``|A|``), shared by the programs that share it.
+    #: What is computed from ``A`` and the row table alone, shared by the programs that
+    #: share them (see :meth:`LinearProgram.derived`).
     derived: dict[str, Any] = field(default_factory=dict)
     #: What the builds of the sequence computed from the dataset alone (under ``"data"``,
     #: the dataset), shared by all of them.
@@ -466,9 +463,9 @@ class ModelBuilder:
         return LinearProgram(
             cells=self.cells,
             aux=aux,
-            cost=self.cost.copy(),
-            col_lower=np.concatenate(self._lower),
-            col_upper=np.concatenate(self._upper),
+            cost=_kept(self.cost, like and like.cost),
+            col_lower=_kept(np.concatenate(self._lower), like and like.col_lower),
+            col_upper=_kept(np.concatenate(self._upper), like and like.col_upper),
             A=A,
             row_lower=_joined(blocks, lambda b: b.lower, float),
             row_upper=_joined(blocks, lambda b: b.upper, float),
@@ -553,6 +550,16 @@ def unit_terms(meta: Mapping, n_cells: int, outcome: bool = True) -> tuple[
         identity = np.arange(n_cells)
         return identity, identity, np.ones(n_cells)
     return meta[key]
+
+
+def _kept(values: np.ndarray, last: np.ndarray | None) -> np.ndarray:
+    """``last`` when ``values`` equal it (the programs of a sweep share it), else a copy.
+
+    Whoever compares two programs' arrays can then skip the equal ones by identity.
+    """
+    if last is not None and last.shape == values.shape and np.array_equal(values, last):
+        return last
+    return values.copy()
 
 
 def _joined(blocks: list[RowBlock], part: Any, dtype: Any = None) -> np.ndarray:

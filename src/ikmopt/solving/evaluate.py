@@ -42,8 +42,13 @@ class Evaluation:
         # diminishing-returns curves if any, and 1 for each project built
         self._effective = np.concatenate([data.effective_spend(self._program_spend),
                                           self._built])
-        units_spend = np.concatenate([self._program_spend, self._project_cost * self._built])
-        self._spend = np.bincount(data.unit_cell, weights=units_spend, minlength=data.n_cells)
+        if data.n_projects:
+            units_spend = np.concatenate([self._program_spend,
+                                          self._project_cost * self._built])
+            self._spend = np.bincount(data.unit_cell, weights=units_spend,
+                                      minlength=data.n_cells)
+        else:  # every unit is its cell (a copy: the allocation is the user's to change)
+            self._spend = self._program_spend.copy()
 
     @property
     def program_spend(self) -> np.ndarray:

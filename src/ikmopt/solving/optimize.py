@@ -267,23 +267,30 @@ def _cell_cost(lp: LinearProgram, cell_coef: np.ndarray) -> np.ndarray:
 def violation(lp: LinearProgram, x: np.ndarray) -> tuple[float, str]:
     """The largest violation of a row or column bound (relative to its scale), and where.
 
-    The rows' activity is computed here, not taken from the solver. Where is named only
-    for a violation beyond ``VERIFY_TOL`` (else ``"nowhere"``).
+    A row's violation is relative to ``1 + |A| |x|`` over its terms, a column's to
+    ``1 + |x|``; the rows' activity is computed here, not taken from the solver. A scale is
+    at least 1, so an entry within ``VERIFY_TOL`` in absolute terms is within it relative:
+    only the others are scaled, and below the tolerance the value returned is the absolute
+    one (an upper bound of the relative). Where is named only beyond the tolerance (else
+    ``"nowhere"``). A column without a value (NaN) is infinitely wrong.
     """
+    if not np.isfinite(x).all():
+        return np.inf, f"column {int(np.flatnonzero(~np.isfinite(x))[0])} (no value)"
     activity = lp.A @ x
-    row_scale = 1.0 + lp.abs_matrix() @ np.abs(x)
-    row_excess = np.maximum(lp.row_lower - activity, activity - lp.row_upper) / row_scale
-    col_scale = 1.0 + np.abs(x)
-    col_excess = np.maximum(lp.col_lower - x, x - lp.col_upper) / col_scale
+    row_excess = np.maximum(lp.row_lower - activity, activity - lp.row_upper)
+    beyond = np.flatnonzero(row_excess > VERIFY_TOL)
+    if len(beyond):
+        row_excess[beyond] /= 1.0 + abs(lp.A[beyond]) @ np.abs(x)
+    col_excess = np.maximum(lp.col_lower - x, x - lp.col_upper)
+    beyond = col_excess > VERIFY_TOL
+    col_excess[beyond] /= 1.0 + np.abs(x[beyond])
     worst_row = float(row_excess.max(initial=-np.inf))
     worst_col = float(col_excess.max(initial=-np.inf))
     if max(worst_row, worst_col) <= VERIFY_TOL:
         return max(worst_row, worst_col), "nowhere"
     if worst_row >= worst_col:
-        i = int(np.argmax(row_excess)) if len(row_excess) else 0
-        where = (f"row {lp.rows['family'].iloc[i]}({lp.rows['label'].iloc[i]})"
-                 if len(row_excess) else "no row")
-        return worst_row, where
+        i = int(np.argmax(row_excess))
+        return worst_row, f"row {lp.rows['family'].iloc[i]}({lp.rows['label'].iloc[i]})"
     return worst_col, f"column {int(np.argmax(col_excess))}"
 
 

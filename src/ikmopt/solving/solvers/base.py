@@ -136,7 +136,8 @@ def clean_point(lp: LinearProgram, x: np.ndarray) -> np.ndarray:
     x = np.clip(x, lp.col_lower, lp.col_upper)
     if lp.is_mip:
         x = np.where(lp.integrality, np.round(x), x)  # type: ignore[arg-type]
-    return x + 0.0
+    x += 0.0  # in place: x is a new array
+    return x
 
 
 @contextmanager

@@ -228,11 +228,12 @@ class HeldModel:
         if len(rows):
             h.changeRowsBounds(len(rows), rows.astype(np.int32), lp.row_lower[rows],
                                lp.row_upper[rows])
-        cols = np.flatnonzero((lp.col_lower != old.col_lower) | (lp.col_upper != old.col_upper))
+        cols = _changed(lp.col_lower, old.col_lower) | _changed(lp.col_upper, old.col_upper)
+        cols = np.flatnonzero(cols)
         if len(cols):
             h.changeColsBounds(len(cols), cols.astype(np.int32), lp.col_lower[cols],
                                lp.col_upper[cols])
-        cost = np.flatnonzero(lp.cost != old.cost)
+        cost = np.flatnonzero(_changed(lp.cost, old.cost))
         if len(cost):
             h.changeColsCost(len(cost), cost.astype(np.int32), lp.cost[cost])
         if lp.objective_offset != old.objective_offset:
@@ -256,6 +257,11 @@ class HeldModel:
             runtime = time.perf_counter() - start
         self.solved = True
         return read_solution(self.h, self.lp, runtime, self.verbose)
+
+
+def _changed(new: np.ndarray, old: np.ndarray) -> np.ndarray | bool:
+    """Which entries differ (``False`` for the same array: a sweep shares unchanged ones)."""
+    return False if new is old else new != old
 
 
 @dataclass(frozen=True)
