@@ -199,3 +199,22 @@ def test_user_terms_of_every_row_equal_those_of_the_rows_asked_for(data: ik.Data
     for name in ("activity", "lower", "upper", "denominator"):
         np.testing.assert_array_equal(getattr(every, name), getattr(picked, name))
     assert np.isfinite(every.denominator).any()  # the policy has ratio rows (a share)
+
+
+@pytest.mark.parametrize(("path", "values"), [
+    ("constraints[1].min", [0.3, 0.5, 0.0, 0.45]),           # a share: matrix values move
+    ("objective.weights.value_added", [0.0, 2.0, 0.5]),       # the objective's costs move
+    ("constraints[0].min_share", [0.001, 0.01]),              # reads the budget's total
+])
+def test_share_objective_and_floor_sweeps_build_as_from_scratch(data: ik.Dataset, path: str,
+                                                                values: list[float]) -> None:
+    policy = ik.Policy(budget=ik.Budget(total=971),
+                       constraints=[ik.RegionBounds(min_share=0.005),
+                                    ik.GroupShare("kti", min=0.4)],
+                       objective=ik.Weighted(jobs=1.0, value_added=0.5, normalize=False))
+    last = build(data, policy, like=None)
+    for value in values:
+        moved = set_param(policy, path, value)
+        lp = build(data, moved, like=last)
+        assert_same_program(lp, build(data, moved))
+        last = lp
