@@ -40,8 +40,9 @@ class Evaluation:
                        else np.asarray(built, dtype=float))
         # what earns outcomes, per unit (cells, then projects): cell spend weighted down by
         # diminishing-returns curves if any, and 1 for each project built
-        self._effective = np.concatenate([data.effective_spend(self._program_spend),
-                                          self._built])
+        effective = data.effective_spend(self._program_spend)
+        self._effective = (np.concatenate([effective, self._built]) if data.n_projects
+                           else effective)
         if data.n_projects:
             units_spend = np.concatenate([self._program_spend,
                                           self._project_cost * self._built])

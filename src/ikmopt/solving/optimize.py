@@ -281,9 +281,11 @@ def violation(lp: LinearProgram, x: np.ndarray) -> tuple[float, str]:
     beyond = np.flatnonzero(row_excess > VERIFY_TOL)
     if len(beyond):
         row_excess[beyond] /= 1.0 + abs(lp.A[beyond]) @ np.abs(x)
-    col_excess = np.maximum(lp.col_lower - x, x - lp.col_upper)
-    beyond = col_excess > VERIFY_TOL
-    col_excess[beyond] /= 1.0 + np.abs(x[beyond])
+    col_excess = lp.col_lower - x
+    np.maximum(col_excess, x - lp.col_upper, out=col_excess)
+    beyond = np.flatnonzero(col_excess > VERIFY_TOL)
+    if len(beyond):
+        col_excess[beyond] /= 1.0 + np.abs(x[beyond])
     worst_row = float(row_excess.max(initial=-np.inf))
     worst_col = float(col_excess.max(initial=-np.inf))
     if max(worst_row, worst_col) <= VERIFY_TOL:

@@ -133,7 +133,8 @@ def clean_point(lp: LinearProgram, x: np.ndarray) -> np.ndarray:
 
     MIP solvers accept a value 1e-6 off an integer; -0.0 becomes 0.0.
     """
-    x = np.clip(x, lp.col_lower, lp.col_upper)
+    x = np.maximum(x, lp.col_lower)
+    np.minimum(x, lp.col_upper, out=x)  # as np.clip, without its overhead
     if lp.is_mip:
         x = np.where(lp.integrality, np.round(x), x)  # type: ignore[arg-type]
     x += 0.0  # in place: x is a new array
