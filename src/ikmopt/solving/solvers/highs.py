@@ -152,7 +152,8 @@ def read_solution(h: highspy.Highs, lp: LinearProgram, runtime: float, verbose: 
     has_point = info.primal_solution_status == 2  # kSolutionStatusFeasible
     check_status(status, "highs", message, has_point)
     sol = h.getSolution()  # a copy: HiGHS's next run does not change it
-    x = np.array(sol.col_value, dtype=float)
+    values = sol.col_value  # a Python list, made on each read of the field
+    x = np.fromiter(values, dtype=float, count=len(values))
     if len(x) != lp.n_cols:  # no primal values at all (e.g. empty model)
         x = np.zeros(lp.n_cols)
     x = clean_point(lp, x)
