@@ -151,7 +151,7 @@ def test_a_program_built_like_the_last_equals_a_full_build_and_shares_its_matrix
     policy = ik.Policy(budget=ik.Budget(total=971),
                        constraints=[ik.RegionBounds(min=2.0), ik.GroupShare("kti", min=0.4)],
                        objective=ik.Maximize("jobs"))
-    first = build(data, policy, like=None)  # the first program of a sequence
+    first = build(data, policy, sequence=True)  # the first program of a sequence
     moved = set_param(policy, "budget.total", 800.0)
     again = build(data, moved, like=first)
     full = build(data, moved)

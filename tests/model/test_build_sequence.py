@@ -64,7 +64,7 @@ def test_a_budget_sweep_re_emits_only_what_reads_the_budget(data: ik.Dataset) ->
                      ik.RegionBounds(min_share=0.005), CapOfTheBudget(0.1)],
         objective=ik.Maximize("jobs"),
     )
-    last = build(data, policy, like=None)
+    last = build(data, policy, sequence=True)
     for total in (800.0, 650.0, 1200.0):
         moved = set_param(policy, "budget.total", total)
         lp = build(data, moved, like=last)
@@ -114,7 +114,7 @@ class ReadsTheNote(Constraint):
 def test_a_rule_that_reads_what_another_left_is_emitted_again(data: ik.Dataset) -> None:
     policy = ik.Policy(budget=ik.Budget(total=971), constraints=[Leaves(50.0), ReadsTheNote()],
                        objective=ik.Maximize("jobs"))
-    last = build(data, policy, like=None)
+    last = build(data, policy, sequence=True)
     moved = set_param(policy, "constraints[0].cap", 20.0)
     lp = build(data, moved, like=last)
     assert_same_program(lp, build(data, moved))
@@ -123,7 +123,7 @@ def test_a_rule_that_reads_what_another_left_is_emitted_again(data: ik.Dataset) 
 
 def test_a_pot_sweep_and_the_default_policy_build_as_from_scratch(data: ik.Dataset) -> None:
     policy = ik.default_policy(data=data)
-    last = build(data, policy, like=None)
+    last = build(data, policy, sequence=True)
     for ceiling in (300.0, 395.0, 500.0):
         moved = set_param(policy, "budget.pots[2].ceiling", ceiling)
         lp = build(data, moved, like=last)
@@ -135,7 +135,7 @@ def test_a_rule_changed_in_place_is_not_taken_for_the_old_one(data: ik.Dataset) 
     rule = ik.RegionBounds(min={"Aceh": 5.0})
     policy = ik.Policy(budget=ik.Budget(total=971), constraints=[rule],
                        objective=ik.Maximize("jobs"))
-    last = build(data, policy, like=None)
+    last = build(data, policy, sequence=True)
     assert isinstance(rule.min, dict)
     rule.min["Aceh"] = 9.0  # what a careless script might do to a frozen rule
     lp = build(data, policy, like=last)
@@ -157,7 +157,7 @@ def test_a_rule_that_does_not_pickle_is_emitted_every_time(data: ik.Dataset) -> 
         pickle.dumps(Local())
     policy = ik.Policy(budget=ik.Budget(total=971), constraints=[Local()],
                        objective=ik.Maximize("jobs"))
-    last = build(data, policy, like=None)
+    last = build(data, policy, sequence=True)
     moved = set_param(policy, "budget.total", 500.0)
     lp = build(data, moved, like=last)
     assert len(reads) == 2
@@ -167,7 +167,7 @@ def test_a_rule_that_does_not_pickle_is_emitted_every_time(data: ik.Dataset) -> 
 def test_another_dataset_takes_nothing_over(data: ik.Dataset) -> None:
     policy = ik.Policy(budget=ik.Budget(total=971), constraints=[ik.GroupShare("kti", min=0.4)],
                        objective=ik.Maximize("jobs"))
-    last = build(data, policy, like=None)
+    last = build(data, policy, sequence=True)
     other = ik.datasets.load("indonesia-provinces")  # equal, but another object
     assert other is not data
     lp = build(other, policy, like=last)
@@ -177,7 +177,7 @@ def test_another_dataset_takes_nothing_over(data: ik.Dataset) -> None:
 
 def test_what_is_derived_from_the_matrix_is_shared_and_right(data: ik.Dataset) -> None:
     policy = ik.default_policy(data=data)
-    first = build(data, policy, like=None)
+    first = build(data, policy, sequence=True)
     second = build(data, set_param(policy, "budget.pots[2].ceiling", 300.0), like=first)
     assert second.A is first.A and second.rows is first.rows
     assert second.ratio_rows() is first.ratio_rows()  # computed once for both
@@ -212,7 +212,7 @@ def test_share_objective_and_floor_sweeps_build_as_from_scratch(data: ik.Dataset
                        constraints=[ik.RegionBounds(min_share=0.005),
                                     ik.GroupShare("kti", min=0.4)],
                        objective=ik.Weighted(jobs=1.0, value_added=0.5, normalize=False))
-    last = build(data, policy, like=None)
+    last = build(data, policy, sequence=True)
     for value in values:
         moved = set_param(policy, path, value)
         lp = build(data, moved, like=last)

@@ -359,7 +359,8 @@ def build(
     *,
     objective: Objective | None = None,
     fixed: Sequence[Callable[[BuildContext], RowBlock]] = (),
-    like: LinearProgram | bool | None = False,
+    sequence: bool = False,
+    like: LinearProgram | None = None,
 ) -> LinearProgram:
     """Return the linear program of ``policy`` on ``data``.
 
@@ -376,13 +377,16 @@ def build(
     fixed : sequence of callables
         Each returns rows that keep an earlier stage of a multi-stage objective near its
         optimum (see :func:`ikmopt.optimize`).
-    like : LinearProgram, None or False, default False
-        For a sequence of programs (a sweep): a program built before, whose sparse matrix
-        is reused when the rows differ from its rows only in their bounds (see
-        :meth:`~ikmopt.model.lp.ModelBuilder.build`), or ``None`` for the first of them.
-        Either way the program keeps its row blocks for the next; with ``False`` (a single
-        program) it does not, and takes no more memory than its matrix. The program is the
-        same in every case.
+    sequence : bool, default False
+        The program is one of a sequence (the points of a sweep): it keeps what the next
+        may take over (its row blocks and what each rule emitted). A single program does
+        not, and takes no more memory than its matrix.
+    like : LinearProgram, optional
+        The previous program of the sequence (implies ``sequence``): the rows of the rules
+        that did not change are taken over from it, and its sparse matrix is reused when
+        the rows differ from its rows only in their bounds (see :mod:`ikmopt.model.reuse`
+        and :meth:`~ikmopt.model.lp.ModelBuilder.build`). The program is the same in every
+        case.
 
     Raises
     ------
@@ -397,7 +401,7 @@ def build(
     builder = ModelBuilder(data.cells, data.capacity)
     _add_segments(data, builder)
     _add_projects(data, builder)
-    previous = like.assembled if isinstance(like, LinearProgram) else None
+    previous = None if like is None else like.assembled
     carried = {"data": data}
     if previous is not None and previous.carried.get("data") is data:
         carried = previous.carried
@@ -405,7 +409,7 @@ def build(
     before = () if previous is None else previous.emits
     parts = [(number, part) for number, rule in enumerate((policy.budget, *policy.constraints))
              for part in rule.parts()]
-    record = like is not False
+    record = sequence or like is not None
     emits = [emit_part(ctx, part, number, before[k] if k < len(before) else None, record)
              for k, (number, part) in enumerate(parts)]
     for make in fixed:
@@ -420,8 +424,7 @@ def build(
         emits.append(apply_objective(ctx, objective, optima, objective_coefficients(data, policy),
                                      policy.accrual, before[k] if k < len(before) else None,
                                      record))
-    last = like if isinstance(like, LinearProgram) else None
-    lp = builder.build(like=last, keep_rows=record, emits=tuple(emits) if record else (),
+    lp = builder.build(like=like, keep_rows=record, emits=tuple(emits) if record else (),
                        carried=carried)
-    check_scaling(lp, f"dataset '{data.name}'", like=last)
+    check_scaling(lp, f"dataset '{data.name}'", like=like)
     return lp

@@ -184,7 +184,7 @@ def solve_policy(data: Dataset, policy: Policy, runner: Runner) -> Result:
     for k, stage in enumerate(stages):
         optima = _optima(data, policy, stage, fixed, runner, k)
         lp = build(data, policy, optima=optima, objective=stage, fixed=fixed,
-                   like=runner.last.get(k) if runner.reuse else False)
+                   sequence=runner.reuse, like=runner.last.get(k))
         lp, solution = in_order(lp, runner.run(lp, k), runner, k)
         verify(lp, solution)
         if k < len(stages) - 1:
