@@ -268,6 +268,7 @@ class SpendGroups:
         self.groups: pd.Index = pd.Index([])
         self.observed = np.empty(0, dtype=bool)
         self.known: np.ndarray | None = None  # cells in a group (None: all)
+        self.starts: np.ndarray | None = None  # where each group's run starts, if in order
 
     def point(self, value: float, data: Dataset, spend: np.ndarray) -> PointSpend:
         """The spend by group of one point (``spend``: per cell)."""
@@ -282,6 +283,12 @@ class SpendGroups:
             self.observed = np.bincount(self.codes, minlength=len(categories)) > 0
             self.groups = categories[self.observed]
             self.known = None if known.all() else known
-        sums = np.bincount(self.codes, weights=spend if self.known is None else spend[self.known],
-                           minlength=len(self.observed))
+            # cells in group order (a level's cells usually are): sums of runs, no scatter
+            ordered = len(self.codes) and bool(np.all(self.codes[1:] >= self.codes[:-1]))
+            self.starts = (np.flatnonzero(np.r_[True, self.codes[1:] != self.codes[:-1]])
+                           if ordered else None)
+        weights = spend if self.known is None else spend[self.known]
+        if self.starts is not None:
+            return PointSpend(value, np.add.reduceat(weights, self.starts), self.groups)
+        sums = np.bincount(self.codes, weights=weights, minlength=len(self.observed))
         return PointSpend(value, sums[self.observed], self.groups)

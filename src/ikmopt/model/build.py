@@ -421,9 +421,11 @@ def build(
     needed = objective.needs_optima()
     if not needed or (optima is not None and all(m in optima for m in needed)):
         k = len(parts)
+        last = before[k] if k < len(before) else None
         emits.append(apply_objective(ctx, objective, optima, objective_coefficients(data, policy),
-                                     policy.accrual, before[k] if k < len(before) else None,
-                                     record))
+                                     policy.accrual, last, record))
+        if like is not None and last is not None and emits[-1] is last:
+            builder.cost = like.cost  # the same costs: the same array, compared by identity
     lp = builder.build(like=like, keep_rows=record, emits=tuple(emits) if record else (),
                        carried=carried)
     check_scaling(lp, f"dataset '{data.name}'", like=like)

@@ -310,6 +310,8 @@ class Assembly:
     carried : dict
         What the builds of the sequence computed from the dataset alone (see
         :meth:`ikmopt.model.build.BuildContext.from_data`).
+    bounds : tuple
+        The parts the column bounds were joined from (lower, upper).
     """
 
     blocks: tuple[tuple[RowBlock, int], ...]
@@ -324,6 +326,8 @@ class Assembly:
     #: What the builds of the sequence computed from the dataset alone (under ``"data"``,
     #: the dataset), shared by all of them.
     carried: dict[str, Any] = field(default_factory=dict)
+    #: The parts the column bounds were joined from (lower, upper).
+    bounds: tuple[tuple[np.ndarray, ...], tuple[np.ndarray, ...]] = ((), ())
 
 
 class ModelBuilder:
@@ -340,7 +344,7 @@ class ModelBuilder:
     def __init__(self, cells: pd.MultiIndex, cell_upper: np.ndarray) -> None:
         self.cells = cells
         n = len(cells)
-        self._lower = [np.zeros(n)]
+        self._lower = [_zeros(n)]
         self._upper = [np.asarray(cell_upper, dtype=float)]
         self._aux_family: list[str] = []
         self._aux_label: list[str] = []
@@ -459,13 +463,14 @@ class ModelBuilder:
         if keep_rows:
             derived = like.assembled.derived if reused else {}  # type: ignore[union-attr]
             assembled = Assembly(tuple(self._blocks), A, emits, aux_key, derived,
-                                 {} if carried is None else carried)
+                                 {} if carried is None else carried,
+                                 (tuple(self._lower), tuple(self._upper)))
         return LinearProgram(
             cells=self.cells,
             aux=aux,
             cost=_kept(self.cost, like and like.cost),
-            col_lower=_kept(np.concatenate(self._lower), like and like.col_lower),
-            col_upper=_kept(np.concatenate(self._upper), like and like.col_upper),
+            col_lower=self._bounds(self._lower, like, "col_lower"),
+            col_upper=self._bounds(self._upper, like, "col_upper"),
             A=A,
             row_lower=_joined(blocks, lambda b: b.lower, float),
             row_upper=_joined(blocks, lambda b: b.upper, float),
@@ -500,6 +505,22 @@ class ModelBuilder:
                              else b.param, float),
         })
         return A, row_table, self._per_matrix(offsets, n_rows) if blocks else None
+
+    def _bounds(self, parts: list[np.ndarray], like: LinearProgram | None, name: str
+                ) -> np.ndarray:
+        """Column bounds from their parts: ``like``'s array when the parts are its parts.
+
+        The cells' part is the dataset's capacity (or one array of zeros), the same object
+        from one program of a sweep to the next; the few auxiliary columns are compared.
+        """
+        if like is not None and like.assembled is not None:
+            before = like.assembled.bounds[name == "col_upper"]
+            if len(before) == len(parts) and all(
+                a is b or (len(a) == len(b) and len(a) <= 1024 and np.array_equal(a, b))
+                for a, b in zip(parts, before, strict=True)
+            ):
+                return getattr(like, name)
+        return np.concatenate(parts)
 
     def _same_rows(self, like: LinearProgram) -> bool:
         """Whether ``like`` was assembled from these row blocks, bounds apart."""
@@ -557,9 +578,23 @@ def _kept(values: np.ndarray, last: np.ndarray | None) -> np.ndarray:
 
     Whoever compares two programs' arrays can then skip the equal ones by identity.
     """
-    if last is not None and last.shape == values.shape and np.array_equal(values, last):
+    if last is not None and (values is last or (
+            last.shape == values.shape and np.array_equal(values, last))):
         return last
     return values.copy()
+
+
+def _zeros(n: int) -> np.ndarray:
+    """A read-only array of ``n`` zeros, the same object for every program of one size."""
+    if _ZEROS[0] is None or len(_ZEROS[0]) != n:
+        zeros = np.zeros(n)
+        zeros.setflags(write=False)
+        _ZEROS[0] = zeros
+    return _ZEROS[0]
+
+
+#: The last array of zeros :func:`_zeros` gave (one size at a time is what a sweep needs).
+_ZEROS: list[np.ndarray | None] = [None]
 
 
 def _joined(blocks: list[RowBlock], part: Any, dtype: Any = None) -> np.ndarray:

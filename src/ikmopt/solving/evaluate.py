@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Hashable, Iterable
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 import numpy as np
 import pandas as pd
@@ -77,10 +77,10 @@ class Evaluation:
     @cached_property
     def outcomes(self) -> pd.Series:
         """Total of each metric, plus total ``spend`` (Rp bn)."""
-        totals = {"spend": float(self._spend.sum())}
-        for metric in self.data.metrics:
-            totals[metric] = float(self.data.unit_coefficients(metric) @ self._effective)
-        return pd.Series(totals, name="outcome")
+        totals = [float(self._spend.sum())] + [
+            float(self.data.unit_coefficients(metric) @ self._effective)
+            for metric in self.data.metrics]
+        return pd.Series(totals, index=_outcome_index(self.data.metrics), name="outcome")
 
     @cached_property
     def accrued(self) -> pd.Series:
@@ -347,3 +347,17 @@ def align(data: Dataset, allocation: pd.Series | np.ndarray) -> np.ndarray:
     spend = np.zeros(data.n_cells)
     spend[position] = values
     return spend
+
+
+def _outcome_index(metrics: tuple[str, ...]) -> pd.Index:
+    """``spend`` and the metrics: the index of :attr:`Evaluation.outcomes`.
+
+    Made once per list of metrics (building a text index is most of the cost of a small
+    Series); each Series gets its own shallow copy, whose name it may change.
+    """
+    return _outcome_labels(metrics).copy()
+
+
+@lru_cache(maxsize=64)
+def _outcome_labels(metrics: tuple[str, ...]) -> pd.Index:
+    return pd.Index(["spend", *metrics])

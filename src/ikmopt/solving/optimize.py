@@ -274,8 +274,6 @@ def violation(lp: LinearProgram, x: np.ndarray) -> tuple[float, str]:
     one (an upper bound of the relative). Where is named only beyond the tolerance (else
     ``"nowhere"``). A column without a value (NaN) is infinitely wrong.
     """
-    if not np.isfinite(x).all():
-        return np.inf, f"column {int(np.flatnonzero(~np.isfinite(x))[0])} (no value)"
     activity = lp.A @ x
     row_excess = np.maximum(lp.row_lower - activity, activity - lp.row_upper)
     beyond = np.flatnonzero(row_excess > VERIFY_TOL)
@@ -287,7 +285,11 @@ def violation(lp: LinearProgram, x: np.ndarray) -> tuple[float, str]:
     if len(beyond):
         col_excess[beyond] /= 1.0 + np.abs(x[beyond])
     worst_row = float(row_excess.max(initial=-np.inf))
-    worst_col = float(col_excess.max(initial=-np.inf))
+    worst_col = float(col_excess.max(initial=-np.inf))  # NaN if a value is NaN
+    if np.isnan(worst_col) or np.isnan(worst_row):
+        missing = np.flatnonzero(~np.isfinite(x))
+        where = f"column {int(missing[0])} (no value)" if len(missing) else "a row (no value)"
+        return np.inf, where
     if max(worst_row, worst_col) <= VERIFY_TOL:
         return max(worst_row, worst_col), "nowhere"
     if worst_row >= worst_col:
