@@ -163,3 +163,18 @@ def test_a_program_built_like_the_last_equals_a_full_build_and_shares_its_matrix
     assert full.assembled is None  # a single program keeps no second copy of its terms
     share = set_param(policy, "constraints[1].min", 0.3)  # a share moves matrix values
     assert build(data, share, like=again).A is not again.A
+
+
+def test_a_normalized_objective_sweep_reuses_the_last_points_matrix() -> None:
+    """The optima's programs and the weighted one follow each other in one slot."""
+    from ikmopt.solving.optimize import Warm, solve_policy
+    from ikmopt.solving.options import SolveOptions
+
+    data = ik.datasets.load("indonesia-provinces")
+    policy = ik.default_policy(data=data)  # a normalized Weighted objective
+    runner = Warm(SolveOptions.of("highs"))
+    first = solve_policy(data, set_param(policy, "budget.pots[2].ceiling", 300.0), runner)
+    second = solve_policy(data, set_param(policy, "budget.pots[2].ceiling", 350.0), runner)
+    assert second.lp.A is first.lp.A  # only a pot's bound moved
+    cold = ik.optimize(data, set_param(policy, "budget.pots[2].ceiling", 350.0), solver="cbc")
+    assert second.objective == pytest.approx(cold.objective, rel=1e-7)

@@ -238,7 +238,8 @@ def _optima(data: Dataset, policy: Policy, stage: Objective, fixed: list,
     metrics = stage.needs_optima()
     if not metrics:
         return None
-    base = build(data, policy, objective=stage, fixed=fixed)  # cost left at zero
+    base = build(data, policy, objective=stage, fixed=fixed,  # cost left at zero
+                 sequence=runner.reuse, like=runner.last.get(slot))
     coef = objective_coefficients(data, policy)
     optima = {}
     for metric in metrics:
