@@ -79,9 +79,7 @@ def run_ikmopt(data: ik.Dataset, policy: ik.Policy, p: Numbers,
     finally:
         highs_backend.run = real
     IN_HIGHS["ikmopt"] = spent[0]
-    prices = s.shadow_prices
-    budget = prices[(prices["family"] == "budget") & (prices["label"] == "total")]
-    return list(zip(s.table["objective"], s.table["spend"], budget["shadow_price"], strict=True))
+    return answers(s)
 
 
 def run_highspy(data: ik.Dataset, policy: ik.Policy, p: Numbers,
@@ -132,6 +130,11 @@ def run_linopy(data: ik.Dataset, policy: ik.Policy, p: Numbers,
 def run_ikmopt_cold(data: ik.Dataset, policy: ik.Policy, p: Numbers,
                     values: np.ndarray) -> list[tuple[float, float, float]]:
     s = ik.sweep(data, policy, "budget.total", values, warm=False)
+    return answers(s)
+
+
+def answers(s: ik.Sweep) -> list[tuple[float, float, float]]:
+    """Objective, spend and the total budget's price of each point of a sweep."""
     prices = s.shadow_prices
     budget = prices[(prices["family"] == "budget") & (prices["label"] == "total")]
     return list(zip(s.table["objective"], s.table["spend"], budget["shadow_price"], strict=True))

@@ -284,7 +284,7 @@ class SpendGroups:
             self.groups = categories[self.observed]
             self.known = None if known.all() else known
             # cells in group order (a level's cells usually are): sums of runs, no scatter
-            ordered = len(self.codes) and bool(np.all(self.codes[1:] >= self.codes[:-1]))
+            ordered = len(self.codes) > 0 and bool(np.all(self.codes[1:] >= self.codes[:-1]))
             self.starts = (np.flatnonzero(np.r_[True, self.codes[1:] != self.codes[:-1]])
                            if ordered else None)
         weights = spend if self.known is None else spend[self.known]

@@ -109,7 +109,7 @@ def emit_part(ctx: BuildContext, part: Any, number: int, before: Emitted | None,
         blocks = before.blocks  # type: ignore[union-attr]
     else:
         out: list[RowBlock] = []
-        pure = _observed(ctx, lambda: out.extend(part.emit(ctx)))
+        pure = _observed(ctx, state, lambda: out.extend(part.emit(ctx)))
         blocks, key = tuple(out), key if pure else None
     for block in blocks:
         builder.add_rows(block, constraint=number)
@@ -133,7 +133,7 @@ def apply_objective(ctx: BuildContext, objective: Any, optima: Mapping[str, floa
     if _same(before, key, state, ctx) and before.cost is not None:  # type: ignore[union-attr]
         builder.cost = before.cost  # type: ignore[union-attr]
         return before
-    pure = _observed(ctx, lambda: objective.apply(ctx, coef, optima))
+    pure = _observed(ctx, state, lambda: objective.apply(ctx, coef, optima))
     return Emitted(key if pure else None, state, ctx.data, cost=builder.cost.copy())
 
 
@@ -149,15 +149,14 @@ def _same(before: Emitted | None, key: bytes | None, state: tuple, ctx: BuildCon
             and before.data is ctx.data and before.state == state)
 
 
-def _observed(ctx: BuildContext, run: Callable[[], object]) -> bool:
-    """Run ``run`` (an emit), returning whether it kept to itself and the data.
+def _observed(ctx: BuildContext, state: tuple, run: Callable[[], object]) -> bool:
+    """Run ``run`` (an emit from the builder ``state``): whether it kept to itself and the data.
 
     That is: it read neither the policy nor a builder entry other than the data's, and
     added no column, row block or entry, nor replaced an entry.
     """
     builder = ctx.builder
     meta: ReadMeta = builder.meta  # type: ignore[assignment]
-    state = builder_state(builder)
     entries = dict(meta)
     meta.read.clear()
     ctx.read_policy = False
